@@ -1,0 +1,38 @@
+# The two set-up commands: `make video` and `make test`. Both create .venv and
+# install the project from the package registry first; nothing else is needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+STORYBOARD ?= storyboards/community-co-op.yaml
+
+.PHONY: video test bench preview check clean distclean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+video: $(STAMP)
+	$(BIN)/pact-video build $(STORYBOARD)
+
+preview: $(STAMP)
+	$(BIN)/pact-video preview $(STORYBOARD)
+
+check: $(STAMP)
+	$(BIN)/pact-video check $(STORYBOARD)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf build dist
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,318 @@
+"""The build: storyboard -> timeline -> graphics -> sound -> picture -> checks.
+
+Each step's product is keyed by everything it depends on (cache.py), so a
+second run with nothing changed renders nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from pipeline import cache, graphics, plan
+from pipeline.errors import RenderError
+from pipeline.ffmpeg import ffmpeg_version, run
+from pipeline.languages import language
+from pipeline.media import probe
+from pipeline.storyboard import Storyboard, load_storyboard
+from pipeline.textlayer import write_text_layer
+from pipeline.timebase import frames_to_timecode
+from pipeline.timeline import Clip, Timeline, build_timeline
+
+FONTS_DIR = graphics.FONTS_DIR
+PREVIEW_SIZE = (640, 360)
+
+
+class Reporter:
+    """How the build talks to the person running it; the CLI draws progress bars, tests stay quiet."""
+
+    def info(self, message: str) -> None:
+        pass
+
+    @contextlib.contextmanager
+    def task(self, description: str, total: Fraction | None) -> Iterator[Callable[[Fraction], None]]:
+        yield lambda done: None
+
+
+@dataclass(frozen=True)
+class BuildPaths:
+    root: Path
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def master(self) -> Path:
+        return self.build / "master-textless.mp4"
+
+    def video(self, language: str) -> Path:
+        return self.build / f"video_{language}.mp4"
+
+    def preview(self, language: str) -> Path:
+        return self.build / f"preview_{language}.mp4"
+
+    @property
+    def narration(self) -> Path:
+        return self.build / "narration.wav"
+
+    @property
+    def mix(self) -> Path:
+        return self.build / "audio" / "mix.wav"
+
+    @property
+    def loudness(self) -> Path:
+        return self.build / "audio" / "loudness.json"
+
+    @property
+    def contact_sheet(self) -> Path:
+        return self.build / "contact-sheet.png"
+
+    @property
+    def graphics(self) -> Path:
+        return self.build / "cache" / "graphics"
+
+    @property
+    def text(self) -> Path:
+        return self.build / "text"
+
+    @property
+    def keys(self) -> Path:
+        return self.build / ".keys"
+
+
+@dataclass
+class BuildResult:
+    timeline: Timeline
+    outputs: dict[str, Path] = field(default_factory=dict)
+    rendered: list[str] = field(default_factory=list)  # products made this run (the rest were fresh)
+    measured: dict[str, float] = field(default_factory=dict)
+
+
+# --- graphics: everything that is drawn in Python becomes a file the graph reads ----------------
+
+
+def _slate_source(clip: Clip, timeline: Timeline, paths: BuildPaths, width: int, height: int) -> plan.PictureSource:
+    fields = dict(
+        width=width, height=height, shot_id=clip.shot_id, kind=clip.kind, description=clip.description,
+        duration=frames_to_timecode(clip.frames, timeline.rate, drop_frame=False),
+        timecode=timeline.timecode(clip.start),
+        source=clip.missing.name if clip.missing else None,
+    )
+    out = paths.graphics / f"slate-{clip.shot_id}-{cache.key_of('slate', 2, fields)[:12]}.png"
+    if not out.exists():
+        graphics.render_slate(out, **fields)
+    return plan.PictureSource("image", out)
+
+
+def _generated_source(clip: Clip, timeline: Timeline, paths: BuildPaths, width: int, height: int) -> plan.PictureSource:
+    spec = clip.generator
+    fields = dict(generator=spec.generator, params=spec.params, width=width, height=height, fps=str(timeline.rate), frames=clip.frames)
+    files = [clip.source] if clip.source else []
+    out = paths.graphics / f"generated-{clip.shot_id}-{cache.key_of('generated', 1, fields, files=files)[:12]}.mp4"
+    if not out.exists():
+        graphics.render_generated_clip(
+            out, generator=spec.generator, params=spec.params, data_path=clip.source, width=width, height=height,
+            fps=timeline.rate, frames=clip.frames,
+        )
+    return plan.PictureSource("video", out)
+
+
+def picture_sources(timeline: Timeline, paths: BuildPaths, width: int, height: int) -> dict[str, plan.PictureSource]:
+    sources = {}
+    for clip in timeline.clips:
+        if clip.renders_as_slate:
+            sources[clip.shot_id] = _slate_source(clip, timeline, paths, width, height)
+        elif clip.generator is not None:
+            sources[clip.shot_id] = _generated_source(clip, timeline, paths, width, height)
+        elif clip.colour is not None:
+            sources[clip.shot_id] = plan.PictureSource("colour", colour=clip.colour)
+        else:
+            info = clip.source_info
+            kind = "image" if info.is_image else "video"
+            sar = info.video.sample_aspect if info.video else Fraction(1)
+            sources[clip.shot_id] = plan.PictureSource(kind, clip.source, source_in=clip.source_in, sample_aspect=sar)
+    return sources
+
+
+def image_inputs(timeline: Timeline, paths: BuildPaths, width: int, height: int) -> list[plan.ImageInput]:
+    """Logos and the EU emblem, rendered at their on-screen size and placed inside the title-safe area."""
+    from PIL import Image
+
+    margin_x, margin_y = round(width * 0.06), round(height * 0.07)
+    inputs = []
+    for image in timeline.images:
+        target_height = max(2, round(image.height * height))
+        if image.emblem == "eu":
+            out = paths.graphics / f"emblem-eu-{target_height}.png"
+            if not out.exists():
+                graphics.render_eu_emblem(out, height=target_height)
+        else:
+            out = paths.graphics / f"logo-{cache.key_of('logo', target_height, files=[image.file])[:12]}.png"
+            if not out.exists():
+                with Image.open(image.file) as original:
+                    logo = original.convert("RGBA")
+                    logo = logo.resize((max(1, round(logo.width * target_height / logo.height)), target_height), Image.LANCZOS)
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    logo.save(out)
+        with Image.open(out) as rendered:
+            w, h = rendered.size
+        horizontal, vertical = _placement(image.position)
+        x = {"left": margin_x, "center": (width - w) // 2, "right": width - margin_x - w}[horizontal]
+        y = {"top": margin_y, "middle": round(height * 0.30) - h // 2, "bottom": height - margin_y - h}[vertical]
+        inputs.append(plan.ImageInput(out, image.start, image.end, x, y))
+    return inputs
+
+
+def _placement(position: str) -> tuple[str, str]:
+    vertical = "top" if position.startswith("top") else "bottom" if position.startswith("bottom") else "middle"
+    horizontal = "left" if position.endswith("left") else "right" if position.endswith("right") else "center"
+    return horizontal, vertical
+
+
+# --- running plans, skipping fresh products ---------------------------------------------------------
+
+
+def _run_plan(render: plan.RenderPlan, store: cache.ProductStore, reporter: Reporter, result: BuildResult, *, extra: tuple = (), extra_files: tuple[Path, ...] = ()) -> str | None:
+    """Run a plan unless its products are fresh; returns ffmpeg's stderr when it ran."""
+    key = cache.key_of(render.argv[1:], ffmpeg_version(), extra, files=[*cache.argv_inputs(render.argv), *extra_files])
+    if store.is_fresh(render.outputs, key):
+        return None
+    if render.cwd is not None:
+        render.cwd.mkdir(parents=True, exist_ok=True)
+    with reporter.task(render.description, render.duration) as update:
+        stderr = run(
+            render.argv, outputs=render.outputs, description=render.description, on_progress=update,
+            capture_stderr=render.measures_loudness, cwd=render.cwd,
+        )
+    store.record(render.outputs, key)
+    result.rendered.extend(p.name for p in render.outputs)
+    return stderr
+
+
+def _sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, reporter: Reporter, result: BuildResult) -> tuple[plan.LoudnessMeasurement, plan.LoudnessTarget]:
+    target = plan.LoudnessTarget(timeline.loudness.integrated_lufs, timeline.loudness.true_peak_db)
+    render = plan.audio_plan(timeline, mix=paths.mix, stem=paths.narration, loudness=target)
+    stderr = _run_plan(render, store, reporter, result)
+    if stderr is not None:
+        measured = plan.LoudnessMeasurement.from_stderr(stderr)
+        paths.loudness.write_text(json.dumps(measured.__dict__))
+    try:
+        measured = plan.LoudnessMeasurement(**json.loads(paths.loudness.read_text()))
+    except (OSError, ValueError, TypeError):
+        store.record(render.outputs, "stale")  # no measurement kept: mix again next time
+        raise RenderError("the loudness measurement is missing", hint="run the build again") from None
+    return measured, target
+
+
+def build_video(
+    storyboard: Path | str,
+    *,
+    strict: bool = False,
+    languages: tuple[str, ...] = ("en",),
+    preview: bool = False,
+    reporter: Reporter | None = None,
+) -> BuildResult:
+    """Render the textless master and each language's render (or fast previews) from a storyboard."""
+    reporter = reporter or Reporter()
+    board: Storyboard = load_storyboard(storyboard)
+    timeline = build_timeline(board, strict=strict)
+    for warning in timeline.warnings:
+        reporter.info(f"warning: {warning}")
+    paths = BuildPaths(board.root)
+    store = cache.ProductStore(paths.keys)
+    result = BuildResult(timeline)
+    width, height = PREVIEW_SIZE if preview else (timeline.width, timeline.height)
+    encoding = plan.Encoding(timeline.encoding.crf, timeline.encoding.preset, timeline.encoding.audio_bitrate)
+    if preview:
+        encoding = plan.Encoding(crf=28, preset="ultrafast", audio_bitrate="128k")
+
+    unknown = [code for code in languages if code not in timeline.languages]
+    if unknown:
+        raise RenderError(f"language {unknown[0]!r} is not among the storyboard's languages ({', '.join(timeline.languages)})", hint="add it to project.languages")
+
+    with reporter.task("drawing graphics", None):
+        sources = picture_sources(timeline, paths, width, height)
+        images = image_inputs(timeline, paths, width, height)
+    measured, target = _sound(timeline, paths, store, reporter, result)
+
+    outputs = [] if preview else [plan.VideoOutput(paths.master)]
+    for code in languages:
+        suffix = "-preview" if preview else ""
+        layer = write_text_layer(timeline, code, paths.text / f"{code}{suffix}.ass", width=width, height=height)
+        out = paths.preview(code) if preview else paths.video(code)
+        outputs.append(plan.VideoOutput(out, layer, language(code).iso639_2))
+    render = plan.picture_plan(
+        timeline, sources, mix=paths.mix, measured=measured, loudness=target, outputs=outputs, encoding=encoding,
+        fonts_dir=FONTS_DIR, text_dir=paths.text, images=images, width=width, height=height,
+    )
+    layers = tuple(o.text_layer for o in outputs if o.text_layer)
+    _run_plan(render, store, reporter, result, extra_files=(*layers, FONTS_DIR))
+    for output in outputs:
+        result.outputs[output.path.stem] = output.path
+
+    if not preview:
+        result.outputs["narration"] = paths.narration
+        result.outputs["contact-sheet"] = contact_sheet(timeline, paths, store, reporter, result)
+    verify(result, reporter)
+    return result
+
+
+def contact_sheet(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, reporter: Reporter, result: BuildResult) -> Path:
+    """One thumbnail per shot (from the middle of its time on screen), with shot id and timecode."""
+    thumbs_dir = paths.build / "cache" / "thumbnails"
+    middles = [clip.start + clip.frames // 2 for clip in timeline.clips]
+    thumbs = [thumbs_dir / f"{index:03d}-{clip.shot_id}.png" for index, clip in enumerate(timeline.clips)]
+    render = plan.thumbnails_plan(paths.master, [Fraction(m) / timeline.rate for m in middles], thumbs)
+    key = cache.key_of(render.argv[1:], files=[paths.master])
+    sheet_key = cache.key_of("sheet", key)
+    if store.is_fresh([paths.contact_sheet], sheet_key):
+        return paths.contact_sheet
+    thumbs_dir.mkdir(parents=True, exist_ok=True)
+    with reporter.task(render.description, None):
+        run(render.argv, outputs=render.outputs, description=render.description)
+    graphics.render_contact_sheet(
+        paths.contact_sheet,
+        thumbnails=[(thumb, clip.shot_id, timeline.timecode(clip.start)) for thumb, clip in zip(thumbs, timeline.clips)],
+        title=timeline.title.get(timeline.narration_language, ""),
+    )
+    store.record([paths.contact_sheet], sheet_key)
+    result.rendered.append(paths.contact_sheet.name)
+    return paths.contact_sheet
+
+
+_SUMMARY = re.compile(r"I:\s+(-?[\d.]+|-inf) LUFS.*?Peak:\s+(-?[\d.]+|-inf) dBFS", re.S)
+
+
+def measure_loudness(path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) of a file's sound, measured by ffmpeg's ebur128."""
+    argv = ["ffmpeg", "-hide_banner", "-nostdin", "-i", str(path.resolve()), "-vn", "-af", "ebur128=peak=true", "-f", "null", os.devnull]
+    stderr = run(argv, description=f"measuring {path.name}", capture_stderr=True)
+    summary = stderr[stderr.rfind("Summary:"):]
+    match = _SUMMARY.search(summary)
+    if not match:
+        raise RenderError(f"could not read the loudness of {path.name}", summary)
+    return float(match.group(1)), float(match.group(2))
+
+
+def verify(result: BuildResult, reporter: Reporter) -> None:
+    """Probe what was rendered: duration within one frame of the storyboard's, loudness on target."""
+    timeline = result.timeline
+    frame = Fraction(1) / timeline.rate
+    for name, path in result.outputs.items():
+        if path.suffix != ".mp4":
+            continue
+        info = probe(path)
+        if info.duration is None or abs(info.duration - timeline.duration) > frame:
+            raise RenderError(f"{path.name} lasts {float(info.duration or 0):.3f} s, the storyboard {float(timeline.duration):.3f} s", hint="this is a bug: please report it with the storyboard")
+    first = next((p for p in result.outputs.values() if p.suffix == ".mp4"), None)
+    if first is not None:
+        integrated, peak = measure_loudness(first)
+        result.measured.update(integrated_lufs=integrated, true_peak_dbtp=peak)
+        reporter.info(f"loudness {integrated:.1f} LUFS, true peak {peak:.1f} dBTP (target {timeline.loudness.integrated_lufs:g} LUFS, at most {timeline.loudness.true_peak_db:g} dBTP)")

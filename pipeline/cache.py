@@ -1,0 +1,74 @@
+"""Content-hash keys for build products, so unchanged work is never redone.
+
+A product's key hashes everything it depends on: the exact ffmpeg argv (every
+filter setting), the content of each input file, the ffmpeg version and any
+extra inputs (text layers, fonts). The key is stored beside the product in
+build/.keys/; a product whose files exist and whose stored key matches is
+fresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+_CHUNK = 1 << 20
+_fingerprints: dict[tuple[str, int, int], str] = {}
+
+
+def fingerprint(path: Path) -> str:
+    """SHA-256 of a file's content (memoised per size and mtime within one run)."""
+    stat = path.stat()
+    memo = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if memo not in _fingerprints:
+        digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            while chunk := stream.read(_CHUNK):
+                digest.update(chunk)
+        _fingerprints[memo] = digest.hexdigest()
+    return _fingerprints[memo]
+
+
+def tree_fingerprint(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(f"{path.relative_to(folder)}\0{fingerprint(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def key_of(*parts: object, files: Iterable[Path] = ()) -> str:
+    """A key from JSON-able parts and the content of files."""
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode())
+    for path in files:
+        digest.update(f"\0{path.name}\0{fingerprint(path) if path.is_file() else tree_fingerprint(path)}".encode())
+    return digest.hexdigest()
+
+
+def argv_inputs(argv: Sequence[str]) -> list[Path]:
+    """The files an ffmpeg argv reads (its -i arguments that are files)."""
+    return [Path(argv[i + 1]) for i, arg in enumerate(argv[:-1]) if arg == "-i" and Path(argv[i + 1]).is_file()]
+
+
+class ProductStore:
+    """Remembers the key each product was built with."""
+
+    def __init__(self, keys_dir: Path):
+        self.keys_dir = keys_dir
+
+    def _key_file(self, product: Path) -> Path:
+        name = hashlib.sha256(str(product.resolve()).encode()).hexdigest()[:16]
+        return self.keys_dir / f"{product.name}.{name}.key"
+
+    def is_fresh(self, products: Sequence[Path], key: str) -> bool:
+        return all(p.exists() and self._key_file(p).exists() and self._key_file(p).read_text() == key for p in products)
+
+    def record(self, products: Sequence[Path], key: str) -> None:
+        self.keys_dir.mkdir(parents=True, exist_ok=True)
+        for product in products:
+            target = self._key_file(product)
+            temporary = target.with_suffix(".tmp")
+            temporary.write_text(key)
+            os.replace(temporary, target)

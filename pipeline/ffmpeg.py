@@ -1,0 +1,140 @@
+"""The only place that starts ffmpeg.
+
+Finds the binary (FFMPEG_BINARY, else the imageio-ffmpeg wheel's), runs an
+argv with a progress bar fed by ffmpeg's `-progress`, keeps the tail of
+stderr for errors, and makes outputs atomic: ffmpeg writes to a partial name
+and only a run that finished renames it into place. Ctrl-C and failures
+remove the partial files.
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+import os
+import re
+import shutil
+import signal
+import subprocess
+import threading
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from pathlib import Path
+
+from pipeline.errors import RenderError
+
+ProgressCallback = Callable[[Fraction], None]  # seconds of output done
+
+
+def partial_path(final: Path) -> Path:
+    """Where ffmpeg writes before the rename: same folder (so the rename is atomic), same suffix (so the muxer is right)."""
+    return final.with_name(f"{final.stem}.partial{final.suffix}")
+
+
+@functools.cache
+def ffmpeg_binary() -> str:
+    """FFMPEG_BINARY if set, else the binary the imageio-ffmpeg wheel ships (no system ffmpeg needed)."""
+    configured = os.environ.get("FFMPEG_BINARY")
+    if configured:
+        found = shutil.which(configured) or (configured if Path(configured).is_file() else None)
+        if not found:
+            raise RenderError(f"FFMPEG_BINARY={configured} is not an executable file", hint="unset it to use the bundled ffmpeg")
+        return found
+    import imageio_ffmpeg
+
+    try:
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError as exc:
+        raise RenderError(f"no ffmpeg binary found ({exc})", hint="reinstall with `make video`, or set FFMPEG_BINARY") from None
+
+
+@functools.cache
+def ffmpeg_version() -> str:
+    """The version line, part of every cache key: another ffmpeg may render differently."""
+    out = subprocess.run([ffmpeg_binary(), "-hide_banner", "-version"], capture_output=True, text=True, check=False)
+    return out.stdout.splitlines()[0] if out.stdout else "unknown"
+
+
+_OUT_TIME = re.compile(r"^out_time_us=(\d+)$")
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    outputs: Sequence[Path] = (),
+    description: str = "ffmpeg",
+    on_progress: ProgressCallback | None = None,
+    capture_stderr: bool = False,
+    cwd: Path | None = None,
+) -> str:
+    """Run ffmpeg; on success rename each partial output onto its final name.
+
+    `argv` must write each output to partial_path(final). Returns stderr when
+    capture_stderr (filters such as loudnorm report there). Raises RenderError
+    with ffmpeg's last stderr lines on failure; KeyboardInterrupt cleans up too.
+    """
+    argv = list(argv)
+    argv[0] = ffmpeg_binary() if argv[0] == "ffmpeg" else argv[0]
+    if on_progress is not None:
+        argv[1:1] = ["-progress", "pipe:1", "-nostats"]
+    partials = [partial_path(Path(out)) for out in outputs]
+    for partial in partials:
+        partial.parent.mkdir(parents=True, exist_ok=True)
+    stderr_lines: collections.deque[str] = collections.deque(maxlen=None if capture_stderr else 40)
+    try:
+        process = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if on_progress else subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            cwd=cwd,
+            start_new_session=True,  # Ctrl-C reaches us, and we stop ffmpeg ourselves after cleaning up
+        )
+    except OSError as exc:
+        raise RenderError(f"{description}: could not start ffmpeg ({exc})", hint="set FFMPEG_BINARY to a working ffmpeg") from None
+    reader = threading.Thread(target=_drain, args=(process.stderr, stderr_lines), daemon=True)
+    reader.start()
+    try:
+        if on_progress is not None:
+            for line in process.stdout:
+                match = _OUT_TIME.match(line.strip())
+                if match:
+                    on_progress(Fraction(int(match.group(1)), 1_000_000))
+        process.wait()
+        reader.join()
+    except BaseException:
+        _stop(process)
+        _remove(partials)
+        raise
+    if process.returncode != 0:
+        _remove(partials)
+        raise RenderError(f"{description} failed (ffmpeg exit status {process.returncode})", "\n".join(stderr_lines))
+    missing = [partial for partial in partials if not partial.exists()]
+    if missing:
+        _remove(partials)
+        raise RenderError(f"{description}: ffmpeg finished but did not write {missing[0].name}", "\n".join(stderr_lines))
+    for partial, final in zip(partials, outputs):
+        os.replace(partial, final)
+    return "\n".join(stderr_lines)
+
+
+def _drain(stream, lines: collections.deque[str]) -> None:
+    for line in stream:
+        lines.append(line.rstrip("\n"))
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=5)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            process.kill()
+            process.wait()
+
+
+def _remove(paths: Sequence[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)

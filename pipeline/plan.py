@@ -1,0 +1,456 @@
+"""Timeline -> RenderPlan: ffmpeg filter graphs built with ffmpeg-python, compiled to argv.
+
+Pure: nothing here runs a process or touches a file. Every render is one
+ffmpeg process; the tests pin the argv of small plans.
+
+Three kinds of plan:
+- audio_plan: the sound mix (narration, footage sound, music ducked under the
+  narration) written once as a float WAV, the narration stem for
+  transcription, and the loudness measurement for the two-pass normalisation;
+- picture_plan: every shot conformed to the project format, transitions,
+  fades and logos, composited once, then split to the textless master and
+  one output per language text layer (drawn by libass);
+- burn_plan: text layers over an existing master (a one-language rebuild).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import ffmpeg
+
+from pipeline.ffmpeg import partial_path
+from pipeline.timebase import ffmpeg_time
+from pipeline.timeline import AudioClip, Clip, Timeline
+
+SAMPLE_RATE = 48000
+STEM_SAMPLE_RATE = 16000  # what Whisper reads
+
+
+@dataclass(frozen=True)
+class PictureSource:
+    """What a clip's picture is made from, once graphics are materialised."""
+
+    kind: str  # video, image, colour
+    path: Path | None = None
+    colour: str = "#000000"
+    source_in: int = 0  # frames, at the project rate
+    sample_aspect: Fraction = Fraction(1)
+    audio_channels: int = 0  # footage sound to mix (0 = none)
+
+
+@dataclass(frozen=True)
+class ImageInput:
+    """A logo or emblem, already rendered at its on-screen size."""
+
+    path: Path
+    start: int
+    end: int
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class Encoding:
+    crf: int = 20
+    preset: str = "medium"
+    audio_bitrate: str = "192k"
+
+
+@dataclass(frozen=True)
+class VideoOutput:
+    path: Path
+    text_layer: Path | None = None  # an ASS file, drawn by libass
+    language: str | None = None  # ISO 639-2, tagged on the audio stream
+
+
+@dataclass(frozen=True)
+class RenderPlan:
+    description: str
+    argv: list[str]
+    outputs: list[Path]
+    duration: Fraction  # seconds of output, for the progress bar
+    cwd: Path | None = None
+    measures_loudness: bool = False
+
+
+@dataclass(frozen=True)
+class LoudnessTarget:
+    integrated: float = -16.0
+    true_peak: float = -1.0
+    lra: float = 11.0
+
+
+@dataclass(frozen=True)
+class LoudnessMeasurement:
+    """loudnorm's first-pass figures, fed back for its exact (linear) second pass."""
+
+    input_i: float
+    input_tp: float
+    input_lra: float
+    input_thresh: float
+    target_offset: float
+
+    @classmethod
+    def from_stderr(cls, stderr: str) -> "LoudnessMeasurement":
+        start = stderr.rfind("{")
+        end = stderr.rfind("}")
+        if start < 0 or end < start:
+            raise ValueError("ffmpeg printed no loudness measurement")
+        data = json.loads(stderr[start : end + 1])
+
+        def number(key: str) -> float:
+            value = float(data[key])
+            return value if math.isfinite(value) else -70.0  # silence measures as -inf
+
+        return cls(number("input_i"), number("input_tp"), number("input_lra"), number("input_thresh"), number("target_offset"))
+
+
+def _split(stream, name: str, count: int) -> list:
+    """count copies of a stream (ffmpeg-python nodes index without end, so never list() them)."""
+    if count == 1:
+        return [stream]
+    node = stream.filter_multi_output(name, count)
+    return [node[index] for index in range(count)]
+
+
+def _seconds(frames: int, rate: Fraction) -> str:
+    return ffmpeg_time(Fraction(frames) / rate)
+
+
+def _samples(frames: int, rate: Fraction) -> int:
+    return round(Fraction(frames) * SAMPLE_RATE / rate)
+
+
+def _colour(text: str) -> str:
+    return "0x" + text.lstrip("#") if text.startswith("#") else text
+
+
+# --- sound -----------------------------------------------------------------------------------------
+
+
+def _to_stereo(stream, channels: int):
+    stream = stream.filter("aresample", SAMPLE_RATE)
+    if channels == 1:
+        # pan keeps a mono voice at full level in both speakers (the default upmix lowers it 3 dB)
+        # ("<" is pan's "=" with renormalised gains; ffmpeg-python would escape "=" twice.)
+        return stream.filter("pan", "stereo|c0<c0|c1<c0")
+    return stream.filter("aformat", sample_fmts="fltp", channel_layouts="stereo")
+
+
+def _place(stream, clip: AudioClip, rate: Fraction):
+    """Trim, fade and delay one clip so it starts at its frame on the timeline."""
+    stream = stream.filter("atrim", end=_seconds(clip.frames, rate)).filter("asetpts", "PTS-STARTPTS")
+    stream = _to_stereo(stream, clip.channels)
+    if clip.fade_in:
+        stream = stream.filter("afade", t="in", st=0, d=_seconds(clip.fade_in, rate))
+    if clip.fade_out:
+        stream = stream.filter("afade", t="out", st=_seconds(clip.frames - clip.fade_out, rate), d=_seconds(clip.fade_out, rate))
+    if clip.gain_db:
+        stream = stream.filter("volume", f"{clip.gain_db:.2f}dB")
+    delay = _samples(clip.start, rate)
+    if delay:
+        stream = stream.filter("adelay", delays=f"{delay}S", all=1)
+    return stream
+
+
+def _mix(streams: list, total: str):
+    mixed = streams[0] if len(streams) == 1 else ffmpeg.filter(streams, "amix", inputs=len(streams), normalize=0, duration="longest", dropout_transition=0)
+    return mixed.filter("apad", whole_dur=total).filter("atrim", end=total)
+
+
+def _duck_ratio(duck_db: float) -> float:
+    # Narration sits roughly 16 dB above the compressor threshold used below,
+    # so a ratio r pulls the music down by about 16 * (1 - 1/r) dB.
+    return max(1.0, min(20.0, 16.0 / max(16.0 - duck_db, 0.8)))
+
+
+def audio_plan(timeline: Timeline, *, mix: Path, stem: Path, loudness: LoudnessTarget) -> RenderPlan:
+    """One process: the full mix (float WAV), the narration stem (16 kHz mono), and loudnorm's measurement."""
+    rate = timeline.rate
+    total = _seconds(timeline.frames, rate)
+    silence = ffmpeg.input(f"anullsrc=r={SAMPLE_RATE}:cl=stereo:d={total}", f="lavfi")
+
+    voices = [_place(ffmpeg.input(str(clip.source)).audio, clip, rate) for clip in timeline.narration]
+    narration_bus = _mix(voices, total) if voices else None
+    bed = []
+    if narration_bus is not None:
+        narration_bus, narration_key, narration_stem = _split(narration_bus, "asplit", 3)
+    else:
+        narration_stem = silence.filter("atrim", end=total)
+
+    for clip in timeline.footage_audio:
+        source = ffmpeg.input(str(clip.source), ss=_seconds(clip.source_in, rate), t=_seconds(clip.frames + rate, rate))
+        bed.append(_place(source.audio, clip, rate))
+
+    if timeline.music is not None:
+        music = timeline.music
+        source = ffmpeg.input(str(music.source), stream_loop=-1, t=total) if music.loop else ffmpeg.input(str(music.source))
+        stream = _to_stereo(source.audio.filter("atrim", end=total).filter("asetpts", "PTS-STARTPTS"), music.channels)
+        stream = stream.filter("volume", f"{music.gain_db:.2f}dB")
+        if music.fade_in:
+            stream = stream.filter("afade", t="in", st=0, d=_seconds(music.fade_in, rate))
+        if music.fade_out:
+            stream = stream.filter("afade", t="out", st=_seconds(timeline.frames - music.fade_out, rate), d=_seconds(music.fade_out, rate))
+        if narration_bus is not None and music.duck_db > 0:
+            # Sidechain, not a global volume change: the music dips only while someone speaks.
+            stream = ffmpeg.filter(
+                [stream, narration_key], "sidechaincompress",
+                threshold=0.01, ratio=f"{_duck_ratio(music.duck_db):.2f}", attack=30, release=600, detection="rms",
+            )
+        bed.append(stream)
+
+    layers = ([narration_bus] if narration_bus is not None else []) + bed
+    mixed = _mix(layers if layers else [silence], total)
+    to_file, to_meter = _split(mixed, "asplit", 2)
+    meter = to_meter.filter("loudnorm", i=loudness.integrated, tp=loudness.true_peak, lra=loudness.lra, print_format="json")
+    stem_mono = narration_stem.filter("pan", "mono|c0<c0+c1").filter("aresample", STEM_SAMPLE_RATE)
+    graph = ffmpeg.merge_outputs(
+        ffmpeg.output(to_file, str(partial_path(mix)), acodec="pcm_f32le", ar=SAMPLE_RATE),
+        ffmpeg.output(stem_mono, str(partial_path(stem)), acodec="pcm_s16le", ar=STEM_SAMPLE_RATE, ac=1),
+        ffmpeg.output(meter, os.devnull, f="null"),  # not "-": stdout carries -progress
+    )
+    argv = _compile(graph, "-hide_banner", "-nostdin", "-loglevel", "info")
+    return RenderPlan("mixing the sound", argv, [mix, stem], timeline.duration, measures_loudness=True)
+
+
+# --- picture ---------------------------------------------------------------------------------------
+
+
+def _fit(stream, fit: str, width: int, height: int, sample_aspect: Fraction):
+    if sample_aspect != 1:
+        # Anamorphic pixels first become square, so the aspect ratio below is the one people see.
+        stream = stream.filter("scale", "trunc(iw*sar/2)*2", "ih").filter("setsar", 1)
+    if fit == "contain":
+        return stream.filter("scale", width, height, force_original_aspect_ratio="decrease", force_divisible_by=2).filter(
+            "pad", width, height, "(ow-iw)/2", "(oh-ih)/2", color="black"
+        )
+    if fit == "blurred-pad":
+        parts = _split(stream, "split", 2)
+        # The blur runs on a small copy: the same look at a fraction of the cost.
+        background = (
+            parts[0]
+            .filter("scale", width // 8, height // 8, force_original_aspect_ratio="increase", force_divisible_by=2)
+            .filter("crop", width // 8, height // 8)
+            .filter("gblur", sigma=6)
+            .filter("scale", width, height)
+            .filter("eq", brightness=-0.08)
+        )
+        foreground = parts[1].filter("scale", width, height, force_original_aspect_ratio="decrease", force_divisible_by=2)
+        return ffmpeg.overlay(background, foreground, x="(W-w)/2", y="(H-h)/2")
+    return stream.filter("scale", width, height, force_original_aspect_ratio="increase", force_divisible_by=2).filter("crop", width, height)
+
+
+def _pan_zoom(stream, clip: Clip, width: int, height: int, rate: Fraction):
+    """Slow pan-and-zoom over a still: zoompan on a 2x-sized picture, so sub-pixel moves do not jitter."""
+    start, end = clip.pan.start, clip.pan.end
+    frames = clip.frames
+    big_w, big_h = width * 2, height * 2
+    stream = _fit(stream, "cover", big_w, big_h, Fraction(1))
+    # Ease in and out (smoothstep) so the move starts and ends gently.
+    progress = f"(on/{max(frames - 1, 1)})"
+    ease = f"({progress}*{progress}*(3-2*{progress}))"
+    zoom = f"{start.zoom}+({end.zoom}-{start.zoom})*{ease}"
+    centre_x = f"({start.x}+({end.x}-{start.x})*{ease})"
+    centre_y = f"({start.y}+({end.y}-{start.y})*{ease})"
+    return stream.filter(
+        "zoompan",
+        z=zoom,
+        x=f"max(0,min(iw-iw/zoom,{centre_x}*iw-iw/zoom/2))",
+        y=f"max(0,min(ih-ih/zoom,{centre_y}*ih-ih/zoom/2))",
+        d=frames,
+        s=f"{width}x{height}",
+        fps=f"{rate.numerator}/{rate.denominator}",
+    )
+
+
+def _clip_picture(clip: Clip, source: PictureSource, width: int, height: int, rate: Fraction):
+    """One shot, conformed: project size and rate, square pixels, yuv420p, exactly clip.frames frames from pts 0."""
+    rate_text = f"{rate.numerator}/{rate.denominator}"
+    duration = _seconds(clip.frames, rate)
+    if source.kind == "colour":
+        stream = ffmpeg.input(f"color=c={_colour(source.colour)}:s={width}x{height}:r={rate_text}:d={duration}", f="lavfi").video
+    elif source.kind == "image":
+        stream = ffmpeg.input(str(source.path)).video
+        if clip.pan is not None:
+            stream = _pan_zoom(stream, clip, width, height, rate)
+        else:
+            # Decode and scale the picture once, then repeat the frame in memory.
+            stream = _fit(stream, clip.fit, width, height, source.sample_aspect)
+            stream = stream.filter("loop", loop=clip.frames - 1, size=1, start=0)
+    else:
+        margin = clip.frames + math.ceil(rate)  # a second more than needed: the trim below is exact
+        stream = ffmpeg.input(str(source.path), ss=_seconds(source.source_in, rate), t=_seconds(margin, rate)).video
+        stream = stream.filter("fps", fps=rate_text)
+        stream = _fit(stream, clip.fit, width, height, source.sample_aspect)
+    return (
+        stream.filter("trim", end_frame=clip.frames)
+        .filter("settb", f"{rate.denominator}/{rate.numerator}")
+        .filter("setpts", "N")
+        .filter("setsar", 1)
+        .filter("format", "yuv420p")
+    )
+
+
+def _edit(timeline: Timeline, sources: dict[str, PictureSource], width: int, height: int):
+    """Cuts join with concat, dissolves and fades through black with xfade at their exact offsets."""
+    rate = timeline.rate
+    pending = []
+    for clip in timeline.clips:
+        picture = _clip_picture(clip, sources[clip.shot_id], width, height, rate)
+        transition = clip.transition_in
+        if not pending or transition.kind == "cut":
+            pending.append(picture)
+            continue
+        joined = pending[0] if len(pending) == 1 else ffmpeg.concat(*pending, v=1, a=0)
+        mixed = ffmpeg.filter(
+            [joined, picture], "xfade",
+            transition="fade" if transition.kind == "dissolve" else "fadeblack",
+            duration=_seconds(transition.frames, rate),
+            offset=_seconds(clip.start, rate),
+        )
+        pending = [mixed]
+    return pending[0] if len(pending) == 1 else ffmpeg.concat(*pending, v=1, a=0)
+
+
+def _finish_picture(stream, timeline: Timeline, images: Sequence[ImageInput]):
+    rate = timeline.rate
+    if timeline.fade_in:
+        stream = stream.filter("fade", t="in", st=0, d=_seconds(timeline.fade_in, rate))
+    if timeline.fade_out:
+        stream = stream.filter("fade", t="out", st=_seconds(timeline.frames - timeline.fade_out, rate), d=_seconds(timeline.fade_out, rate))
+    for image in images:
+        logo = ffmpeg.input(str(image.path)).video
+        # A single-frame input is repeated by overlay (eof_action=repeat); `enable` limits it to its time range.
+        stream = ffmpeg.overlay(
+            stream, logo, x=image.x, y=image.y, eof_action="repeat",
+            enable=f"between(t,{_seconds(image.start, rate)},{_seconds(image.end, rate)})",
+        )
+    return stream
+
+
+def _encode_args(encoding: Encoding, rate: Fraction) -> dict[str, object]:
+    return {
+        "c:v": "libx264",
+        "preset": encoding.preset,
+        "crf": encoding.crf,
+        "profile:v": "high",
+        "pix_fmt": "yuv420p",
+        "g": 2 * math.ceil(rate),  # a keyframe every 2 s: quick seeking in the partners' players
+        "c:a": "aac",
+        "b:a": encoding.audio_bitrate,
+        "ar": SAMPLE_RATE,
+        "ac": 2,
+        "movflags": "+faststart",
+    }
+
+
+def _text_layer(stream, layer: Path, fonts_dir: Path, cwd: Path):
+    # Paths are given relative to ffmpeg's working folder, which holds the ASS files: the
+    # project's own folder names (spaces, colons, quotes) never enter the filter graph.
+    return stream.filter("ass", filename=layer.name, fontsdir=_relative(fonts_dir, cwd))
+
+
+def _relative(path: Path, start: Path) -> str:
+    import os
+
+    return os.path.relpath(path, start)
+
+
+def picture_plan(
+    timeline: Timeline,
+    sources: dict[str, PictureSource],
+    *,
+    mix: Path,
+    measured: LoudnessMeasurement,
+    loudness: LoudnessTarget,
+    outputs: Sequence[VideoOutput],
+    encoding: Encoding,
+    fonts_dir: Path,
+    text_dir: Path,
+    images: Sequence[ImageInput] = (),
+    width: int | None = None,
+    height: int | None = None,
+) -> RenderPlan:
+    """One process: compose the picture once, split it to every output, each with its text layer."""
+    width = width or timeline.width
+    height = height or timeline.height
+    picture = _finish_picture(_edit(timeline, sources, width, height), timeline, images)
+    sound = (
+        ffmpeg.input(str(mix.resolve())).audio.filter(
+            "loudnorm", i=loudness.integrated, tp=loudness.true_peak, lra=loudness.lra,
+            measured_i=measured.input_i, measured_tp=measured.input_tp, measured_lra=measured.input_lra,
+            measured_thresh=measured.input_thresh, offset=measured.target_offset, linear="true",
+        )
+        .filter("aresample", SAMPLE_RATE)  # loudnorm works at 192 kHz internally
+    )
+    pictures = _split(picture, "split", len(outputs))
+    sounds = _split(sound, "asplit", len(outputs))
+    encoded = []
+    for output, video, audio in zip(outputs, pictures, sounds):
+        if output.text_layer is not None:
+            video = _text_layer(video, output.text_layer, fonts_dir, text_dir)
+        extra = {"metadata:s:a:0": f"language={output.language}"} if output.language else {}
+        encoded.append(ffmpeg.output(video, audio, str(partial_path(output.path).resolve()), **_encode_args(encoding, timeline.rate), **extra))
+    graph = encoded[0] if len(encoded) == 1 else ffmpeg.merge_outputs(*encoded)
+    argv = _compile(graph, "-hide_banner", "-nostdin")
+    return RenderPlan("rendering the picture", _absolute_inputs(argv), [o.path for o in outputs], timeline.duration, cwd=text_dir)
+
+
+def burn_plan(
+    master: Path,
+    duration: Fraction,
+    rate: Fraction,
+    *,
+    outputs: Sequence[VideoOutput],
+    encoding: Encoding,
+    fonts_dir: Path,
+    text_dir: Path,
+) -> RenderPlan:
+    """Text layers over the finished master: decoded once, split to every language; sound copied."""
+    source = ffmpeg.input(str(master.resolve()))
+    pictures = _split(source.video, "split", len(outputs))
+    encoded = []
+    for output, video in zip(outputs, pictures):
+        if output.text_layer is not None:
+            video = _text_layer(video, output.text_layer, fonts_dir, text_dir)
+        args = _encode_args(encoding, rate)
+        for key in ("b:a", "ar", "ac"):
+            args.pop(key)
+        args["c:a"] = "copy"
+        extra = {"metadata:s:a:0": f"language={output.language}"} if output.language else {}
+        encoded.append(ffmpeg.output(video, source.audio, str(partial_path(output.path).resolve()), **args, **extra))
+    graph = encoded[0] if len(encoded) == 1 else ffmpeg.merge_outputs(*encoded)
+    argv = _compile(graph, "-hide_banner", "-nostdin")
+    return RenderPlan("burning in the text", argv, [o.path for o in outputs], duration, cwd=text_dir)
+
+
+def thumbnails_plan(master: Path, times: Sequence[Fraction], outputs: Sequence[Path], *, width: int = 384) -> RenderPlan:
+    """One still per time, each from its own fast input seek into the master."""
+    nodes = []
+    for time, out in zip(times, outputs):
+        frame = ffmpeg.input(str(master.resolve()), ss=ffmpeg_time(time)).video.filter("scale", width, -2)
+        nodes.append(ffmpeg.output(frame, str(partial_path(out).resolve()), vframes=1))
+    graph = nodes[0] if len(nodes) == 1 else ffmpeg.merge_outputs(*nodes)
+    argv = _compile(graph, "-hide_banner", "-nostdin", "-loglevel", "error")
+    return RenderPlan("making thumbnails", argv, list(outputs), Fraction(0))
+
+
+def _compile(graph, *global_args: str) -> list[str]:
+    """argv with the global options first (ffmpeg ignores options after the last output)."""
+    return ["ffmpeg", *global_args, "-y", *ffmpeg.get_args(graph)]
+
+
+def _absolute_inputs(argv: list[str]) -> list[str]:
+    """ffmpeg runs in the text folder, so every input path must be absolute."""
+    out = list(argv)
+    for index, arg in enumerate(out[:-1]):
+        if arg == "-i" and not out[index + 1].startswith(("color=", "anullsrc=")) and not Path(out[index + 1]).is_absolute():
+            out[index + 1] = str(Path(out[index + 1]).resolve())
+    return out

@@ -1,0 +1,565 @@
+"""Read and validate a storyboard file.
+
+Three passes, every problem collected, none fatal until the end:
+1. YAML (safe loader only), keeping the line and column of every key and value;
+2. shape and types (pydantic models, unknown keys refused with a did-you-mean);
+3. meaning: times parsed at the project frame rate, ids unique, asset paths
+   inside the project, languages known, transitions shorter than their shots.
+
+Checks that need the media itself (trims beyond a clip's length, missing
+files) live in timeline.py, which probes; they report through the same
+Problem type so `pact-video check` lists everything at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pipeline.errors import Problem, StoryboardError
+from pipeline.languages import LANGUAGES, language
+from pipeline.timebase import parse_rate
+
+SUPPORTED_VERSIONS = (1,)
+
+TimeValue = Union[int, float, str]
+# A text shown on screen: one string for every language, or one per language.
+LangText = Union[str, dict[str, str]]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Loudness(_Model):
+    integrated_lufs: float = Field(-16.0, ge=-40, le=-5)
+    true_peak_db: float = Field(-1.0, ge=-9, le=0)
+
+
+class Encoding(_Model):
+    crf: int = Field(20, ge=0, le=51)
+    preset: Literal[
+        "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"
+    ] = "medium"
+    audio_bitrate: str = "192k"
+
+
+class Project(_Model):
+    title: LangText
+    fps: TimeValue = 25
+    resolution: str = "1920x1080"
+    narration_language: str = "en"
+    languages: list[str] = Field(default_factory=lambda: ["en", "nb", "nl", "lv"])
+    audience: Literal["adult", "children"] = "adult"
+    loudness: Loudness = Field(default_factory=Loudness)
+    encoding: Encoding = Field(default_factory=Encoding)
+    fade_in: TimeValue = 0
+    fade_out: TimeValue = 0
+    background: str = "#000000"
+
+
+class Transition(_Model):
+    type: Literal["cut", "dissolve", "fadeblack"] = "cut"
+    duration: TimeValue = 0
+
+
+class PanPoint(_Model):
+    zoom: float = Field(1.0, ge=1.0, le=4.0)
+    x: float = Field(0.5, ge=0.0, le=1.0)  # centre of view, as a fraction of the image
+    y: float = Field(0.5, ge=0.0, le=1.0)
+
+
+class Pan(_Model):
+    start: PanPoint = Field(default_factory=PanPoint)
+    end: PanPoint = Field(default_factory=lambda: PanPoint(zoom=1.1))
+
+
+Position = Literal[
+    "top-left", "top", "top-right", "left", "center", "right", "bottom-left", "bottom", "bottom-right"
+]
+
+
+class LowerThird(_Model):
+    kind: Literal["lower_third"]
+    name: str
+    role: LangText = ""
+    at: TimeValue = 0
+    duration: TimeValue | None = None
+
+
+class Logo(_Model):
+    kind: Literal["logo"]
+    file: str | None = None
+    emblem: Literal["eu"] | None = None  # drawn by the pipeline, exact geometry
+    position: Position = "top-right"
+    height: float = Field(0.12, gt=0, le=1)  # fraction of the frame height
+    at: TimeValue = 0
+    duration: TimeValue | None = None
+
+
+class TextOverlay(_Model):
+    kind: Literal["text"]
+    text: LangText
+    style: Literal["caption", "heading", "credits", "statement", "label"] = "caption"
+    position: Position = "bottom"
+    at: TimeValue = 0
+    duration: TimeValue | None = None
+
+
+Overlay = Annotated[Union[LowerThird, Logo, TextOverlay], Field(discriminator="kind")]
+
+
+class NarrationLine(_Model):
+    text: str
+    file: str | None = None
+    at: TimeValue = 0  # from the start of the scene or shot it belongs to
+    volume_db: float = Field(0.0, ge=-40, le=20)
+
+
+class _Shot(_Model):
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: str = ""
+    duration: TimeValue | None = None
+    transition: Transition | None = None  # into this shot, from the one before
+    overlays: list[Overlay] = Field(default_factory=list)
+    narration: list[NarrationLine] = Field(default_factory=list)
+
+
+Fit = Literal["cover", "contain", "blurred-pad"]
+
+
+class FootageShot(_Shot):
+    kind: Literal["footage"]
+    file: str
+    in_: TimeValue | None = Field(None, alias="in")
+    out: TimeValue | None = None
+    fit: Fit = "cover"
+    volume: float = Field(1.0, ge=0, le=4)
+
+
+class StillShot(_Shot):
+    kind: Literal["still"]
+    file: str
+    fit: Fit = "cover"
+    pan: Pan | None = None
+
+
+class TitleShot(_Shot):
+    kind: Literal["title"]
+    text: LangText
+    subtitle: LangText = ""
+    background: str = "#0b2545"  # a colour, or an image file
+    style: Literal["title", "end"] = "title"
+
+
+class GeneratedShot(_Shot):
+    kind: Literal["generated"]
+    generator: str
+    data: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    labels: list[LangText] = Field(default_factory=list)  # per-language labels the text layer places
+    values: list[LangText] = Field(default_factory=list)  # the numbers, written per language (decimal comma)
+
+
+class PlaceholderShot(_Shot):
+    kind: Literal["placeholder"]
+
+
+Shot = Annotated[
+    Union[FootageShot, StillShot, TitleShot, GeneratedShot, PlaceholderShot], Field(discriminator="kind")
+]
+
+
+class Scene(_Model):
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    title: str = ""
+    shots: list[Shot] = Field(min_length=1)
+    narration: list[NarrationLine] = Field(default_factory=list)
+
+
+class Music(_Model):
+    file: str
+    volume_db: float = Field(-14.0, ge=-60, le=12)
+    duck_db: float = Field(12.0, ge=0, le=40)  # how far narration pushes the music down
+    loop: bool = True
+    fade_in: TimeValue = 1
+    fade_out: TimeValue = 2
+
+
+class Document(_Model):
+    version: int
+    project: Project
+    glossary: list[str] = Field(default_factory=list)
+    music: Music | None = None
+    scenes: list[Scene] = Field(min_length=1)
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value not in SUPPORTED_VERSIONS:
+            raise ValueError(f"version {value} is not supported (this pipeline reads version {SUPPORTED_VERSIONS[-1]})")
+        return value
+
+
+# --- locating values in the YAML text ---------------------------------------------------------
+
+Path_ = tuple[Union[str, int], ...]
+
+
+@dataclass
+class Positions:
+    """Line and column (1-based) of every key and value, by its path in the document."""
+
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def of(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Where `path` is; for something missing, where its nearest parent is."""
+        table = self.keys if key else self.values
+        while path:
+            if path in table:
+                return table[path]
+            if path in self.keys:
+                return self.keys[path]
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), (1, 1))
+
+
+def _walk(node: yaml.Node, path: Path_, positions: Positions) -> None:
+    positions.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            positions.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            _walk(value_node, path + (key,), positions)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, path + (index,), positions)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """The safe loader, refusing a key written twice in one mapping (YAML would keep the last silently)."""
+
+    def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if key_node.value in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key_node.value!r} appears twice in this mapping", key_node.start_mark
+                )
+            seen[key_node.value] = key_node
+        return super().construct_mapping(node, deep)
+
+
+# YAML 1.1 reads yes/no/on/off as booleans, so a Norwegian `no:` key would turn into False;
+# keep only true/false, as YAML 1.2 does.
+_UniqueKeyLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_UniqueKeyLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def load_yaml(path: Path) -> tuple[Any, Positions]:
+    """Parse YAML safely, returning the data and where everything in it is."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise StoryboardError([Problem(path, 1, 1, "file", "storyboard not found", "check the path")]) from None
+    except UnicodeDecodeError as exc:
+        raise StoryboardError(
+            [Problem(path, 1, 1, "file", f"not UTF-8 text ({exc.reason})", "save the storyboard as UTF-8")]
+        ) from None
+    loader = _UniqueKeyLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise StoryboardError([Problem(path, 1, 1, "file", "the storyboard is empty", "start from storyboards/community-co-op.yaml")])
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise StoryboardError([Problem(path, line, column, "yaml", str(exc.problem or exc), "fix the YAML syntax")]) from None
+    finally:
+        loader.dispose()
+    positions = Positions()
+    _walk(node, (), positions)
+    return data, positions
+
+
+# --- from pydantic's errors to located problems ---------------------------------------------------
+
+_TAGGED = {"footage", "still", "title", "generated", "placeholder", "lower_third", "logo", "text"}
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(document)"
+
+
+def _fields_of(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _model_at(path: Path_, data: Any) -> type[BaseModel] | None:
+    """The model class that validates the mapping at `path` (for did-you-mean on unknown keys)."""
+    annotation: Any = Document
+    node: Any = data
+    for part in path:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            continue
+        model = _resolve(annotation, node)
+        if model is None:
+            return None
+        info = model.model_fields.get(part) or next((f for f in model.model_fields.values() if f.alias == part), None)
+        annotation = info.annotation if info else None
+        node = node.get(part) if isinstance(node, dict) else None
+    return _resolve(annotation, node)
+
+
+def _resolve(annotation: Any, node: Any) -> type[BaseModel] | None:
+    """Dig through list[...], Optional and tagged unions to the model class for `node`."""
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    args = typing.get_args(annotation)
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _resolve(args[0], node)
+    candidates = [a for a in args if a is not type(None)]
+    if origin is list and candidates:
+        return _resolve(candidates[0], node)
+    models = [c for c in (_resolve(a, node) for a in candidates) if c is not None]
+    if len(models) > 1 and isinstance(node, dict):
+        for model_class in models:
+            kind_field = model_class.model_fields.get("kind")
+            if kind_field is not None and node.get("kind") in typing.get_args(kind_field.annotation):
+                return model_class
+    return models[0] if len(models) == 1 else None
+
+
+def _clean_loc(loc: tuple) -> Path_:
+    """pydantic's error path, less its union-branch and tag names, is the path in the YAML."""
+    out: list = []
+    for index, part in enumerate(loc):
+        if isinstance(part, str) and ("[" in part or part in ("str", "int", "float", "bool")):
+            continue  # a branch of a plain union, e.g. LangText's str | dict
+        if isinstance(part, str) and part in _TAGGED and out and isinstance(out[-1], int) and index < len(loc) - 1:
+            continue  # the tag of a discriminated union: shots[1].footage.file is shots[1].file
+        out.append(part)
+    return tuple(out)
+
+
+def _problems_from_validation(exc: ValidationError, path: Path, data: Any, positions: Positions) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        if "str" in error["loc"] and isinstance(error.get("input"), (dict, list)):
+            continue  # the plain-string branch of a text-or-mapping field: the mapping branch says what is wrong
+        loc = _clean_loc(error["loc"])
+        kind = error["type"]
+        hint = None
+        message = error["msg"]
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            model = _model_at(loc[:-1], data)
+            known = _fields_of(model) if model else []
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            message = f"unknown key {key!r}"
+            hint = f"did you mean {close[0]!r}?" if close else (f"allowed: {', '.join(known)}" if known else None)
+            line, column = positions.of(loc, key=True)
+        elif kind == "missing":
+            message = f"{loc[-1]!r} is required"
+            line, column = positions.of(loc[:-1])
+        elif kind == "union_tag_invalid":
+            tag = error.get("input", {}).get("kind") if isinstance(error.get("input"), dict) else None
+            expected = [t.strip(" '") for t in error["ctx"]["expected_tags"].split(",")]
+            close = difflib.get_close_matches(str(tag), expected, n=1, cutoff=0.5)
+            loc = loc + ("kind",)
+            message = f"unknown kind {tag!r}"
+            hint = f"did you mean {close[0]!r}?" if close else f"use one of: {', '.join(expected)}"
+            line, column = positions.of(loc)
+        elif kind == "union_tag_not_found":
+            message = "'kind' is required"
+            hint = f"one of: {error['ctx']['expected_tags']}"
+            line, column = positions.of(loc)
+        elif kind == "literal_error":
+            message = f"{error.get('input')!r} is not allowed"
+            hint = f"use {error['ctx']['expected']}"
+            line, column = positions.of(loc)
+        else:
+            message = message[0].lower() + message[1:] if message else kind
+            if message.startswith("value error, "):
+                message = message[len("value error, "):]
+            line, column = positions.of(loc)
+        problems.append(Problem(path, line, column, _dotted(loc), message, hint))
+    # A union failing on every branch reports once per branch; one line per place is enough.
+    unique: dict[tuple[int, int, str], Problem] = {}
+    for problem in problems:
+        unique.setdefault((problem.line, problem.column, problem.field), problem)
+    return list(unique.values())
+
+
+# --- the validated storyboard ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Storyboard:
+    """A validated storyboard document, with where it came from."""
+
+    path: Path
+    root: Path  # the project directory every asset path is relative to
+    document: Document
+    positions: Positions
+    rate: Fraction
+    width: int
+    height: int
+    warnings: tuple[Problem, ...] = ()
+
+    def problem(self, at: Path_, message: str, hint: str | None = None, *, key: bool = False) -> Problem:
+        line, column = self.positions.of(at, key=key)
+        return Problem(self.path, line, column, _dotted(at), message, hint)
+
+    def asset(self, relative: str) -> Path:
+        return (self.root / relative).resolve()
+
+
+def project_root_for(path: Path) -> Path:
+    """Storyboards live in <project>/storyboards/; elsewhere, their own folder is the project."""
+    folder = path.resolve().parent
+    return folder.parent if folder.name == "storyboards" else folder
+
+
+def _parse_resolution(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise ValueError(f"not a resolution: {text!r} (write WIDTHxHEIGHT, e.g. 1920x1080)") from None
+    if not (16 <= width <= 7680 and 16 <= height <= 4320) or width % 2 or height % 2:
+        raise ValueError(f"resolution {text!r} must be even numbers between 16x16 and 7680x4320")
+    return width, height
+
+
+def _check_lang_text(board: Storyboard, at: Path_, value: LangText, problems: list[Problem], warnings: list[Problem]) -> None:
+    if not isinstance(value, dict):
+        return
+    for code in value:
+        if code not in LANGUAGES:
+            try:
+                language(code)
+            except ValueError as exc:
+                problems.append(board.problem(at + (code,), str(exc), key=True))
+    wanted = board.document.project.languages
+    missing = [code for code in wanted if code not in value]
+    if missing and value:
+        warnings.append(board.problem(at, f"no text for {', '.join(missing)}", "the narration language's text is shown instead"))
+
+
+def _check_asset(board: Storyboard, at: Path_, relative: str, problems: list[Problem]) -> None:
+    candidate = Path(relative)
+    if candidate.is_absolute():
+        problems.append(board.problem(at, f"absolute path {relative!r}", "write the path relative to the project folder, e.g. assets/footage/x.mp4"))
+        return
+    resolved = board.asset(relative)
+    if not resolved.is_relative_to(board.root.resolve()):
+        problems.append(board.problem(at, f"path {relative!r} leaves the project folder", "keep media inside the project, under assets/"))
+
+
+def load_storyboard(path: Path | str) -> Storyboard:
+    """Read, validate and return the storyboard, or raise StoryboardError listing every problem."""
+    path = Path(path)
+    data, positions = load_yaml(path)
+    if not isinstance(data, dict):
+        raise StoryboardError([Problem(path, 1, 1, "(document)", "a storyboard is a mapping with version, project and scenes", None)])
+    try:
+        document = Document.model_validate(data)
+    except ValidationError as exc:
+        raise StoryboardError(_problems_from_validation(exc, path, data, positions)) from None
+
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    project = document.project
+    rate, (width, height) = Fraction(25), (1920, 1080)
+    try:
+        rate = parse_rate(project.fps)
+    except ValueError as exc:
+        problems.append(Problem(path, *positions.of(("project", "fps")), "project.fps", str(exc)))
+    try:
+        width, height = _parse_resolution(project.resolution)
+    except ValueError as exc:
+        problems.append(Problem(path, *positions.of(("project", "resolution")), "project.resolution", str(exc)))
+
+    board = Storyboard(path, project_root_for(path), document, positions, rate, width, height)
+
+    for index, code in enumerate(project.languages):
+        try:
+            language(code)
+        except ValueError as exc:
+            problems.append(board.problem(("project", "languages", index), str(exc)))
+    try:
+        language(project.narration_language)
+    except ValueError as exc:
+        problems.append(board.problem(("project", "narration_language"), str(exc)))
+    if len(set(project.languages)) != len(project.languages):
+        problems.append(board.problem(("project", "languages"), "a language is listed twice"))
+    _check_lang_text(board, ("project", "title"), project.title, problems, warnings)
+
+    if document.music:
+        _check_asset(board, ("music", "file"), document.music.file, problems)
+
+    seen_ids: dict[str, Path_] = {}
+    for s_index, scene in enumerate(document.scenes):
+        scene_at: Path_ = ("scenes", s_index)
+        for kind, ident, at in [("scene", scene.id, scene_at + ("id",))] + [
+            ("shot", shot.id, scene_at + ("shots", i, "id")) for i, shot in enumerate(scene.shots)
+        ]:
+            if ident in seen_ids:
+                first = positions.of(seen_ids[ident])[0]
+                problems.append(board.problem(at, f"{kind} id {ident!r} is used twice", f"first used on line {first}; ids must be unique"))
+            else:
+                seen_ids[ident] = at
+        for n_index, line in enumerate(scene.narration):
+            if line.file:
+                _check_asset(board, scene_at + ("narration", n_index, "file"), line.file, problems)
+        for sh_index, shot in enumerate(scene.shots):
+            shot_at = scene_at + ("shots", sh_index)
+            if getattr(shot, "file", None):
+                _check_asset(board, shot_at + ("file",), shot.file, problems)
+            if isinstance(shot, GeneratedShot) and shot.data:
+                _check_asset(board, shot_at + ("data",), shot.data, problems)
+            if isinstance(shot, TitleShot):
+                _check_lang_text(board, shot_at + ("text",), shot.text, problems, warnings)
+                if not shot.background.startswith("#"):
+                    _check_asset(board, shot_at + ("background",), shot.background, problems)
+            for n_index, line in enumerate(shot.narration):
+                if line.file:
+                    _check_asset(board, shot_at + ("narration", n_index, "file"), line.file, problems)
+            for o_index, overlay in enumerate(shot.overlays):
+                overlay_at = shot_at + ("overlays", o_index)
+                if isinstance(overlay, Logo):
+                    if bool(overlay.file) == bool(overlay.emblem):
+                        problems.append(board.problem(overlay_at, "a logo needs exactly one of 'file' or 'emblem'"))
+                    elif overlay.file:
+                        _check_asset(board, overlay_at + ("file",), overlay.file, problems)
+                elif isinstance(overlay, TextOverlay):
+                    _check_lang_text(board, overlay_at + ("text",), overlay.text, problems, warnings)
+                elif isinstance(overlay, LowerThird):
+                    _check_lang_text(board, overlay_at + ("role",), overlay.role, problems, warnings)
+
+    if problems:
+        raise StoryboardError(problems)
+    return Storyboard(path, board.root, document, positions, rate, width, height, tuple(warnings))

@@ -1,0 +1,196 @@
+"""The text layer: every on-screen word of one language as an ASS script for libass.
+
+The picture is rendered once, textless; each language's titles, lower thirds,
+captions, chart labels and credits are drawn over it by ffmpeg's `ass` filter
+from the script written here. Sizes are set for 1080 lines and scaled to the
+render height, so a 640x360 preview looks like the full render.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from pipeline.timeline import TextItem, Timeline
+
+FONT_NAME = "DejaVu Sans"  # the family shipped in assets/fonts/
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    size: int  # at 1080 lines
+    bold: bool = False
+    alignment: int = 2  # numpad layout: 1 bottom-left ... 5 centre ... 9 top-right
+    boxed: bool = False  # a translucent box behind the text instead of an outline
+    outline: float = 2.0
+    shadow: float = 1.0
+    colour: str = "FFFFFF"
+
+
+STYLES = {
+    style.name: style
+    for style in (
+        Style("title", 84, bold=True, alignment=5, outline=0, shadow=2),
+        Style("subtitle", 44, alignment=5, outline=0, shadow=1, colour="E0E6F0"),
+        Style("end_title", 46, bold=True, alignment=4, outline=0, shadow=0),
+        Style("lower_third", 50, bold=True, alignment=1, boxed=True, outline=14, shadow=0),
+        Style("caption", 30, alignment=3, outline=1.5, shadow=0, colour="E6E6E6"),
+        Style("heading", 60, bold=True, alignment=8, outline=2, shadow=1),
+        Style("credits", 34, alignment=5, outline=0, shadow=0),
+        Style("statement", 24, alignment=2, outline=0, shadow=0, colour="D0D6E0"),
+        Style("label", 40, bold=True, alignment=5, outline=2, shadow=0),
+    )
+}
+
+_POSITION_ALIGNMENT = {
+    "bottom-left": 1, "bottom": 2, "bottom-right": 3,
+    "left": 4, "center": 5, "right": 6,
+    "top-left": 7, "top": 8, "top-right": 9,
+}
+_FADE_MS = 250
+
+
+def _ass_time(frame: int, rate: Fraction) -> str:
+    """ASS counts centiseconds; round down so a cue never starts a frame late."""
+    centis = int(Fraction(frame) / rate * 100)
+    hours, rest = divmod(centis, 360000)
+    minutes, rest = divmod(rest, 6000)
+    seconds, centis = divmod(rest, 100)
+    return f"{hours}:{minutes:02d}:{seconds:02d}.{centis:02d}"
+
+
+def escape_text(text: str) -> str:
+    """Plain text for libass: braces and backslashes are shown, never read as override codes."""
+    text = text.replace("\\", "\\\u2060")  # a word joiner after a backslash stops \N, \h and the like
+    text = text.replace("{", "\\{").replace("}", "\\}")
+    return "\\N".join(line.strip() for line in text.strip().splitlines())
+
+
+def _style_line(style: Style, scale: float, margin_h: int, margin_v: int) -> str:
+    # Colours are &HAABBGGRR; alpha 00 is opaque.
+    rgb = style.colour
+    primary = f"&H00{rgb[4:6]}{rgb[2:4]}{rgb[0:2]}"
+    back = "&H60000000" if style.boxed else "&H80000000"
+    border_style = 3 if style.boxed else 1
+    outline_colour = "&H70000000" if style.boxed else "&H00101010"
+    return (
+        f"Style: {style.name},{FONT_NAME},{round(style.size * scale)},{primary},&H000000FF,{outline_colour},{back},"
+        f"{-1 if style.bold else 0},0,0,0,100,100,0,0,{border_style},{style.outline * scale:.1f},{style.shadow * scale:.1f},"
+        f"{style.alignment},{margin_h},{margin_h},{margin_v},1"
+    )
+
+
+def _event(layer: int, start: int, end: int, style: str, text: str, rate: Fraction, overrides: str = "") -> str:
+    return f"Dialogue: {layer},{_ass_time(start, rate)},{_ass_time(end, rate)},{style},,0,0,0,,{{\\fad({_FADE_MS},{_FADE_MS}){overrides}}}{text}"
+
+
+class _Layout:
+    """Where each kind of text goes, in pixels of the render."""
+
+    def __init__(self, timeline: Timeline, width: int, height: int):
+        self.timeline = timeline
+        self.width = width
+        self.height = height
+        self.scale = height / 1080
+        self.margin_h = round(width * 0.06)  # title-safe: inside 90 % of the frame
+        self.margin_v = round(height * 0.07)
+
+    def chart_anchor(self, item: TextItem) -> tuple[str, str]:
+        """\\pos and \\an for a chart label, from the same layout the chart was drawn with."""
+        from pipeline.graphics import bar_chart_layout, read_bar_data
+
+        clip = next(c for c in self.timeline.clips if c.shot_id == item.shot_id)
+        anchor = item.anchor
+        params = clip.generator.params if clip.generator else {}
+        values = None
+        if clip.source is not None and clip.source.exists():
+            values = [bar.value for bar in read_bar_data(clip.source)][: anchor.count]
+            if len(values) != anchor.count:
+                values = None
+        layout = bar_chart_layout(anchor.count, self.width, self.height, values=values, orientation=params.get("orientation", "horizontal"))
+        entry = layout[anchor.index]
+        x, y = entry[f"{anchor.part}_anchor"]
+        return f"\\pos({round(x)},{round(y)})", f"\\an{_pillow_to_numpad(entry[f'{anchor.part}_align'])}"
+
+    def end_title_margin(self, item: TextItem) -> int:
+        """The funding statement sits to the right of an emblem or logo on the left of the same frames."""
+        for image in self.timeline.images:
+            if image.position in ("left", "top-left", "bottom-left") and image.start < item.end and item.start < image.end:
+                emblem_width = round(image.height * self.height * 1.5)
+                return self.margin_h + emblem_width + round(self.width * 0.03)
+        return self.margin_h
+
+
+def _pillow_to_numpad(anchor: str) -> int:
+    horizontal = {"l": 0, "m": 1, "r": 2}[anchor[0]]
+    vertical = {"a": 6, "t": 6, "m": 3}.get(anchor[1], 0)
+    return 1 + horizontal + vertical
+
+
+def text_layer_script(timeline: Timeline, language: str, *, width: int | None = None, height: int | None = None) -> str:
+    """The ASS script of one language's on-screen text."""
+    width = width or timeline.width
+    height = height or timeline.height
+    layout = _Layout(timeline, width, height)
+    rate = timeline.rate
+    lines = [
+        "[Script Info]",
+        f"Title: {timeline.title.get(language, '')} ({language}) text layer",
+        "ScriptType: v4.00+",
+        "WrapStyle: 0",
+        "ScaledBorderAndShadow: yes",
+        f"PlayResX: {width}",
+        f"PlayResY: {height}",
+        "YCbCr Matrix: TV.709",
+        "",
+        "[V4+ Styles]",
+        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, "
+        "Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
+    ]
+    lines += [_style_line(style, layout.scale, layout.margin_h, layout.margin_v) for style in STYLES.values()]
+    lines += ["", "[Events]", "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text"]
+    for item in sorted(timeline.texts, key=lambda t: (t.start, t.role)):
+        text = escape_text(item.text.get(language, ""))
+        if not text:
+            continue
+        lines.append(_item_event(item, text, language, layout, rate))
+    return "\n".join(lines) + "\n"
+
+
+def _item_event(item: TextItem, text: str, language: str, layout: _Layout, rate: Fraction) -> str:
+    scale = layout.scale
+    if item.role == "lower_third":
+        role = escape_text(item.secondary.get(language, ""))
+        body = text + (f"\\N{{\\b0\\fs{round(34 * scale)}}}{role}" if role else "")
+        return _event(2, item.start, item.end, "lower_third", body, rate, f"\\pos({layout.margin_h},{layout.height - round(layout.height * 0.12)})")
+    if item.role == "label" and item.anchor is not None:
+        position, alignment = layout.chart_anchor(item)
+        return _event(1, item.start, item.end, "label", text, rate, alignment + position)
+    if item.role == "title":
+        return _event(1, item.start, item.end, "title", text, rate, f"\\pos({layout.width // 2},{round(layout.height * 0.46)})")
+    if item.role == "subtitle":
+        return _event(1, item.start, item.end, "subtitle", text, rate, f"\\pos({layout.width // 2},{round(layout.height * 0.58)})")
+    if item.role == "end_title":
+        margin = layout.end_title_margin(item)
+        return _event(1, item.start, item.end, "end_title", text, rate, f"\\an4\\pos({margin},{round(layout.height * 0.30)})")
+    if item.role == "credits":
+        return _event(1, item.start, item.end, "credits", text, rate, f"\\an5\\pos({layout.width // 2},{round(layout.height * 0.62)})")
+    alignment = _POSITION_ALIGNMENT.get(item.position, 2)
+    return _event(1, item.start, item.end, item.role if item.role in STYLES else "caption", text, rate, f"\\an{alignment}")
+
+
+def write_text_layer(timeline: Timeline, language: str, out: Path, *, width: int | None = None, height: int | None = None) -> Path:
+    """Write the script atomically; unchanged content leaves the file (and its time stamp) alone."""
+    script = text_layer_script(timeline, language, width=width, height=height)
+    if out.exists() and out.read_text(encoding="utf-8") == script:
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(script)
+    os.replace(temporary, out)
+    return out

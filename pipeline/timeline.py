@@ -1,0 +1,487 @@
+"""The storyboard laid out in frames: what is on screen and on the sound track when.
+
+build_timeline() turns a validated Storyboard into a frozen Timeline. It
+probes the media, so the problems only media can reveal (a trim beyond a
+clip's end, narration running past the video, a missing file) are reported
+here, located in the storyboard like every other problem.
+
+Transitions overlap their shots, as in an editor: a 12-frame dissolve from A
+to B starts 12 frames before A ends, and B starts there.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from pipeline import storyboard as sb
+from pipeline.errors import MediaError, Problem, StoryboardError
+from pipeline.media import MediaInfo, probe
+from pipeline.timebase import frames_to_timecode, parse_time, seconds_to_frames
+
+
+@dataclass(frozen=True)
+class Transition:
+    kind: str  # cut, dissolve, fadeblack
+    frames: int
+
+
+CUT = Transition("cut", 0)
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One shot on the timeline."""
+
+    shot_id: str
+    scene_id: str
+    kind: str  # as written: footage, still, title, generated, placeholder
+    start: int
+    frames: int
+    transition_in: Transition
+    description: str = ""
+    source: Path | None = None  # footage, still, a title's background image, or a generated shot's data
+    source_in: int = 0  # frames into the source (footage)
+    source_info: MediaInfo | None = None
+    fit: str = "cover"
+    pan: sb.Pan | None = None
+    colour: str | None = None  # a title card's background colour
+    volume: float = 1.0
+    missing: Path | None = None  # media not there yet: rendered as a placeholder slate
+    generator: sb.GeneratedShot | None = None
+
+    @property
+    def end(self) -> int:
+        return self.start + self.frames
+
+    @property
+    def renders_as_slate(self) -> bool:
+        return self.kind == "placeholder" or self.missing is not None
+
+    @property
+    def has_audio(self) -> bool:
+        return (
+            self.kind == "footage"
+            and not self.renders_as_slate
+            and self.volume > 0
+            and self.source_info is not None
+            and self.source_info.audio is not None
+        )
+
+
+@dataclass(frozen=True)
+class ChartAnchor:
+    generator: str
+    count: int
+    index: int
+    part: str  # label or value
+
+
+@dataclass(frozen=True)
+class TextItem:
+    """On-screen text, kept apart from the picture: the text layer draws it per language."""
+
+    role: str  # title, subtitle, end_title, lower_third, caption, heading, credits, statement, label
+    start: int
+    end: int
+    text: dict[str, str]  # language -> text, every output language filled (fallback: narration language)
+    secondary: dict[str, str] = field(default_factory=dict)  # a lower third's role line
+    position: str = "bottom"
+    anchor: ChartAnchor | None = None  # chart labels sit where the generator drew their bar
+    shot_id: str = ""
+
+
+@dataclass(frozen=True)
+class ImageOverlay:
+    start: int
+    end: int
+    position: str
+    height: float  # fraction of the frame height
+    file: Path | None = None
+    emblem: str | None = None
+
+
+@dataclass(frozen=True)
+class AudioClip:
+    role: str  # narration, footage
+    start: int
+    frames: int
+    source: Path
+    source_in: int = 0
+    gain_db: float = 0.0
+    text: str = ""  # the narration script line
+    channels: int = 2
+    fade_in: int = 0
+    fade_out: int = 0
+
+
+@dataclass(frozen=True)
+class MusicBed:
+    source: Path
+    gain_db: float
+    duck_db: float
+    loop: bool
+    fade_in: int
+    fade_out: int
+    channels: int
+    source_frames: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    title: dict[str, str]
+    rate: Fraction
+    width: int
+    height: int
+    frames: int
+    clips: tuple[Clip, ...]
+    texts: tuple[TextItem, ...]
+    images: tuple[ImageOverlay, ...]
+    narration: tuple[AudioClip, ...]
+    footage_audio: tuple[AudioClip, ...]
+    music: MusicBed | None
+    languages: tuple[str, ...]
+    narration_language: str
+    loudness: sb.Loudness
+    encoding: sb.Encoding
+    fade_in: int
+    fade_out: int
+    background: str
+    glossary: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def duration(self) -> Fraction:
+        return Fraction(self.frames) / self.rate
+
+    @property
+    def cuts(self) -> tuple[int, ...]:
+        """Frames where the picture changes shot (a transition counts at its midpoint)."""
+        return tuple(clip.start + clip.transition_in.frames // 2 for clip in self.clips[1:])
+
+    def timecode(self, frame: int) -> str:
+        return frames_to_timecode(frame, self.rate)
+
+
+class _Builder:
+    def __init__(self, board: sb.Storyboard, strict: bool):
+        self.board = board
+        self.strict = strict
+        self.rate = board.rate
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = list(board.warnings)
+        self.project = board.document.project
+        self.languages = tuple(self.project.languages)
+        if self.project.narration_language not in self.languages:
+            self.languages = (self.project.narration_language,) + self.languages
+
+    def time(self, value: sb.TimeValue, at: sb.Path_) -> int:
+        try:
+            return parse_time(value, self.rate)
+        except ValueError as exc:
+            self.problems.append(self.board.problem(at, str(exc)))
+            return 0
+
+    def texts(self, value: sb.LangText) -> dict[str, str]:
+        if isinstance(value, str):
+            return {code: value for code in self.languages}
+        fallback = value.get(self.project.narration_language) or next(iter(value.values()), "")
+        return {code: value.get(code, fallback) for code in self.languages}
+
+    def media(self, relative: str, at: sb.Path_, what: str) -> MediaInfo | None:
+        """Probe a file; missing is a warning (placeholder) unless strict, unreadable is an error."""
+        path = self.board.asset(relative)
+        if not path.exists():
+            report = self.problems if self.strict else self.warnings
+            hint = "add the file, or drop --strict to render a placeholder" if self.strict else f"rendered as a placeholder until the {what} exists"
+            report.append(self.board.problem(at, f"{what} {relative!r} does not exist yet", hint))
+            return None
+        try:
+            return probe(path)
+        except MediaError as exc:
+            self.problems.append(self.board.problem(at, exc.message, exc.hint))
+            return None
+
+    def build(self) -> Timeline:
+        doc = self.board.document
+        clips: list[Clip] = []
+        texts: list[TextItem] = []
+        images: list[ImageOverlay] = []
+        narration: list[tuple[AudioClip, sb.Path_]] = []
+        cursor = 0
+        previous: Clip | None = None
+        for s_index, scene in enumerate(doc.scenes):
+            scene_at: sb.Path_ = ("scenes", s_index)
+            scene_start: int | None = None
+            for sh_index, shot in enumerate(scene.shots):
+                at = scene_at + ("shots", sh_index)
+                clip = self.clip(shot, scene.id, at, cursor, previous)
+                if clip is None:
+                    continue
+                if scene_start is None:
+                    scene_start = clip.start
+                clips.append(clip)
+                texts.extend(self.shot_texts(shot, clip))
+                for o_index, overlay in enumerate(shot.overlays):
+                    self.overlay(overlay, clip, at + ("overlays", o_index), texts, images)
+                for n_index, line in enumerate(shot.narration):
+                    narration.append(self.narration_line(line, clip.start, at + ("narration", n_index)))
+                cursor = clip.end
+                previous = clip
+            for n_index, line in enumerate(scene.narration):
+                narration.append(self.narration_line(line, scene_start or 0, scene_at + ("narration", n_index)))
+        total = cursor
+        if clips:
+            self.check_transitions(clips)
+        narration_clips = self.check_narration([n for n in narration if n[0] is not None], total)
+        self.check_overlay_ranges(texts, images, total)
+        music = self.music(doc.music, total) if doc.music else None
+        fade_in = self.time(self.project.fade_in, ("project", "fade_in"))
+        fade_out = self.time(self.project.fade_out, ("project", "fade_out"))
+        if fade_in + fade_out > total:
+            self.problems.append(self.board.problem(("project", "fade_out"), "fade in and fade out are longer than the video"))
+        if self.problems:
+            raise StoryboardError(self.problems)
+        footage_audio = tuple(
+            AudioClip(
+                role="footage",
+                start=clip.start,
+                frames=clip.frames,
+                source=clip.source,
+                source_in=clip.source_in,
+                gain_db=_gain_db(clip.volume),
+                channels=clip.source_info.audio.channels,
+                fade_in=clip.transition_in.frames,
+                fade_out=next_clip.transition_in.frames if next_clip else 0,
+            )
+            for clip, next_clip in zip(clips, list(clips[1:]) + [None])
+            if clip.has_audio
+        )
+        return Timeline(
+            title=self.texts(self.project.title),
+            rate=self.rate,
+            width=self.board.width,
+            height=self.board.height,
+            frames=total,
+            clips=tuple(clips),
+            texts=tuple(texts),
+            images=tuple(images),
+            narration=tuple(narration_clips),
+            footage_audio=footage_audio,
+            music=music,
+            languages=self.languages,
+            narration_language=self.project.narration_language,
+            loudness=self.project.loudness,
+            encoding=self.project.encoding,
+            fade_in=fade_in,
+            fade_out=fade_out,
+            background=self.project.background,
+            glossary=tuple(doc.glossary),
+            warnings=tuple(self.warnings),
+        )
+
+    def clip(self, shot: sb._Shot, scene_id: str, at: sb.Path_, cursor: int, previous: Clip | None) -> Clip | None:
+        transition = CUT
+        if shot.transition is not None and shot.transition.type != "cut":
+            frames = self.time(shot.transition.duration, at + ("transition", "duration"))
+            if previous is None:
+                self.problems.append(self.board.problem(at + ("transition",), "the first shot has no shot before it to transition from", "use project.fade_in to fade in from black"))
+            elif frames <= 0:
+                self.problems.append(self.board.problem(at + ("transition", "duration"), f"a {shot.transition.type} needs a duration above 0"))
+            else:
+                transition = Transition(shot.transition.type, frames)
+        frames = self.time(shot.duration, at + ("duration",)) if shot.duration is not None else None
+        common = dict(shot_id=shot.id, scene_id=scene_id, kind=shot.kind, transition_in=transition, description=shot.description)
+
+        if isinstance(shot, sb.FootageShot):
+            info = self.media(shot.file, at + ("file",), "footage")
+            source_in = self.time(shot.in_, at + ("in",)) if shot.in_ is not None else 0
+            source_out = self.time(shot.out, at + ("out",)) if shot.out is not None else None
+            if source_out is not None:
+                if source_out <= source_in:
+                    self.problems.append(self.board.problem(at + ("out",), "out is not after in"))
+                    return None
+                if frames is not None and frames != source_out - source_in:
+                    self.problems.append(self.board.problem(at + ("duration",), f"duration {frames} frames disagrees with out - in = {source_out - source_in} frames", "give either duration or out, not both"))
+                frames = source_out - source_in
+            if info is not None:
+                if info.video is None:
+                    self.problems.append(self.board.problem(at + ("file",), f"{shot.file!r} has no video stream", "use a still for images, or narration for audio"))
+                    return None
+                length = seconds_to_frames(info.duration, self.rate) if info.duration is not None else None
+                if frames is None and length is not None:
+                    frames = length - source_in
+                if length is not None and source_in >= length:
+                    self.problems.append(self.board.problem(at + ("in",), f"in {self.tc(source_in)} is beyond the clip's length {self.tc(length)}"))
+                    return None
+                if length is not None and frames is not None and source_in + frames > length:
+                    field_name = "out" if shot.out is not None else "duration"
+                    self.problems.append(self.board.problem(at + (field_name,), f"the trim ends at {self.tc(source_in + frames)}, beyond the clip's length {self.tc(length)}", "shorten the shot or move 'in' earlier"))
+                    return None
+            if frames is None:
+                self.problems.append(self.board.problem(at, "footage that does not exist yet needs a 'duration' (or in and out)"))
+                return None
+            if not self.positive(frames, at):
+                return None
+            return Clip(start=self.start(cursor, transition), frames=frames, source=self.board.asset(shot.file), source_in=source_in,
+                        source_info=info, fit=shot.fit, volume=shot.volume, missing=None if info else self.board.asset(shot.file), **common)
+
+        if frames is None:
+            self.problems.append(self.board.problem(at, "'duration' is required for this kind of shot"))
+            return None
+        if not self.positive(frames, at):
+            return None
+        start = self.start(cursor, transition)
+        if isinstance(shot, sb.StillShot):
+            info = self.media(shot.file, at + ("file",), "still image")
+            return Clip(start=start, frames=frames, source=self.board.asset(shot.file), source_info=info, fit=shot.fit, pan=shot.pan,
+                        missing=None if info else self.board.asset(shot.file), **common)
+        if isinstance(shot, sb.TitleShot):
+            if shot.background.startswith("#"):
+                return Clip(start=start, frames=frames, colour=shot.background, **common)
+            info = self.media(shot.background, at + ("background",), "background image")
+            if info is None:
+                return Clip(start=start, frames=frames, colour=self.project.background, **common)
+            return Clip(start=start, frames=frames, source=self.board.asset(shot.background), source_info=info, **common)
+        if isinstance(shot, sb.GeneratedShot):
+            missing = None
+            if shot.data and not self.board.asset(shot.data).exists():
+                self.media(shot.data, at + ("data",), "data file")
+                missing = self.board.asset(shot.data)
+            data = self.board.asset(shot.data) if shot.data else None
+            return Clip(start=start, frames=frames, generator=shot, source=data, missing=missing, **common)
+        return Clip(start=start, frames=frames, **common)
+
+    def start(self, cursor: int, transition: Transition) -> int:
+        return cursor - transition.frames
+
+    def positive(self, frames: int, at: sb.Path_) -> bool:
+        if frames <= 0:
+            self.problems.append(self.board.problem(at + ("duration",), "the shot has no duration", "give a duration above 0"))
+            return False
+        return True
+
+    def tc(self, frame: int) -> str:
+        return frames_to_timecode(frame, self.rate)
+
+    def shot_texts(self, shot: sb._Shot, clip: Clip) -> list[TextItem]:
+        if isinstance(shot, sb.TitleShot):
+            role = "end_title" if shot.style == "end" else "title"
+            items = [TextItem(role, clip.start, clip.end, self.texts(shot.text), position="center", shot_id=shot.id)]
+            if shot.subtitle:
+                items.append(TextItem("subtitle", clip.start, clip.end, self.texts(shot.subtitle), position="center", shot_id=shot.id))
+            return items
+        if isinstance(shot, sb.GeneratedShot) and shot.labels:
+            count = len(shot.labels)
+            items = []
+            for index, label in enumerate(shot.labels):
+                anchor = ChartAnchor(shot.generator, count, index, "label")
+                items.append(TextItem("label", clip.start, clip.end, self.texts(label), anchor=anchor, shot_id=shot.id))
+            for index, value in enumerate(shot.values[:count]):
+                anchor = ChartAnchor(shot.generator, count, index, "value")
+                items.append(TextItem("label", clip.start, clip.end, self.texts(value), anchor=anchor, shot_id=shot.id))
+            return items
+        return []
+
+    def overlay(self, overlay, clip: Clip, at: sb.Path_, texts: list[TextItem], images: list[ImageOverlay]) -> None:
+        start = clip.start + self.time(overlay.at, at + ("at",))
+        end = clip.end if overlay.duration is None else start + self.time(overlay.duration, at + ("duration",))
+        if end <= start:
+            self.problems.append(self.board.problem(at, "the overlay ends before it starts", "check 'at' and 'duration'"))
+            return
+        if isinstance(overlay, sb.LowerThird):
+            texts.append(TextItem("lower_third", start, end, self.texts(overlay.name), self.texts(overlay.role), position="bottom-left", shot_id=clip.shot_id))
+        elif isinstance(overlay, sb.TextOverlay):
+            texts.append(TextItem(overlay.style, start, end, self.texts(overlay.text), position=overlay.position, shot_id=clip.shot_id))
+        else:
+            file = None
+            if overlay.file:
+                if self.media(overlay.file, at + ("file",), "logo") is None:
+                    return
+                file = self.board.asset(overlay.file)
+            images.append(ImageOverlay(start, end, overlay.position, overlay.height, file, overlay.emblem))
+
+    def narration_line(self, line: sb.NarrationLine, base: int, at: sb.Path_) -> tuple[AudioClip | None, sb.Path_]:
+        start = base + self.time(line.at, at + ("at",))
+        if not line.file:
+            self.warnings.append(self.board.problem(at, "narration line has no recording", "run `pact-video narrate --scratch` for a scratch voice"))
+            return None, at
+        info = self.media(line.file, at + ("file",), "narration recording")
+        if info is None:
+            return None, at
+        if info.audio is None or info.duration is None:
+            self.problems.append(self.board.problem(at + ("file",), f"{line.file!r} has no audio stream"))
+            return None, at
+        frames = seconds_to_frames(info.duration, self.rate)
+        clip = AudioClip("narration", start, frames, self.board.asset(line.file), gain_db=line.volume_db, text=line.text, channels=info.audio.channels)
+        return clip, at
+
+    def check_narration(self, lines: list[tuple[AudioClip, sb.Path_]], total: int) -> list[AudioClip]:
+        ordered = sorted(lines, key=lambda item: item[0].start)
+        for (first, first_at), (second, second_at) in zip(ordered, ordered[1:]):
+            if second.start < first.start + first.frames:
+                self.problems.append(self.board.problem(second_at + ("at",), f"narration starts at {self.tc(second.start)}, before the line on line {self.board.positions.of(first_at)[0]} ends at {self.tc(first.start + first.frames)}", "move it later or shorten the line before"))
+        for clip, at in ordered:
+            if clip.start + clip.frames > total:
+                self.problems.append(self.board.problem(at + ("at",), f"narration runs to {self.tc(clip.start + clip.frames)}, past the end of the video at {self.tc(total)}", "start it earlier or lengthen the shots"))
+        return [clip for clip, _ in ordered]
+
+    def check_transitions(self, clips: list[Clip]) -> None:
+        for index, clip in enumerate(clips):
+            incoming = clip.transition_in.frames
+            outgoing = clips[index + 1].transition_in.frames if index + 1 < len(clips) else 0
+            if incoming + outgoing > clip.frames:
+                at = self.shot_path(clip.shot_id)
+                self.problems.append(self.board.problem(at + ("transition",) if incoming else at + ("duration",),
+                    f"shot {clip.shot_id!r} lasts {clip.frames} frames but its transitions take {incoming + outgoing}",
+                    "shorten the transitions or lengthen the shot"))
+
+    def check_overlay_ranges(self, texts: list[TextItem], images: list[ImageOverlay], total: int) -> None:
+        by_region: dict[str, list[tuple[int, int, str]]] = {}
+        for item in texts:
+            if item.role in ("lower_third", "caption", "heading", "credits", "statement"):
+                region = "bottom" if item.role == "lower_third" else item.position
+                by_region.setdefault(region, []).append((item.start, item.end, item.shot_id))
+            if item.end > total:
+                self.problems.append(self.board.problem(self.shot_path(item.shot_id) + ("overlays",), f"an overlay runs to {self.tc(item.end)}, past the end of the video at {self.tc(total)}"))
+        for image in images:
+            by_region.setdefault(f"logo:{image.position}", []).append((image.start, image.end, ""))
+        for region, spans in by_region.items():
+            spans.sort()
+            for (a_start, a_end, a_shot), (b_start, b_end, b_shot) in zip(spans, spans[1:]):
+                if b_start < a_end:
+                    where = self.shot_path(b_shot or a_shot) + ("overlays",)
+                    self.problems.append(self.board.problem(where, f"two overlays share the {region.removeprefix('logo:')} area from {self.tc(b_start)} to {self.tc(min(a_end, b_end))}", "move one, or shorten the first"))
+
+    def shot_path(self, shot_id: str) -> sb.Path_:
+        for s_index, scene in enumerate(self.board.document.scenes):
+            for sh_index, shot in enumerate(scene.shots):
+                if shot.id == shot_id:
+                    return ("scenes", s_index, "shots", sh_index)
+        return ("scenes",)
+
+    def music(self, music: sb.Music, total: int) -> MusicBed | None:
+        info = self.media(music.file, ("music", "file"), "music")
+        if info is None or info.audio is None or info.duration is None:
+            return None
+        return MusicBed(
+            source=self.board.asset(music.file),
+            gain_db=music.volume_db,
+            duck_db=music.duck_db,
+            loop=music.loop,
+            fade_in=self.time(music.fade_in, ("music", "fade_in")),
+            fade_out=self.time(music.fade_out, ("music", "fade_out")),
+            channels=info.audio.channels,
+            source_frames=seconds_to_frames(info.duration, self.rate),
+        )
+
+
+def _gain_db(volume: float) -> float:
+    return 20 * math.log10(volume) if volume > 0 else -120.0
+
+
+def build_timeline(board: sb.Storyboard, *, strict: bool = False) -> Timeline:
+    """Lay the storyboard out in frames, probing its media; StoryboardError lists every problem."""
+    return _Builder(board, strict).build()
