@@ -16,6 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from pipeline import cache, graphics, plan
+from pipeline.atomic import write_text
 from pipeline.errors import RenderError
 from pipeline.ffmpeg import ffmpeg_version, run
 from pipeline.languages import language
@@ -27,6 +28,7 @@ from pipeline.timeline import Clip, Timeline, build_timeline
 
 FONTS_DIR = graphics.FONTS_DIR
 PREVIEW_SIZE = (640, 360)
+LOUDNESS_TOLERANCE_LU = 1.0
 
 
 class Reporter:
@@ -196,19 +198,26 @@ def _run_plan(render: plan.RenderPlan, store: cache.ProductStore, reporter: Repo
     return stderr
 
 
-def _sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, reporter: Reporter, result: BuildResult) -> tuple[plan.LoudnessMeasurement, plan.LoudnessTarget]:
+def _sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, reporter: Reporter, result: BuildResult) -> tuple[float, plan.LoudnessTarget]:
+    """Mix the sound once; find the gain that brings it to the loudness target (limiter included)."""
     target = plan.LoudnessTarget(timeline.loudness.integrated_lufs, timeline.loudness.true_peak_db)
     render = plan.audio_plan(timeline, mix=paths.mix, stem=paths.narration, loudness=target)
     stderr = _run_plan(render, store, reporter, result)
-    if stderr is not None:
-        measured = plan.LoudnessMeasurement.from_stderr(stderr)
-        paths.loudness.write_text(json.dumps(measured.__dict__))
-    try:
-        measured = plan.LoudnessMeasurement(**json.loads(paths.loudness.read_text()))
-    except (OSError, ValueError, TypeError):
-        store.record(render.outputs, "stale")  # no measurement kept: mix again next time
-        raise RenderError("the loudness measurement is missing", hint="run the build again") from None
-    return measured, target
+    if stderr is None:
+        try:
+            return float(json.loads(paths.loudness.read_text())["gain_db"]), target
+        except (OSError, ValueError, KeyError, TypeError):
+            store.forget(render.outputs)  # the mix is there but its measurement is not: mix again
+            stderr = _run_plan(render, store, reporter, result)
+    measured = plan.LoudnessMeasurement.from_stderr(stderr)
+    gain = target.integrated - measured.input_i
+    # The limiter takes a little loudness off the peaks: measure once more and make up for it.
+    check = plan.loudness_check_plan(paths.mix, gain, target, timeline.duration)
+    with reporter.task(check.description, check.duration) as update:
+        after = plan.LoudnessMeasurement.from_stderr(run(check.argv, description=check.description, on_progress=update, capture_stderr=True))
+    gain += target.integrated - after.input_i
+    write_text(paths.loudness, json.dumps({"measured": measured.__dict__, "gain_db": round(gain, 2)}, indent=1))
+    return gain, target
 
 
 def build_video(
@@ -223,8 +232,12 @@ def build_video(
     reporter = reporter or Reporter()
     board: Storyboard = load_storyboard(storyboard)
     timeline = build_timeline(board, strict=strict)
+    missing = [w for w in timeline.warnings if w.code == "missing-media"]
     for warning in timeline.warnings:
-        reporter.info(f"warning: {warning}")
+        if warning.code != "missing-media":
+            reporter.info(f"warning: {warning}")
+    if missing:
+        reporter.info(f"{len(missing)} shot(s) have no media yet and render as placeholder slates (`pact-video check` lists them)")
     paths = BuildPaths(board.root)
     store = cache.ProductStore(paths.keys)
     result = BuildResult(timeline)
@@ -240,7 +253,7 @@ def build_video(
     with reporter.task("drawing graphics", None):
         sources = picture_sources(timeline, paths, width, height)
         images = image_inputs(timeline, paths, width, height)
-    measured, target = _sound(timeline, paths, store, reporter, result)
+    gain_db, target = _sound(timeline, paths, store, reporter, result)
 
     outputs = [] if preview else [plan.VideoOutput(paths.master)]
     for code in languages:
@@ -249,7 +262,7 @@ def build_video(
         out = paths.preview(code) if preview else paths.video(code)
         outputs.append(plan.VideoOutput(out, layer, language(code).iso639_2))
     render = plan.picture_plan(
-        timeline, sources, mix=paths.mix, measured=measured, loudness=target, outputs=outputs, encoding=encoding,
+        timeline, sources, mix=paths.mix, gain_db=gain_db, loudness=target, outputs=outputs, encoding=encoding,
         fonts_dir=FONTS_DIR, text_dir=paths.text, images=images, width=width, height=height,
     )
     layers = tuple(o.text_layer for o in outputs if o.text_layer)
@@ -315,4 +328,9 @@ def verify(result: BuildResult, reporter: Reporter) -> None:
     if first is not None:
         integrated, peak = measure_loudness(first)
         result.measured.update(integrated_lufs=integrated, true_peak_dbtp=peak)
-        reporter.info(f"loudness {integrated:.1f} LUFS, true peak {peak:.1f} dBTP (target {timeline.loudness.integrated_lufs:g} LUFS, at most {timeline.loudness.true_peak_db:g} dBTP)")
+        target = timeline.loudness
+        on_target = abs(integrated - target.integrated_lufs) <= LOUDNESS_TOLERANCE_LU and peak <= target.true_peak_db + 0.05
+        reporter.info(
+            f"{'' if on_target else 'warning: '}loudness of {first.name}: {integrated:.1f} LUFS, true peak {peak:.1f} dBTP "
+            f"(target {target.integrated_lufs:g} LUFS ± {LOUDNESS_TOLERANCE_LU:g} LU, true peak at most {target.true_peak_db:g} dBTP)"
+        )

@@ -72,3 +72,7 @@ class ProductStore:
             temporary = target.with_suffix(".tmp")
             temporary.write_text(key)
             os.replace(temporary, target)
+
+    def forget(self, products: Sequence[Path]) -> None:
+        for product in products:
+            self._key_file(product).unlink(missing_ok=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from fractions import Fraction
@@ -81,9 +82,13 @@ storyboard_argument = click.argument(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show Python tracebacks instead of one-line errors.")
+@click.option(
+    "--ffmpeg", "ffmpeg_binary", envvar="FFMPEG_BINARY", type=click.Path(dir_okay=False), default=None,
+    help="The ffmpeg binary to use (default: the one bundled with imageio-ffmpeg). Also FFMPEG_BINARY.",
+)
 @click.version_option(package_name="pact-video")
 @click.pass_context
-def main(context: click.Context, debug: bool) -> None:
+def main(context: click.Context, debug: bool, ffmpeg_binary: str | None) -> None:
     """Build the PACT "Community Co-Op" video from a storyboard.
 
     \b
@@ -93,6 +98,8 @@ def main(context: click.Context, debug: bool) -> None:
     """
     context.ensure_object(dict)
     context.obj["debug"] = debug
+    if ffmpeg_binary:
+        os.environ["FFMPEG_BINARY"] = ffmpeg_binary  # read by pipeline.ffmpeg, the one module that runs it
 
 
 @main.command()

@@ -33,6 +33,7 @@ class Problem:
     field: str
     message: str
     hint: str | None = None
+    code: str = ""  # a stable name for the kind of problem, e.g. "missing-media"
 
     def __str__(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""

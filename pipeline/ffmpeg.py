@@ -126,13 +126,14 @@ def _drain(stream, lines: collections.deque[str]) -> None:
 
 
 def _stop(process: subprocess.Popen) -> None:
+    # SIGKILL, not SIGTERM: on SIGTERM ffmpeg flushes its encoders and finishes the file
+    # (seconds with a slow preset), only for the partial output to be deleted.
     if process.poll() is None:
         try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=5)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            process.kill()
-            process.wait()
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
 
 
 def _remove(paths: Sequence[Path]) -> None:

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import csv
 import math
-import os
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -23,6 +20,7 @@ import numpy as np
 from moviepy import VideoClip
 from PIL import Image, ImageColor, ImageDraw, ImageFont, UnidentifiedImageError
 
+from pipeline.atomic import replacing
 from pipeline.errors import MediaError
 
 FONTS_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
@@ -35,27 +33,8 @@ RGB = tuple[int, int, int]
 # --- shared helpers -----------------------------------------------------------
 
 
-@contextmanager
-def _replacing(out: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `out` that replaces `out` only if the block succeeds.
-
-    The temporary file keeps `out`'s suffix so Pillow and ffmpeg pick the right format,
-    and lives in the same directory so os.replace is an atomic rename.
-    """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}.", suffix=out.suffix)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        os.replace(temporary, out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def _save_png(image: Image.Image, out: Path) -> Path:
-    with _replacing(out) as temporary:
+    with replacing(out) as temporary:
         image.save(temporary, format="PNG")
     return out
 
@@ -339,7 +318,7 @@ def bar_chart_layout(
         # Labels go left of the baseline, values just past each bar's end.
         baseline = round(width * 0.30)
         track = round(width * 0.95) - baseline
-        first, last = round(height * 0.08), round(height * 0.92)
+        first, last = round(height * 0.18), round(height * 0.88)  # room for a heading above and a caption below
         gap = max(1, round(width * 0.012))
     else:
         # Labels go under the baseline, values just above each bar's top.
@@ -483,7 +462,7 @@ def render_generated_clip(
     # MoviePy passes the input rate to ffmpeg rounded to two decimals (29.97 for 30000/1001);
     # restamping each frame as N/fps and setting the output rate keeps the exact rate.
     exact_rate = ["-vf", f"settb={1 / fps},setpts=N", "-r", str(fps)]
-    with _replacing(out) as temporary:
+    with replacing(out) as temporary:
         clip.write_videofile(
             str(temporary),
             fps=fps,

@@ -19,7 +19,7 @@ import json
 import os
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from pipeline.timeline import AudioClip, Clip, Timeline
 
 SAMPLE_RATE = 48000
 STEM_SAMPLE_RATE = 16000  # what Whisper reads
+TRUE_PEAK_MARGIN = 1.0  # dB between the limiter's sample-peak ceiling and the true-peak target
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class LoudnessTarget:
 
 @dataclass(frozen=True)
 class LoudnessMeasurement:
-    """loudnorm's first-pass figures, fed back for its exact (linear) second pass."""
+    """The mix's loudness as loudnorm's analysis reports it (integrated, true peak, range)."""
 
     input_i: float
     input_tp: float
@@ -223,6 +224,30 @@ def audio_plan(timeline: Timeline, *, mix: Path, stem: Path, loudness: LoudnessT
 # --- picture ---------------------------------------------------------------------------------------
 
 
+def _normalised(stream, gain_db: float, loudness: LoudnessTarget):
+    """Loudness normalisation: one fixed gain, then a peak limiter for the headroom.
+
+    A fixed gain keeps the mix's dynamics as mixed (loudnorm falls back to
+    dynamic compression whenever the gain would push peaks over the ceiling).
+    The limiter's ceiling sits TRUE_PEAK_MARGIN below the true-peak target:
+    it limits sample peaks, and inter-sample peaks and AAC encoding add a little.
+    """
+    ceiling = 10 ** ((loudness.true_peak - TRUE_PEAK_MARGIN) / 20)
+    return (
+        stream.filter("volume", f"{gain_db:.2f}dB")
+        .filter("alimiter", limit=f"{ceiling:.4f}", attack=5, release=80, level="disabled")
+        .filter("aresample", SAMPLE_RATE)
+    )
+
+
+def loudness_check_plan(mix: Path, gain_db: float, loudness: LoudnessTarget, duration: Fraction) -> RenderPlan:
+    """Measure the mix as the render will normalise it, so the gain can be corrected for the limiter."""
+    normalised = _normalised(ffmpeg.input(str(mix.resolve())).audio, gain_db, loudness)
+    meter = normalised.filter("loudnorm", i=loudness.integrated, tp=loudness.true_peak, lra=loudness.lra, print_format="json")
+    argv = _compile(ffmpeg.output(meter, os.devnull, f="null"), "-hide_banner", "-nostdin", "-loglevel", "info")
+    return RenderPlan("checking the loudness", argv, [], duration, measures_loudness=True)
+
+
 def _fit(stream, fit: str, width: int, height: int, sample_aspect: Fraction):
     if sample_aspect != 1:
         # Anamorphic pixels first become square, so the aspect ratio below is the one people see.
@@ -308,7 +333,7 @@ def _edit(timeline: Timeline, sources: dict[str, PictureSource], width: int, hei
         if not pending or transition.kind == "cut":
             pending.append(picture)
             continue
-        joined = pending[0] if len(pending) == 1 else ffmpeg.concat(*pending, v=1, a=0)
+        joined = _join(pending, rate)
         mixed = ffmpeg.filter(
             [joined, picture], "xfade",
             transition="fade" if transition.kind == "dissolve" else "fadeblack",
@@ -316,7 +341,15 @@ def _edit(timeline: Timeline, sources: dict[str, PictureSource], width: int, hei
             offset=_seconds(clip.start, rate),
         )
         pending = [mixed]
-    return pending[0] if len(pending) == 1 else ffmpeg.concat(*pending, v=1, a=0)
+    return _join(pending, rate)
+
+
+def _join(pictures: list, rate: Fraction):
+    """Butt-join with concat, then back to the frame-rate time base that xfade insists on."""
+    if len(pictures) == 1:
+        return pictures[0]
+    joined = ffmpeg.concat(*pictures, v=1, a=0)
+    return joined.filter("settb", f"{rate.denominator}/{rate.numerator}").filter("setpts", "N")
 
 
 def _finish_picture(stream, timeline: Timeline, images: Sequence[ImageInput]):
@@ -368,7 +401,7 @@ def picture_plan(
     sources: dict[str, PictureSource],
     *,
     mix: Path,
-    measured: LoudnessMeasurement,
+    gain_db: float,
     loudness: LoudnessTarget,
     outputs: Sequence[VideoOutput],
     encoding: Encoding,
@@ -382,14 +415,7 @@ def picture_plan(
     width = width or timeline.width
     height = height or timeline.height
     picture = _finish_picture(_edit(timeline, sources, width, height), timeline, images)
-    sound = (
-        ffmpeg.input(str(mix.resolve())).audio.filter(
-            "loudnorm", i=loudness.integrated, tp=loudness.true_peak, lra=loudness.lra,
-            measured_i=measured.input_i, measured_tp=measured.input_tp, measured_lra=measured.input_lra,
-            measured_thresh=measured.input_thresh, offset=measured.target_offset, linear="true",
-        )
-        .filter("aresample", SAMPLE_RATE)  # loudnorm works at 192 kHz internally
-    )
+    sound = _normalised(ffmpeg.input(str(mix.resolve())).audio, gain_db, loudness)
     pictures = _split(picture, "split", len(outputs))
     sounds = _split(sound, "asplit", len(outputs))
     encoded = []

@@ -430,9 +430,9 @@ class Storyboard:
     height: int
     warnings: tuple[Problem, ...] = ()
 
-    def problem(self, at: Path_, message: str, hint: str | None = None, *, key: bool = False) -> Problem:
+    def problem(self, at: Path_, message: str, hint: str | None = None, *, key: bool = False, code: str = "") -> Problem:
         line, column = self.positions.of(at, key=key)
-        return Problem(self.path, line, column, _dotted(at), message, hint)
+        return Problem(self.path, line, column, _dotted(at), message, hint, code)
 
     def asset(self, relative: str) -> Path:
         return (self.root / relative).resolve()
@@ -541,8 +541,13 @@ def load_storyboard(path: Path | str) -> Storyboard:
                 _check_asset(board, shot_at + ("file",), shot.file, problems)
             if isinstance(shot, GeneratedShot) and shot.data:
                 _check_asset(board, shot_at + ("data",), shot.data, problems)
+            if isinstance(shot, GeneratedShot):
+                for name in ("labels", "values"):
+                    for t_index, text in enumerate(getattr(shot, name)):
+                        _check_lang_text(board, shot_at + (name, t_index), text, problems, warnings)
             if isinstance(shot, TitleShot):
                 _check_lang_text(board, shot_at + ("text",), shot.text, problems, warnings)
+                _check_lang_text(board, shot_at + ("subtitle",), shot.subtitle, problems, warnings)
                 if not shot.background.startswith("#"):
                     _check_asset(board, shot_at + ("background",), shot.background, problems)
             for n_index, line in enumerate(shot.narration):

@@ -8,12 +8,11 @@ render height, so a 640x360 preview looks like the full render.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from pipeline.atomic import write_text
 from pipeline.timeline import TextItem, Timeline
 
 FONT_NAME = "DejaVu Sans"  # the family shipped in assets/fonts/
@@ -188,9 +187,4 @@ def write_text_layer(timeline: Timeline, language: str, out: Path, *, width: int
     script = text_layer_script(timeline, language, width=width, height=height)
     if out.exists() and out.read_text(encoding="utf-8") == script:
         return out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(script)
-    os.replace(temporary, out)
-    return out
+    return write_text(out, script)

@@ -88,6 +88,8 @@ def frames_to_timecode(frames: int, rate: Fraction, drop_frame: bool | None = No
     fps = nominal_fps(rate)
     if drop_frame is None:
         drop_frame = is_drop_frame_rate(rate)
+    elif drop_frame and not is_drop_frame_rate(rate):
+        raise ValueError(f"drop-frame timecode needs 29.97 or 59.94 fps, not {float(rate):g}")
     if drop_frame:
         drop = fps // 15
         per_ten_minutes = fps * 600 - drop * 9
@@ -125,9 +127,14 @@ def parse_time(value: object, rate: Fraction) -> int:
         if _TIMECODE.match(text):
             return timecode_to_frames(text, rate)
         if m := _SECONDS.match(text):
-            seconds = Fraction(m.group(1))
+            try:
+                seconds = Fraction(m.group(1))
+            except ZeroDivisionError:
+                raise ValueError(f"not a time: {value!r} (a fraction cannot divide by zero)") from None
         elif m := _CLOCK.match(text):
             hours, minutes, secs = m.groups()
+            if Fraction(secs) >= 60 or (hours is not None and int(minutes) > 59):
+                raise ValueError(f"time {value!r} has minutes or seconds above 59")
             seconds = (int(hours or 0) * 60 + int(minutes)) * 60 + Fraction(secs)
         else:
             raise ValueError(
@@ -140,6 +147,8 @@ def parse_time(value: object, rate: Fraction) -> int:
 
 def ffmpeg_time(seconds: Fraction) -> str:
     """Seconds as ffmpeg reads them, exact to the microsecond (ffmpeg's own resolution)."""
-    micros = seconds_to_frames(Fraction(seconds), Fraction(1_000_000))
+    seconds = Fraction(seconds)
+    micros = seconds_to_frames(abs(seconds), Fraction(1_000_000))
+    sign = "-" if seconds < 0 and micros else ""
     whole, frac = divmod(micros, 1_000_000)
-    return f"{whole}.{frac:06d}"
+    return f"{sign}{whole}.{frac:06d}"

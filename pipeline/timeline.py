@@ -196,7 +196,7 @@ class _Builder:
         if not path.exists():
             report = self.problems if self.strict else self.warnings
             hint = "add the file, or drop --strict to render a placeholder" if self.strict else f"rendered as a placeholder until the {what} exists"
-            report.append(self.board.problem(at, f"{what} {relative!r} does not exist yet", hint))
+            report.append(self.board.problem(at, f"{what} {relative!r} does not exist yet", hint, code="missing-media"))
             return None
         try:
             return probe(path)
@@ -359,6 +359,8 @@ class _Builder:
 
     def positive(self, frames: int, at: sb.Path_) -> bool:
         if frames <= 0:
+            if any(p.field == sb._dotted(at + ("duration",)) for p in self.problems):
+                return False  # the duration itself did not parse: that problem is already reported
             self.problems.append(self.board.problem(at + ("duration",), "the shot has no duration", "give a duration above 0"))
             return False
         return True

@@ -1,0 +1,42 @@
+"""Atomic file writes: a file has its final name only once it is complete."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+@contextlib.contextmanager
+def replacing(out: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `out`; it becomes `out` only if the block succeeds.
+
+    Same folder, so the rename is atomic; same suffix, so Pillow and ffmpeg pick
+    the right format; ordinary permissions (mkstemp's are owner-only).
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}.", suffix=out.suffix)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, out)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_text(out: Path, text: str) -> Path:
+    """Write UTF-8 text atomically (LF line ends)."""
+    with replacing(out) as temporary:
+        temporary.write_text(text, encoding="utf-8", newline="\n")
+    return out
