@@ -454,29 +454,116 @@ def _parse_resolution(text: str) -> tuple[int, int]:
     return width, height
 
 
-def _check_lang_text(board: Storyboard, at: Path_, value: LangText, problems: list[Problem], warnings: list[Problem]) -> None:
-    if not isinstance(value, dict):
-        return
-    for code in value:
-        if code not in LANGUAGES:
-            try:
-                language(code)
-            except ValueError as exc:
-                problems.append(board.problem(at + (code,), str(exc), key=True))
-    wanted = board.document.project.languages
-    missing = [code for code in wanted if code not in value]
-    if missing and value:
-        warnings.append(board.problem(at, f"no text for {', '.join(missing)}", "the narration language's text is shown instead"))
+_LANG_TEXT_FIELDS = {"title", "text", "subtitle", "role"}
+_LANG_TEXT_LISTS = {"labels", "values"}
+_ASSET_FIELDS = {"file", "data", "background"}
 
 
-def _check_asset(board: Storyboard, at: Path_, relative: str, problems: list[Problem]) -> None:
-    candidate = Path(relative)
-    if candidate.is_absolute():
-        problems.append(board.problem(at, f"absolute path {relative!r}", "write the path relative to the project folder, e.g. assets/footage/x.mp4"))
-        return
-    resolved = board.asset(relative)
-    if not resolved.is_relative_to(board.root.resolve()):
-        problems.append(board.problem(at, f"path {relative!r} leaves the project folder", "keep media inside the project, under assets/"))
+class _MeaningChecks:
+    """Checks of what the values mean, run on the raw YAML data.
+
+    They work on plain dicts and lists, not on the validated models, so they
+    run even when the shape check failed: one `check` lists every problem.
+    """
+
+    def __init__(self, path: Path, root: Path, data: dict, positions: Positions):
+        self.path = path
+        self.root = root.resolve()
+        self.positions = positions
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        project = data.get("project") if isinstance(data.get("project"), dict) else {}
+        languages = project.get("languages", ["en", "nb", "nl", "lv"])
+        self.languages = [code for code in languages if isinstance(code, str)] if isinstance(languages, list) else []
+        self.rate, self.size = Fraction(25), (1920, 1080)
+        self.project(project)
+        self.walk(data, ())
+        self.unique_ids(data.get("scenes"))
+
+    def problem(self, at: Path_, message: str, hint: str | None = None, *, key: bool = False) -> Problem:
+        line, column = self.positions.of(at, key=key)
+        return Problem(self.path, line, column, _dotted(at), message, hint)
+
+    def project(self, project: dict) -> None:
+        try:
+            self.rate = parse_rate(project.get("fps", 25))
+        except ValueError as exc:
+            self.problems.append(self.problem(("project", "fps"), str(exc)))
+        try:
+            self.size = _parse_resolution(str(project.get("resolution", "1920x1080")))
+        except ValueError as exc:
+            self.problems.append(self.problem(("project", "resolution"), str(exc)))
+        for index, code in enumerate(self.languages):
+            self.known_language(code, ("project", "languages", index))
+        if len(set(self.languages)) != len(self.languages):
+            self.problems.append(self.problem(("project", "languages"), "a language is listed twice"))
+        narration = project.get("narration_language", "en")
+        if isinstance(narration, str):
+            self.known_language(narration, ("project", "narration_language"))
+
+    def known_language(self, code: str, at: Path_, *, key: bool = False) -> bool:
+        try:
+            language(code)
+            return True
+        except ValueError as exc:
+            self.problems.append(self.problem(at, str(exc), key=key))
+            return False
+
+    def walk(self, node: Any, at: Path_) -> None:
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                self.walk(item, at + (index,))
+            return
+        if not isinstance(node, dict):
+            return
+        if node.get("kind") == "logo" and bool(node.get("file")) == bool(node.get("emblem")):
+            self.problems.append(self.problem(at, "a logo needs exactly one of 'file' or 'emblem'"))
+        for key, value in node.items():
+            here = at + (key,)
+            if key in _ASSET_FIELDS and isinstance(value, str) and not (key == "background" and value.startswith("#")):
+                self.asset(here, value)
+            elif key in _LANG_TEXT_FIELDS and isinstance(value, dict) and at != ():
+                self.lang_text(here, value)
+            elif key in _LANG_TEXT_LISTS and isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, dict):
+                        self.lang_text(here + (index,), item)
+            else:
+                self.walk(value, here)
+
+    def lang_text(self, at: Path_, value: dict) -> None:
+        for code in value:
+            if not isinstance(code, str) or code not in LANGUAGES:
+                self.known_language(str(code), at + (code,), key=True)
+        missing = [code for code in self.languages if code not in value]
+        if missing and value:
+            self.warnings.append(self.problem(at, f"no text for {', '.join(missing)}", "the narration language's text is shown instead"))
+
+    def asset(self, at: Path_, relative: str) -> None:
+        if Path(relative).is_absolute():
+            self.problems.append(self.problem(at, f"absolute path {relative!r}", "write the path relative to the project folder, e.g. assets/footage/x.mp4"))
+        elif not (self.root / relative).resolve().is_relative_to(self.root):
+            self.problems.append(self.problem(at, f"path {relative!r} leaves the project folder", "keep media inside the project, under assets/"))
+
+    def unique_ids(self, scenes: Any) -> None:
+        if not isinstance(scenes, list):
+            return
+        seen: dict[str, Path_] = {}
+        for s_index, scene in enumerate(scenes):
+            if not isinstance(scene, dict):
+                continue
+            shots = scene.get("shots") if isinstance(scene.get("shots"), list) else []
+            entries = [("scene", scene.get("id"), ("scenes", s_index, "id"))] + [
+                ("shot", shot.get("id"), ("scenes", s_index, "shots", i, "id")) for i, shot in enumerate(shots) if isinstance(shot, dict)
+            ]
+            for kind, ident, at in entries:
+                if not isinstance(ident, str):
+                    continue
+                if ident in seen:
+                    first = self.positions.of(seen[ident])[0]
+                    self.problems.append(self.problem(at, f"{kind} id {ident!r} is used twice", f"first used on line {first}; ids must be unique"))
+                else:
+                    seen[ident] = at
 
 
 def load_storyboard(path: Path | str) -> Storyboard:
@@ -485,86 +572,17 @@ def load_storyboard(path: Path | str) -> Storyboard:
     data, positions = load_yaml(path)
     if not isinstance(data, dict):
         raise StoryboardError([Problem(path, 1, 1, "(document)", "a storyboard is a mapping with version, project and scenes", None)])
+    problems: list[Problem] = []
+    document = None
     try:
         document = Document.model_validate(data)
     except ValidationError as exc:
-        raise StoryboardError(_problems_from_validation(exc, path, data, positions)) from None
-
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    project = document.project
-    rate, (width, height) = Fraction(25), (1920, 1080)
-    try:
-        rate = parse_rate(project.fps)
-    except ValueError as exc:
-        problems.append(Problem(path, *positions.of(("project", "fps")), "project.fps", str(exc)))
-    try:
-        width, height = _parse_resolution(project.resolution)
-    except ValueError as exc:
-        problems.append(Problem(path, *positions.of(("project", "resolution")), "project.resolution", str(exc)))
-
-    board = Storyboard(path, project_root_for(path), document, positions, rate, width, height)
-
-    for index, code in enumerate(project.languages):
-        try:
-            language(code)
-        except ValueError as exc:
-            problems.append(board.problem(("project", "languages", index), str(exc)))
-    try:
-        language(project.narration_language)
-    except ValueError as exc:
-        problems.append(board.problem(("project", "narration_language"), str(exc)))
-    if len(set(project.languages)) != len(project.languages):
-        problems.append(board.problem(("project", "languages"), "a language is listed twice"))
-    _check_lang_text(board, ("project", "title"), project.title, problems, warnings)
-
-    if document.music:
-        _check_asset(board, ("music", "file"), document.music.file, problems)
-
-    seen_ids: dict[str, Path_] = {}
-    for s_index, scene in enumerate(document.scenes):
-        scene_at: Path_ = ("scenes", s_index)
-        for kind, ident, at in [("scene", scene.id, scene_at + ("id",))] + [
-            ("shot", shot.id, scene_at + ("shots", i, "id")) for i, shot in enumerate(scene.shots)
-        ]:
-            if ident in seen_ids:
-                first = positions.of(seen_ids[ident])[0]
-                problems.append(board.problem(at, f"{kind} id {ident!r} is used twice", f"first used on line {first}; ids must be unique"))
-            else:
-                seen_ids[ident] = at
-        for n_index, line in enumerate(scene.narration):
-            if line.file:
-                _check_asset(board, scene_at + ("narration", n_index, "file"), line.file, problems)
-        for sh_index, shot in enumerate(scene.shots):
-            shot_at = scene_at + ("shots", sh_index)
-            if getattr(shot, "file", None):
-                _check_asset(board, shot_at + ("file",), shot.file, problems)
-            if isinstance(shot, GeneratedShot) and shot.data:
-                _check_asset(board, shot_at + ("data",), shot.data, problems)
-            if isinstance(shot, GeneratedShot):
-                for name in ("labels", "values"):
-                    for t_index, text in enumerate(getattr(shot, name)):
-                        _check_lang_text(board, shot_at + (name, t_index), text, problems, warnings)
-            if isinstance(shot, TitleShot):
-                _check_lang_text(board, shot_at + ("text",), shot.text, problems, warnings)
-                _check_lang_text(board, shot_at + ("subtitle",), shot.subtitle, problems, warnings)
-                if not shot.background.startswith("#"):
-                    _check_asset(board, shot_at + ("background",), shot.background, problems)
-            for n_index, line in enumerate(shot.narration):
-                if line.file:
-                    _check_asset(board, shot_at + ("narration", n_index, "file"), line.file, problems)
-            for o_index, overlay in enumerate(shot.overlays):
-                overlay_at = shot_at + ("overlays", o_index)
-                if isinstance(overlay, Logo):
-                    if bool(overlay.file) == bool(overlay.emblem):
-                        problems.append(board.problem(overlay_at, "a logo needs exactly one of 'file' or 'emblem'"))
-                    elif overlay.file:
-                        _check_asset(board, overlay_at + ("file",), overlay.file, problems)
-                elif isinstance(overlay, TextOverlay):
-                    _check_lang_text(board, overlay_at + ("text",), overlay.text, problems, warnings)
-                elif isinstance(overlay, LowerThird):
-                    _check_lang_text(board, overlay_at + ("role",), overlay.role, problems, warnings)
-
-    if problems:
+        problems.extend(_problems_from_validation(exc, path, data, positions))
+    root = project_root_for(path)
+    meaning = _MeaningChecks(path, root, data, positions)
+    shape_places = {(p.line, p.column) for p in problems}
+    problems.extend(p for p in meaning.problems if (p.line, p.column) not in shape_places)
+    if problems or document is None:
         raise StoryboardError(problems)
-    return Storyboard(path, board.root, document, positions, rate, width, height, tuple(warnings))
+    width, height = meaning.size
+    return Storyboard(path, root, document, positions, meaning.rate, width, height, tuple(meaning.warnings))

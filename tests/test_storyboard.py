@@ -730,11 +730,6 @@ def test_several_meaning_problems_are_reported_together(project):
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storyboard.py stops after the shape pass: when pydantic finds a problem, the meaning checks "
-    "(duplicate ids, languages, paths) never run, so one `check` does not list everything",
-)
 def test_shape_and_meaning_problems_are_reported_together(project):
     path = project.storyboard(
         """
