@@ -1,0 +1,1 @@
+"""Subtitles: the cue model, reading and writing, segmentation from word times, quality checks."""

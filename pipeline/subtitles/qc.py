@@ -1,0 +1,221 @@
+"""Quality checks: one table of named rules, each returning findings that name the cue.
+
+The numbers come from the language profile (../shared/SUBTITLE-RULES.md),
+which a storyboard may override per project.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.subtitles.model import CHAIN_GAP_FRAMES, MIN_GAP_FRAMES, Cue, Profile, SubtitleTrack
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    cue: Cue
+    message: str
+    hint: str = ""
+
+    def format(self, file: str) -> str:
+        where = f"{file}:{self.cue.line}" if self.cue.line else f"{file}#{self.cue.number}"
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where} {srt_time(self.cue.start)}: {self.message}{hint}"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules need besides the track itself."""
+
+    profile: Profile
+    cuts_ms: tuple[int, ...] = ()
+    end_ms: int | None = None
+    glyphs: frozenset[str] | None = None  # characters the burn-in font has
+    source: SubtitleTrack | None = None  # the master subtitles, for "untranslated"
+    stale: frozenset[int] = field(default_factory=frozenset)  # cue numbers whose source changed
+
+
+def srt_time(ms: int) -> str:
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d},{millis:03d}"
+
+
+Rule = Callable[[SubtitleTrack, Context], Iterable[Finding]]
+RULES: dict[str, tuple[str, Rule]] = {}
+
+
+def rule(name: str, severity: str) -> Callable[[Rule], Rule]:
+    def register(function: Rule) -> Rule:
+        RULES[name] = (severity, function)
+        return function
+
+    return register
+
+
+@rule("empty", ERROR)
+def empty_cue(track, context):
+    for cue in track.cues:
+        if not cue.text.strip():
+            yield Finding("empty", ERROR, cue, "empty cue", "delete it or give it text")
+
+
+@rule("chars-per-line", ERROR)
+def chars_per_line(track, context):
+    limit = context.profile.max_chars_per_line
+    for cue in track.cues:
+        for line in cue.lines:
+            if len(line) > limit:
+                yield Finding("chars-per-line", ERROR, cue, f"line of {len(line)} characters > {limit}", "break the line or shorten it")
+                break
+
+
+@rule("lines-per-cue", ERROR)
+def lines_per_cue(track, context):
+    limit = context.profile.max_lines
+    for cue in track.cues:
+        if len(cue.lines) > limit:
+            yield Finding("lines-per-cue", ERROR, cue, f"{len(cue.lines)} lines > {limit}", "split the cue in two")
+
+
+@rule("reading-speed", ERROR)
+def reading_speed(track, context):
+    limit = context.profile.max_cps
+    for cue in track.cues:
+        if cue.duration <= 0 or not cue.text.strip():
+            continue
+        cps = cue.reading_chars / (cue.duration / 1000)
+        if cps > limit + 0.05:
+            yield Finding("reading-speed", ERROR, cue, f"reading speed {cps:.1f} cps > {limit:g}", "split the cue or shorten the text")
+
+
+@rule("min-duration", ERROR)
+def min_duration(track, context):
+    limit = context.profile.min_duration_ms
+    for cue in track.cues:
+        if 0 < cue.duration < limit:
+            yield Finding("min-duration", ERROR, cue, f"on screen {cue.duration / 1000:.3f} s < {limit / 1000:.3f} s", "lengthen it or merge it with a neighbour")
+
+
+@rule("max-duration", ERROR)
+def max_duration(track, context):
+    limit = context.profile.max_duration_ms
+    for cue in track.cues:
+        if cue.duration > limit:
+            yield Finding("max-duration", ERROR, cue, f"on screen {cue.duration / 1000:.3f} s > {limit / 1000:g} s", "split the cue")
+
+
+@rule("overlap", ERROR)
+def overlap(track, context):
+    for before, cue in zip(track.cues, track.cues[1:]):
+        if cue.start < before.end:
+            yield Finding("overlap", ERROR, cue, f"starts {before.end - cue.start} ms before cue {before.number} ends", "move its start after the cue before")
+
+
+@rule("min-gap", WARNING)
+def min_gap(track, context):
+    profile = context.profile
+    minimum = profile.frames_ms(MIN_GAP_FRAMES)
+    chain = profile.frames_ms(CHAIN_GAP_FRAMES)
+    for before, cue in zip(track.cues, track.cues[1:]):
+        gap = cue.start - before.end
+        if 0 <= gap < minimum - 1:
+            yield Finding("min-gap", WARNING, cue, f"gap of {gap} ms to the cue before < {MIN_GAP_FRAMES} frames", "leave 2 frames between cues")
+        elif minimum + 1 < gap < chain - 1:
+            yield Finding("min-gap", WARNING, cue, f"gap of {gap} ms flickers (under {CHAIN_GAP_FRAMES} frames)", "close it to 2 frames")
+
+
+@rule("past-end", ERROR)
+def past_end(track, context):
+    if context.end_ms is None:
+        return
+    for cue in track.cues:
+        if cue.end > context.end_ms:
+            yield Finding("past-end", ERROR, cue, f"ends at {srt_time(cue.end)}, after the video ends at {srt_time(context.end_ms)}", "end it before the video does")
+
+
+@rule("crosses-cut", WARNING)
+def crosses_cut(track, context):
+    snap = context.profile.frames_ms(12)
+    for cue in track.cues:
+        for cut in context.cuts_ms:
+            if cue.start + snap < cut < cue.end - snap:
+                yield Finding("crosses-cut", WARNING, cue, f"runs across the cut at {srt_time(cut)}", "end it 2 frames before the cut or start it on the cut")
+                break
+
+
+@rule("font-glyphs", ERROR)
+def font_glyphs(track, context):
+    if context.glyphs is None:
+        return
+    for cue in track.cues:
+        missing = sorted({ch for ch in cue.text if ch not in context.glyphs and not ch.isspace()})
+        if missing:
+            shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing)
+            yield Finding("font-glyphs", ERROR, cue, f"the burn-in font has no {shown}", "use another character or add a font that has it")
+
+
+_OVERRIDE = re.compile(r"\{[^}]*\}")
+_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
+_ALLOWED_TAGS = {"i", "b"}
+
+
+@rule("markup", ERROR)
+def markup(track, context):
+    for cue in track.cues:
+        if _OVERRIDE.search(cue.text):
+            yield Finding("markup", ERROR, cue, "ASS override block {…} would be interpreted by the renderer", "remove the braces and what is between them")
+            continue
+        tags = {match.group(1).lower() for match in _TAG.finditer(cue.text)} - _ALLOWED_TAGS
+        if tags:
+            yield Finding("markup", ERROR, cue, f"markup <{'>, <'.join(sorted(tags))}> is not allowed", "only <i> and <b> are kept")
+
+
+@rule("untranslated", WARNING)
+def untranslated(track, context):
+    source = context.source
+    if source is None or source.language == track.language:
+        return
+    by_number = {cue.number: cue for cue in source.cues}
+    for cue in track.cues:
+        original = by_number.get(cue.number)
+        if original is not None and cue.text.strip() and cue.text.strip() == original.text.strip():
+            yield Finding("untranslated", WARNING, cue, f"text is still the {source.language} original", "translate it")
+
+
+@rule("stale", WARNING)
+def stale(track, context):
+    for cue in track.cues:
+        if cue.number in context.stale:
+            yield Finding("stale", WARNING, cue, "the source text changed since this cue was translated", "check the translation, then save the file")
+
+
+def run_checks(track: SubtitleTrack, context: Context, *, only: Iterable[str] | None = None) -> list[Finding]:
+    """Every rule (or the named ones) over the track, findings in cue order."""
+    names = list(only) if only is not None else list(RULES)
+    findings = []
+    for name in names:
+        _, function = RULES[name]
+        findings.extend(function(track, context))
+    return sorted(findings, key=lambda f: (f.cue.start, f.cue.number, f.rule))
+
+
+@functools.cache
+def font_glyphs_of(*fonts: Path) -> frozenset[str]:
+    """Every character the fonts map to a glyph (the union of their cmaps)."""
+    from fontTools.ttLib import TTFont
+
+    chars: set[str] = set()
+    for font in fonts:
+        with TTFont(font, lazy=True) as parsed:
+            chars.update(chr(code) for code in parsed.getBestCmap())
+    return frozenset(chars)

@@ -1,0 +1,154 @@
+"""From recognised words with times to subtitle cues, by the rules of ../shared/SUBTITLE-RULES.md.
+
+Grouping is a shortest-path search over the places between words: each cue
+(a run of words) gets a cost from how well it reads — where it ends (a full
+stop is best, an article worst), its reading speed, a long pause or a cut
+inside it — and the cheapest segmentation wins. Cues that cannot fit (too
+many characters for two lines, more than 7 s of speech) are never considered.
+
+Timing then works in whole frames of the project: a cue starts on the first
+frame of its speech, lingers up to 12 frames, lasts at least 5/6 s, keeps a
+2-frame gap (closing gaps under 12 frames to exactly 2), and boundaries near
+a cut move onto it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from pipeline.subtitles.linebreak import GOOD_LINE_STARTS, NO_BREAK_AFTER, break_lines
+from pipeline.subtitles.model import (
+    CHAIN_GAP_FRAMES,
+    CUT_SNAP_FRAMES,
+    LINGER_FRAMES,
+    MAX_DURATION,
+    MIN_GAP_FRAMES,
+    Cue,
+    Profile,
+)
+
+MAX_WORDS_PER_CUE = 30
+LONG_PAUSE = 1.2  # seconds of silence that should end a cue
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: float  # seconds
+    end: float
+    probability: float = 1.0
+
+
+def _cue_cost(words: Sequence[Word], following: Word | None, profile: Profile, cut_times: Sequence[float]) -> float | None:
+    text = " ".join(w.text for w in words)
+    if break_lines(text, profile.language, profile.max_chars_per_line, profile.max_lines) is None:
+        return None
+    speech = words[-1].end - words[0].start
+    if speech > float(MAX_DURATION):
+        return None
+    cost = 3.0  # each cue costs something: fewer, fuller cues read better
+    last = words[-1].text
+    if following is not None:
+        if last[-1] in ".?!…":
+            pass
+        elif last[-1] in ",;:–—":
+            cost += 1.5
+        elif following.text.strip("\"'“”").lower() in GOOD_LINE_STARTS.get(profile.language, ()):
+            cost += 3
+        else:
+            cost += 6
+        if last.strip("\"'“”").lower() in NO_BREAK_AFTER.get(profile.language, ()):
+            cost += 12
+    reading_time = speech + LINGER_FRAMES / float(profile.rate)
+    cps = len(text) / max(reading_time, 0.1)
+    if cps > profile.max_cps:
+        cost += 4 * (cps - profile.max_cps)
+    for before, after in zip(words, words[1:]):
+        if after.start - before.end > LONG_PAUSE:
+            cost += 15
+        if before.text[-1] in ".?!…":
+            cost += 4  # one sentence ends and the next begins inside the cue
+    snap = CUT_SNAP_FRAMES / float(profile.rate)
+    for cut in cut_times:
+        if words[0].start + snap < cut < words[-1].end - snap:
+            cost += 40  # a cue across a cut: only if nothing else fits
+    return cost
+
+
+def group_words(words: Sequence[Word], profile: Profile, cut_times: Sequence[float] = ()) -> list[list[Word]]:
+    """The cheapest split of the words into cues."""
+    count = len(words)
+    best: list[float] = [0.0] + [math.inf] * count
+    back: list[int] = [0] * (count + 1)
+    for end in range(1, count + 1):
+        for start in range(end - 1, max(-1, end - 1 - MAX_WORDS_PER_CUE), -1):
+            if best[start] == math.inf:
+                continue
+            cost = _cue_cost(words[start:end], words[end] if end < count else None, profile, cut_times)
+            if cost is None:
+                break  # longer runs will not fit either
+            if best[start] + cost < best[end]:
+                best[end] = best[start] + cost
+                back[end] = start
+        if best[end] == math.inf:  # one word too long for a cue: it gets a cue of its own anyway
+            best[end] = best[end - 1] + 100
+            back[end] = end - 1
+    groups = []
+    end = count
+    while end > 0:
+        groups.append(list(words[back[end]:end]))
+        end = back[end]
+    return groups[::-1]
+
+
+def time_cues(groups: list[list[Word]], profile: Profile, *, cuts: Sequence[int] = (), end_frame: int | None = None) -> list[tuple[int, int]]:
+    """In and out frames for each group of words."""
+    rate = profile.rate
+    min_frames = math.ceil(Fraction(profile.min_duration_ms, 1000) * rate)
+    spans = []
+    for group in groups:
+        speech_in = math.floor(Fraction(group[0].start).limit_denominator(100000) * rate)
+        speech_out = math.ceil(Fraction(group[-1].end).limit_denominator(100000) * rate)
+        spans.append([speech_in, max(speech_out + LINGER_FRAMES, speech_in + min_frames)])
+    for index, span in enumerate(spans):
+        for cut in cuts:
+            if abs(span[0] - cut) <= CUT_SNAP_FRAMES and cut < span[1]:
+                span[0] = cut
+            if abs(span[1] - cut) <= CUT_SNAP_FRAMES and cut > span[0] + MIN_GAP_FRAMES:
+                span[1] = cut - MIN_GAP_FRAMES
+    max_frames = math.floor(Fraction(profile.max_duration_ms, 1000) * rate)
+    for span in spans:
+        span[1] = min(span[1], span[0] + max_frames)
+    for span, following in zip(spans, spans[1:]):
+        gap = following[0] - span[1]
+        if gap < CHAIN_GAP_FRAMES:
+            span[1] = following[0] - MIN_GAP_FRAMES  # chain: close the gap, or open an overlap to 2 frames
+    if end_frame is not None:
+        for span in spans:
+            span[1] = min(span[1], end_frame)
+    return [(max(0, a), max(b, a + 1)) for a, b in spans]
+
+
+def segment(
+    words: Sequence[Word],
+    profile: Profile,
+    *,
+    cuts: Sequence[int] = (),
+    end_frame: int | None = None,
+) -> list[Cue]:
+    """Words with times -> cues with line breaks and frame-exact timing (in ms)."""
+    words = [Word(w.text.strip(), w.start, w.end, w.probability) for w in words if w.text.strip()]
+    if not words:
+        return []
+    cut_times = [c / float(profile.rate) for c in cuts]
+    groups = group_words(words, profile, cut_times)
+    timings = time_cues(groups, profile, cuts=cuts, end_frame=end_frame)
+    cues = []
+    for number, (group, (first, last)) in enumerate(zip(groups, timings), start=1):
+        text = " ".join(w.text for w in group)
+        lines = break_lines(text, profile.language, profile.max_chars_per_line, profile.max_lines) or [text]
+        cues.append(Cue(profile.frames_ms(first), profile.frames_ms(last), "\n".join(lines), number))
+    return cues

@@ -1,0 +1,84 @@
+"""The QC rules, each on a hand-made file with exactly one known violation."""
+
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from pipeline.subtitles.io import parse_srt
+from pipeline.subtitles.model import profile_for
+from pipeline.subtitles.qc import RULES, Context, font_glyphs_of, run_checks
+
+FONTS = sorted((Path(__file__).resolve().parent.parent / "assets" / "fonts").glob("*.ttf"))
+PROFILE = profile_for("lv", Fraction(25))
+
+GOOD_CUE = "Laba diena."
+
+
+def srt(*cues: tuple[str, str, str]) -> str:
+    return "\n".join(f"{n}\n{a} --> {b}\n{text}\n" for n, (a, b, text) in enumerate(cues, start=1))
+
+
+CASES = {
+    "empty": srt(("00:00:01,000", "00:00:02,500", " ")),
+    "chars-per-line": srt(("00:00:01,000", "00:00:05,000", "Šis teikums ir pārāk garš vienai subtitru rindai.")),
+    "lines-per-cue": srt(("00:00:01,000", "00:00:05,000", "Viens\nDivi\nTrīs")),
+    "reading-speed": srt(("00:00:01,000", "00:00:02,000", "Pārāk daudz vārdu vienai sekundei.")),
+    "min-duration": srt(("00:00:01,000", "00:00:01,500", "Jā.")),
+    "max-duration": srt(("00:00:01,000", "00:00:09,000", "Ilgi uz ekrāna.")),
+    "overlap": srt(("00:00:01,000", "00:00:03,000", GOOD_CUE), ("00:00:02,500", "00:00:04,500", "Otrais.")),
+    "min-gap": srt(("00:00:01,000", "00:00:03,000", GOOD_CUE), ("00:00:03,200", "00:00:05,000", "Otrais.")),
+    "past-end": srt(("00:00:08,000", "00:00:11,000", GOOD_CUE)),
+    "crosses-cut": srt(("00:00:01,000", "00:00:05,000", GOOD_CUE)),
+    "font-glyphs": srt(("00:00:01,000", "00:00:03,000", "Sveiki 漢")),
+    "markup": srt(("00:00:01,000", "00:00:03,000", "{\\an8}Augšā")),
+    "untranslated": srt(("00:00:01,000", "00:00:03,000", "Good afternoon.")),
+    "stale": srt(("00:00:01,000", "00:00:03,000", GOOD_CUE)),
+}
+
+
+def context(rule: str) -> Context:
+    source = parse_srt(srt(("00:00:01,000", "00:00:03,000", "Good afternoon.")), language="en")
+    return Context(
+        PROFILE,
+        cuts_ms=(3000,) if rule == "crosses-cut" else (),
+        end_ms=10_000,
+        glyphs=font_glyphs_of(*FONTS),
+        source=source,
+        stale=frozenset({1}) if rule == "stale" else frozenset(),
+    )
+
+
+def test_every_rule_has_a_case():
+    assert set(CASES) == set(RULES)
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_each_file_breaks_exactly_its_rule(rule):
+    track = parse_srt(CASES[rule], language="lv", file="subtitles/lv.srt")
+    findings = run_checks(track, context(rule))
+    assert [f.rule for f in findings] == [rule], [f.format("subtitles/lv.srt") for f in findings]
+
+
+def test_finding_line_names_file_line_time_and_fix():
+    track = parse_srt(CASES["reading-speed"], language="lv", file="subtitles/lv.srt")
+    (finding,) = run_checks(track, context("reading-speed"))
+    assert finding.format("subtitles/lv.srt") == (
+        "subtitles/lv.srt:1 00:00:01,000: reading speed 34.0 cps > 17 (split the cue or shorten the text)"
+    )
+
+
+def test_latvian_norwegian_and_dutch_letters_are_in_the_font():
+    glyphs = font_glyphs_of(*FONTS)
+    for letters in ("āčēģīķļņšūž", "ĀČĒĢĪĶĻŅŠŪŽ", "æøåÆØÅ", "ëïéËÏÉ"):
+        assert set(letters) <= glyphs
+
+
+def test_children_profile_is_slower():
+    assert profile_for("lv", Fraction(25), audience="children").max_cps == 13
+    assert profile_for("en", Fraction(25)).max_cps == 20
+
+
+def test_min_duration_is_whole_frames():
+    assert profile_for("en", Fraction(25)).min_duration_ms == 840  # 21 frames
+    assert profile_for("en", Fraction(24)).min_duration_ms == 833  # 20 frames
