@@ -29,6 +29,8 @@ from pipeline.timeline import Clip, Timeline, build_timeline
 FONTS_DIR = graphics.FONTS_DIR
 PREVIEW_SIZE = (640, 360)
 LOUDNESS_TOLERANCE_LU = 1.0
+SILENCE_LUFS = -60.0  # a mix this quiet has no programme in it to normalise
+MAX_GAIN_DB = 30.0
 
 
 class Reporter:
@@ -210,12 +212,17 @@ def _sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, rep
             store.forget(render.outputs)  # the mix is there but its measurement is not: mix again
             stderr = _run_plan(render, store, reporter, result)
     measured = plan.LoudnessMeasurement.from_stderr(stderr)
-    gain = target.integrated - measured.input_i
+    if measured.input_i <= SILENCE_LUFS:
+        # Nothing but silence or faint room tone: raising it to the target would only make noise.
+        reporter.info(f"warning: the sound mix is nearly silent ({measured.input_i:.0f} LUFS); it is left as it is")
+        write_text(paths.loudness, json.dumps({"measured": measured.__dict__, "gain_db": 0.0}, indent=1))
+        return 0.0, target
+    gain = min(target.integrated - measured.input_i, MAX_GAIN_DB)
     # The limiter takes a little loudness off the peaks: measure once more and make up for it.
     check = plan.loudness_check_plan(paths.mix, gain, target, timeline.duration)
     with reporter.task(check.description, check.duration) as update:
         after = plan.LoudnessMeasurement.from_stderr(run(check.argv, description=check.description, on_progress=update, capture_stderr=True))
-    gain += target.integrated - after.input_i
+    gain = min(gain + target.integrated - after.input_i, MAX_GAIN_DB)
     write_text(paths.loudness, json.dumps({"measured": measured.__dict__, "gain_db": round(gain, 2)}, indent=1))
     return gain, target
 

@@ -7,6 +7,7 @@ traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,12 @@ class MediaError(PipelineError):
     """A media file is missing, unreadable or not what the storyboard needs."""
 
 
+_GENERIC_FFMPEG_LINE = re.compile(
+    r"Conversion failed|Task finished with error|Terminating thread|Error while filtering|Error : |"
+    r"Error reinitializing filters|Nothing was written|Error closing|^\[out#|^\[vost#|^\[aost#|^frame=|^size="
+)
+
+
 class RenderError(PipelineError):
     """ffmpeg failed; keeps the tail of its stderr for the report."""
 
@@ -64,8 +71,14 @@ class RenderError(PipelineError):
 
     def __str__(self) -> str:
         text = super().__str__()
-        last = [line for line in self.stderr_tail.splitlines() if line.strip()]
-        return f"{text}: {last[-1].strip()}" if last else text
+        cause = self.cause()
+        return f"{text}: {cause}" if cause else text
+
+    def cause(self) -> str:
+        """ffmpeg's most telling line: the last one that is not a generic epilogue."""
+        lines = [line.strip() for line in self.stderr_tail.splitlines() if line.strip()]
+        telling = [line for line in lines if not _GENERIC_FFMPEG_LINE.search(line)]
+        return (telling or lines or [""])[-1]
 
 
 class QCError(PipelineError):

@@ -81,22 +81,25 @@ def run(
     for partial in partials:
         partial.parent.mkdir(parents=True, exist_ok=True)
     stderr_lines: collections.deque[str] = collections.deque(maxlen=None if capture_stderr else 40)
+    process: subprocess.Popen | None = None
+    # One try from the moment ffmpeg exists: a Ctrl-C while the reader thread starts must stop
+    # ffmpeg too (it runs in its own session, so it would otherwise write on, orphaned).
     try:
-        process = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE if on_progress else subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            errors="replace",
-            cwd=cwd,
-            start_new_session=True,  # Ctrl-C reaches us, and we stop ffmpeg ourselves after cleaning up
-        )
-    except OSError as exc:
-        raise RenderError(f"{description}: could not start ffmpeg ({exc})", hint="set FFMPEG_BINARY to a working ffmpeg") from None
-    reader = threading.Thread(target=_drain, args=(process.stderr, stderr_lines), daemon=True)
-    reader.start()
-    try:
+        try:
+            process = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE if on_progress else subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                errors="replace",
+                cwd=cwd,
+                start_new_session=True,  # Ctrl-C reaches us, and we stop ffmpeg ourselves after cleaning up
+            )
+        except OSError as exc:
+            raise RenderError(f"{description}: could not start ffmpeg ({exc})", hint="set FFMPEG_BINARY to a working ffmpeg") from None
+        reader = threading.Thread(target=_drain, args=(process.stderr, stderr_lines), daemon=True)
+        reader.start()
         if on_progress is not None:
             for line in process.stdout:
                 match = _OUT_TIME.match(line.strip())
@@ -105,7 +108,8 @@ def run(
         process.wait()
         reader.join()
     except BaseException:
-        _stop(process)
+        if process is not None:
+            _stop(process)
         _remove(partials)
         raise
     if process.returncode != 0:

@@ -1,0 +1,553 @@
+"""Tests for pipeline.plan: the exact argv of small plans, pinned, so any change to a graph shows in review.
+
+The timeline is built by hand (no probing, no files): a colour title, a still
+and a piece of footage, then a black end card; a cut, a dissolve, a cut. One
+narration line, the footage's own sound, a looped music bed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from pipeline import plan
+from pipeline import storyboard as sb
+from pipeline.timeline import CUT, AudioClip, Clip, MusicBed, Timeline, Transition
+
+RATE = Fraction(25)
+PROJECT = Path("/project")  # never touched: the plan is pure
+ASSETS = PROJECT / "assets"
+BUILD = PROJECT / "build"
+GAIN_DB = 4.5  # what a mix measured at -20.5 LUFS needs to reach -16
+
+
+def small_timeline() -> Timeline:
+    title = Clip("title", "s1", "title", 0, 50, CUT, colour="#0b2545")
+    still = Clip("still", "s1", "still", 50, 50, CUT, source=ASSETS / "still.png", fit="cover")
+    # a 12-frame dissolve: the footage starts 12 frames before the still ends
+    video = Clip("video", "s1", "footage", 88, 62, Transition("dissolve", 12), source=ASSETS / "video.mp4", source_in=25, fit="contain")
+    end = Clip("end", "s1", "title", 150, 25, CUT, colour="#000000")
+    return Timeline(
+        title={"en": "Plan test"},
+        rate=RATE,
+        width=320,
+        height=180,
+        frames=175,
+        clips=(title, still, video, end),
+        texts=(),
+        images=(),
+        narration=(AudioClip("narration", 25, 50, ASSETS / "voice.wav", channels=1),),
+        footage_audio=(AudioClip("footage", 88, 62, ASSETS / "video.mp4", source_in=25, channels=2, fade_in=12),),
+        music=MusicBed(ASSETS / "music.wav", gain_db=-14.0, duck_db=12.0, loop=True, fade_in=25, fade_out=50, channels=2, source_frames=100),
+        languages=("en",),
+        narration_language="en",
+        loudness=sb.Loudness(),
+        encoding=sb.Encoding(),
+        fade_in=0,
+        fade_out=0,
+        background="#000000",
+    )
+
+
+def small_sources() -> dict[str, plan.PictureSource]:
+    return {
+        "title": plan.PictureSource("colour", colour="#0b2545"),
+        "still": plan.PictureSource("image", ASSETS / "still.png"),
+        "video": plan.PictureSource("video", ASSETS / "video.mp4", source_in=25),
+        "end": plan.PictureSource("colour", colour="#000000"),
+    }
+
+
+@pytest.fixture
+def audio() -> plan.RenderPlan:
+    return plan.audio_plan(small_timeline(), mix=BUILD / "audio" / "mix.wav", stem=BUILD / "narration.wav", loudness=plan.LoudnessTarget())
+
+
+@pytest.fixture
+def picture() -> plan.RenderPlan:
+    return plan.picture_plan(
+        small_timeline(),
+        small_sources(),
+        mix=BUILD / "audio" / "mix.wav",
+        gain_db=GAIN_DB,
+        loudness=plan.LoudnessTarget(),
+        outputs=[plan.VideoOutput(BUILD / "master-textless.mp4"), plan.VideoOutput(BUILD / "video_en.mp4", BUILD / "text" / "en.ass", "eng")],
+        encoding=plan.Encoding(),
+        fonts_dir=ASSETS / "fonts",
+        text_dir=BUILD / "text",
+    )
+
+
+EXPECTED_AUDIO = [
+'ffmpeg',
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'info',
+    '-y',
+    '-i',
+    '/project/assets/voice.wav',
+    '-ss',
+    '1.000000',
+    '-t',
+    '3.480000',
+    '-i',
+    '/project/assets/video.mp4',
+    '-stream_loop',
+    '-1',
+    '-t',
+    '7.000000',
+    '-i',
+    '/project/assets/music.wav',
+    '-filter_complex',
+    ";".join([
+        '[0:a]atrim=end=2.000000[s0]',
+        '[s0]asetpts=PTS-STARTPTS[s1]',
+        '[s1]aresample=48000[s2]',
+        '[s2]pan=stereo|c0<c0|c1<c0[s3]',
+        '[s3]adelay=all=1:delays=48000S[s4]',
+        '[s4]apad=whole_dur=7.000000[s5]',
+        '[s5]atrim=end=7.000000[s6]',
+        '[s6]asplit=3[s7][s8][s9]',
+        '[1:a]atrim=end=2.480000[s10]',
+        '[s10]asetpts=PTS-STARTPTS[s11]',
+        '[s11]aresample=48000[s12]',
+        '[s12]aformat=channel_layouts=stereo:sample_fmts=fltp[s13]',
+        '[s13]afade=d=0.480000:st=0:t=in[s14]',
+        '[s14]adelay=all=1:delays=168960S[s15]',
+        '[2:a]atrim=end=7.000000[s16]',
+        '[s16]asetpts=PTS-STARTPTS[s17]',
+        '[s17]aresample=48000[s18]',
+        '[s18]aformat=channel_layouts=stereo:sample_fmts=fltp[s19]',
+        '[s19]volume=-14.00dB[s20]',
+        '[s20]afade=d=1.000000:st=0:t=in[s21]',
+        '[s21]afade=d=2.000000:st=5.000000:t=out[s22]',
+        '[s22][s8]sidechaincompress=attack=30:detection=rms:ratio=4.00:release=600:threshold=0.01[s23]',
+        '[s7][s15][s23]amix=dropout_transition=0:duration=longest:inputs=3:normalize=0[s24]',
+        '[s24]apad=whole_dur=7.000000[s25]',
+        '[s25]atrim=end=7.000000[s26]',
+        '[s26]asplit=2[s27][s28]',
+        '[s9]pan=mono|c0<c0+c1[s29]',
+        '[s29]aresample=16000[s30]',
+        '[s28]loudnorm=i=-16.0:lra=11.0:print_format=json:tp=-1.0[s31]',
+    ]),
+    '-map',
+    '[s27]',
+    '-acodec',
+    'pcm_f32le',
+    '-ar',
+    '48000',
+    '/project/build/audio/mix.partial.wav',
+    '-map',
+    '[s30]',
+    '-ac',
+    '1',
+    '-acodec',
+    'pcm_s16le',
+    '-ar',
+    '16000',
+    '/project/build/narration.partial.wav',
+    '-map',
+    '[s31]',
+    '-f',
+    'null',
+    '/dev/null',
+]
+
+
+EXPECTED_PICTURE = [
+    'ffmpeg',
+    '-hide_banner',
+    '-nostdin',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=0x0b2545:s=320x180:r=25/1:d=2.000000',
+    '-i',
+    '/project/assets/still.png',
+    '-ss',
+    '1.000000',
+    '-t',
+    '3.480000',
+    '-i',
+    '/project/assets/video.mp4',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=0x000000:s=320x180:r=25/1:d=1.000000',
+    '-i',
+    '/project/build/audio/mix.wav',
+    '-filter_complex',
+    ";".join([
+        '[0:v]trim=end_frame=50[s0]',
+        '[s0]settb=1/25[s1]',
+        '[s1]setpts=N[s2]',
+        '[s2]setsar=1[s3]',
+        '[s3]format=yuv420p[s4]',
+        '[1:v]scale=320:180:force_divisible_by=2:force_original_aspect_ratio=increase[s5]',
+        '[s5]crop=320:180[s6]',
+        '[s6]loop=loop=49:size=1:start=0[s7]',
+        '[s7]trim=end_frame=50[s8]',
+        '[s8]settb=1/25[s9]',
+        '[s9]setpts=N[s10]',
+        '[s10]setsar=1[s11]',
+        '[s11]format=yuv420p[s12]',
+        '[s4][s12]concat=a=0:n=2:v=1[s13]',
+        '[s13]settb=1/25[s14]',
+        '[s14]setpts=N[s15]',
+        '[2:v]fps=fps=25/1[s16]',
+        '[s16]scale=320:180:force_divisible_by=2:force_original_aspect_ratio=decrease[s17]',
+        '[s17]pad=320:180:(ow-iw)/2:(oh-ih)/2:color=black[s18]',
+        '[s18]trim=end_frame=62[s19]',
+        '[s19]settb=1/25[s20]',
+        '[s20]setpts=N[s21]',
+        '[s21]setsar=1[s22]',
+        '[s22]format=yuv420p[s23]',
+        '[s15][s23]xfade=duration=0.480000:offset=3.520000:transition=fade[s24]',
+        '[3:v]trim=end_frame=25[s25]',
+        '[s25]settb=1/25[s26]',
+        '[s26]setpts=N[s27]',
+        '[s27]setsar=1[s28]',
+        '[s28]format=yuv420p[s29]',
+        '[s24][s29]concat=a=0:n=2:v=1[s30]',
+        '[s30]settb=1/25[s31]',
+        '[s31]setpts=N[s32]',
+        '[s32]split=2[s33][s34]',
+        '[4:a]volume=4.50dB[s35]',
+        '[s35]alimiter=attack=5:level=disabled:limit=0.7943:release=80[s36]',
+        '[s36]aresample=48000[s37]',
+        '[s37]asplit=2[s38][s39]',
+        '[s34]ass=filename=en.ass:fontsdir=../../assets/fonts[s40]',
+    ]),
+    '-map',
+    '[s33]',
+    '-map',
+    '[s38]',
+    '-ac',
+    '2',
+    '-ar',
+    '48000',
+    '-b:a',
+    '192k',
+    '-c:a',
+    'aac',
+    '-c:v',
+    'libx264',
+    '-crf',
+    '20',
+    '-g',
+    '50',
+    '-movflags',
+    '+faststart',
+    '-pix_fmt',
+    'yuv420p',
+    '-preset',
+    'medium',
+    '-profile:v',
+    'high',
+    '/project/build/master-textless.partial.mp4',
+    '-map',
+    '[s40]',
+    '-map',
+    '[s39]',
+    '-ac',
+    '2',
+    '-ar',
+    '48000',
+    '-b:a',
+    '192k',
+    '-c:a',
+    'aac',
+    '-c:v',
+    'libx264',
+    '-crf',
+    '20',
+    '-g',
+    '50',
+    '-metadata:s:a:0',
+    'language=eng',
+    '-movflags',
+    '+faststart',
+    '-pix_fmt',
+    'yuv420p',
+    '-preset',
+    'medium',
+    '-profile:v',
+    'high',
+    '/project/build/video_en.partial.mp4',
+]
+
+
+# --- reading a filter graph back -----------------------------------------------------------------
+
+_FILTER = re.compile(r"^((?:\[[^\]]+\])*)([A-Za-z0-9_]+)(?:=(.*?))?((?:\[[^\]]+\])*)$")
+
+
+def graph(argv: list[str]) -> list[tuple[list[str], str, str, list[str]]]:
+    """The -filter_complex as (inputs, filter name, arguments, outputs), one per filter, in order."""
+    assert argv.count("-filter_complex") == 1
+    text = argv[argv.index("-filter_complex") + 1]
+    parsed = []
+    for chain in text.split(";"):
+        match = _FILTER.match(chain)
+        assert match, chain
+        inputs, name, args, outputs = match.groups()
+        parsed.append((re.findall(r"\[([^\]]+)\]", inputs), name, args or "", re.findall(r"\[([^\]]+)\]", outputs)))
+    return parsed
+
+
+def producer(filters, label: str):
+    return next(f for f in filters if label in f[3])
+
+
+def options(args: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in args.split(":") if "=" in part)
+
+
+def output_options(argv: list[str], output: str) -> list[str]:
+    """The options between the previous output (or -filter_complex) and this output path."""
+    end = argv.index(output)
+    starts = [i for i, arg in enumerate(argv[:end]) if arg.endswith((".mp4", ".wav")) or arg == "-filter_complex"]
+    start = starts[-1] + 2 if argv[starts[-1]] == "-filter_complex" else starts[-1] + 1
+    return argv[start:end]
+
+
+# --- pinned argv ---------------------------------------------------------------------------------
+
+
+def test_audio_plan_argv(audio):
+    assert audio.argv == EXPECTED_AUDIO
+
+
+def test_picture_plan_argv(picture):
+    assert picture.argv == EXPECTED_PICTURE
+
+
+# --- the picture graph, structurally ------------------------------------------------------------
+
+
+def test_picture_is_one_process_writing_partial_files(picture):
+    argv = picture.argv
+    assert argv[0] == "ffmpeg" and argv.count("ffmpeg") == 1
+    assert argv.count("-filter_complex") == 1
+    assert picture.outputs == [BUILD / "master-textless.mp4", BUILD / "video_en.mp4"]
+    written = [arg for arg in argv if arg.startswith(str(BUILD))]
+    assert written == [str(BUILD / "audio" / "mix.wav"), str(BUILD / "master-textless.partial.mp4"), str(BUILD / "video_en.partial.mp4")]
+    assert picture.duration == Fraction(7)
+    assert picture.cwd == BUILD / "text"
+    inputs = [argv[i + 1] for i, arg in enumerate(argv) if arg == "-i"]
+    assert all(Path(i).is_absolute() for i in inputs if not i.startswith("color="))  # ffmpeg runs in the text folder
+
+
+def test_dissolve_is_an_xfade_at_the_exact_offset(picture):
+    filters = graph(picture.argv)
+    xfades = [f for f in filters if f[1] == "xfade"]
+    assert len(xfades) == 1
+    settings = options(xfades[0][2])
+    timeline = small_timeline()
+    video = timeline.clips[2]
+    assert settings["transition"] == "fade"
+    assert settings["duration"] == "0.480000"  # 12 frames at 25 fps
+    # the offset is where the footage starts on the timeline: 100 - 12 frames
+    assert Fraction(settings["offset"]) == Fraction(video.start) / RATE == Fraction(88, 25)
+
+
+def test_concat_is_retimed_before_xfade(picture):
+    """xfade needs both inputs on the frame-rate time base; concat's output is not (this once failed)."""
+    filters = graph(picture.argv)
+    xfade = next(f for f in filters if f[1] == "xfade")
+    chain = []
+    node = producer(filters, xfade[0][0])
+    while node[1] in ("settb", "setpts"):
+        chain.append((node[1], node[2]))
+        node = producer(filters, node[0][0])
+    assert node[1] == "concat"
+    assert chain[::-1] == [("settb", "1/25"), ("setpts", "N")]
+    # the cut after the dissolve is a concat too, retimed the same way before the split
+    last_concat = [f for f in filters if f[1] == "concat"][-1]
+    assert producer(filters, xfade[3][0]) is xfade and xfade[3][0] in last_concat[0]
+
+
+def test_every_shot_is_conformed_to_exact_frames(picture):
+    filters = graph(picture.argv)
+    trims = [options(f[2])["end_frame"] for f in filters if f[1] == "trim"]
+    assert trims == ["50", "50", "62", "25"]
+    for f in filters:
+        if f[1] == "trim":
+            following = [g for g in filters if f[3][0] in g[0]][0]
+            assert following[1:3] == ("settb", "1/25")
+
+
+def test_contain_pads_and_cover_crops(picture):
+    filters = graph(picture.argv)
+    names = [f[1] for f in filters]
+    assert "pad" in names and "crop" in names
+    pad = next(f for f in filters if f[1] == "pad")
+    assert pad[2].startswith("320:180:(ow-iw)/2:(oh-ih)/2")
+
+
+def test_second_loudness_pass_is_one_gain_then_a_limiter(picture):
+    """The mix measured at -20.5 LUFS gets +4.5 dB to reach -16; a limiter keeps peaks 1 dB under the -1 dBTP target."""
+    filters = graph(picture.argv)
+    mix_input = picture.argv.index(str(BUILD / "audio" / "mix.wav"))
+    mix_label = f"{picture.argv[:mix_input].count('-i') - 1}:a"
+    (gain,) = [f for f in filters if f[1] == "volume"]
+    assert gain[0] == [mix_label]
+    assert gain[2] == "4.50dB"
+    limiter = next(f for f in filters if gain[3][0] in f[0])
+    assert limiter[1] == "alimiter"
+    assert float(options(limiter[2])["limit"]) == pytest.approx(10 ** (-2 / 20), abs=1e-4)
+    assert options(limiter[2])["level"] == "disabled"  # no auto make-up gain: the level stays where the gain put it
+    follows = next(f for f in filters if limiter[3][0] in f[0])
+    assert follows[1:3] == ("aresample", "48000")
+    assert "loudnorm" not in [f[1] for f in filters]
+
+
+@pytest.mark.parametrize("output", ["master-textless", "video_en"])
+def test_delivery_encoding_options(picture, output):
+    opts = output_options(picture.argv, str(BUILD / f"{output}.partial.mp4"))
+    pairs = dict(zip(opts[::2], opts[1::2]))
+    assert pairs["-movflags"] == "+faststart"
+    assert pairs["-profile:v"] == "high"
+    assert pairs["-pix_fmt"] == "yuv420p"
+    assert pairs["-c:v"] == "libx264"
+    assert pairs["-c:a"] == "aac"
+    assert pairs["-ar"] == "48000" and pairs["-ac"] == "2"
+    assert ("-metadata:s:a:0" in pairs) == (output == "video_en")
+
+
+def test_only_the_language_output_gets_the_text_layer(picture):
+    filters = graph(picture.argv)
+    (ass,) = [f for f in filters if f[1] == "ass"]
+    assert options(ass[2]) == {"filename": "en.ass", "fontsdir": "../../assets/fonts"}
+    master = output_options(picture.argv, str(BUILD / "master-textless.partial.mp4"))
+    video_en = output_options(picture.argv, str(BUILD / "video_en.partial.mp4"))
+    assert master[1] != video_en[1]
+    assert video_en[1] == f"[{ass[3][0]}]"
+    assert producer(filters, master[1].strip("[]"))[1] == "split"
+
+
+# --- the sound graph, structurally --------------------------------------------------------------
+
+
+def test_audio_plan_outputs(audio):
+    assert audio.outputs == [BUILD / "audio" / "mix.wav", BUILD / "narration.wav"]
+    assert audio.measures_loudness
+    assert str(BUILD / "audio" / "mix.partial.wav") in audio.argv
+    assert str(BUILD / "narration.partial.wav") in audio.argv
+    stem = output_options(audio.argv, str(BUILD / "narration.partial.wav"))
+    assert dict(zip(stem[::2], stem[1::2]))["-ar"] == "16000"
+    assert dict(zip(stem[::2], stem[1::2]))["-ac"] == "1"
+
+
+def test_music_is_ducked_by_the_narration_sidechain(audio):
+    filters = graph(audio.argv)
+    (compressor,) = [f for f in filters if f[1] == "sidechaincompress"]
+    music_in, key_in = compressor[0]
+    assert producer(filters, key_in)[1] == "asplit"  # a copy of the narration bus
+    assert producer(filters, music_in)[1] == "afade"
+    assert float(options(compressor[2])["ratio"]) == pytest.approx(4.0)  # 12 dB duck
+
+
+def test_footage_sound_is_placed_at_its_frame(audio):
+    filters = graph(audio.argv)
+    delays = [options(f[2])["delays"] for f in filters if f[1] == "adelay"]
+    # narration at frame 25 (1 s), footage at frame 88 (3.52 s), in samples at 48 kHz
+    assert delays == ["48000S", "168960S"]
+    argv = audio.argv
+    footage = argv.index(str(ASSETS / "video.mp4"))
+    assert argv[footage - 5 : footage] == ["-ss", "1.000000", "-t", "3.480000", "-i"]
+
+
+def test_loudness_is_measured_not_applied_in_the_first_pass(audio):
+    filters = graph(audio.argv)
+    (loudnorm,) = [f for f in filters if f[1] == "loudnorm"]
+    assert "linear" not in options(loudnorm[2])
+    assert options(loudnorm[2])["print_format"] == "json"
+    assert audio.argv[-3:] == ["-f", "null", "/dev/null"]
+
+
+def test_no_narration_no_music_is_silence_of_the_right_length():
+    timeline = small_timeline()
+    bare = dataclasses.replace(timeline, narration=(), footage_audio=(), music=None)
+    render = plan.audio_plan(bare, mix=BUILD / "mix.wav", stem=BUILD / "stem.wav", loudness=plan.LoudnessTarget())
+    assert render.argv.count("-i") == 1
+    assert "anullsrc=r=48000:cl=stereo:d=7.000000" in render.argv
+    assert "sidechaincompress" not in render.argv[render.argv.index("-filter_complex") + 1]
+
+
+def test_loudness_check_measures_the_normalised_mix():
+    check = plan.loudness_check_plan(BUILD / "audio" / "mix.wav", GAIN_DB, plan.LoudnessTarget(), Fraction(7))
+    assert check.outputs == [] and check.measures_loudness
+    assert check.argv == [
+        "ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", "-y",
+        "-i", str(BUILD / "audio" / "mix.wav"),
+        "-filter_complex",
+        ";".join([
+            "[0:a]volume=4.50dB[s0]",
+            "[s0]alimiter=attack=5:level=disabled:limit=0.7943:release=80[s1]",
+            "[s1]aresample=48000[s2]",
+            "[s2]loudnorm=i=-16.0:lra=11.0:print_format=json:tp=-1.0[s3]",
+        ]),
+        "-map", "[s3]", "-f", "null", "/dev/null",
+    ]
+
+
+# --- loudnorm's report -----------------------------------------------------------------------------
+
+LOUDNORM_STDERR = """\
+[Parsed_loudnorm_30 @ 0x55d0c5a3c2c0]
+{
+	"input_i" : "-27.61",
+	"input_tp" : "-4.47",
+	"input_lra" : "18.06",
+	"input_thresh" : "-39.20",
+	"output_i" : "-16.58",
+	"output_tp" : "-1.50",
+	"output_lra" : "14.78",
+	"output_thresh" : "-27.71",
+	"normalization_type" : "dynamic",
+	"target_offset" : "0.58"
+}
+[out#2/null @ 0x55d0c5a3f0c0] video:0KiB audio:1500KiB subtitle:0KiB other streams:0KiB global headers:0KiB muxing overhead: unknown
+size=N/A time=00:00:02.00 bitrate=N/A speed=44.6x elapsed=0:00:00.04
+"""
+
+SILENT_STDERR = """\
+[Parsed_loudnorm_0 @ 0x5556cb5d2c40]
+{
+	"input_i" : "-inf",
+	"input_tp" : "-inf",
+	"input_lra" : "0.00",
+	"input_thresh" : "-70.00",
+	"output_i" : "-inf",
+	"output_tp" : "-inf",
+	"output_lra" : "0.00",
+	"output_thresh" : "-70.00",
+	"normalization_type" : "linear",
+	"target_offset" : "inf"
+}
+"""
+
+
+def test_loudness_measurement_from_stderr():
+    measured = plan.LoudnessMeasurement.from_stderr(LOUDNORM_STDERR)
+    assert measured == plan.LoudnessMeasurement(-27.61, -4.47, 18.06, -39.20, 0.58)
+
+
+def test_loudness_measurement_of_silence_is_finite():
+    measured = plan.LoudnessMeasurement.from_stderr(SILENT_STDERR)
+    assert measured.input_i == -70.0
+    assert measured.input_tp == -70.0
+    assert measured.input_thresh == -70.0
+    assert all(abs(value) < 100 for value in measured.__dict__.values())  # inside loudnorm's option ranges
+
+
+def test_loudness_measurement_missing():
+    with pytest.raises(ValueError, match="no loudness measurement"):
+        plan.LoudnessMeasurement.from_stderr("Conversion failed!\n")
