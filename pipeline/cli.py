@@ -163,16 +163,18 @@ def preview(storyboard: Path, languages: tuple[str, ...]) -> None:
 
 @main.command()
 @storyboard_argument
-@click.option("--scratch", is_flag=True, required=True, help="Synthesise a scratch voice with espeak-ng (the only mode so far).")
+@click.option("--scratch", is_flag=True, required=True, help="Synthesise a stand-in voice (the only mode so far).")
+@click.option("--synth", type=click.Choice(["festival", "espeak-ng"]), default=None, help="Speech synthesiser (default: festival with an HTS voice if installed, else espeak-ng).")
+@click.option("--voice", default=None, help="Voice (default: cmu_us_slt_arctic_hts for festival, en-gb for espeak-ng).")
+@click.option("--speed", type=float, default=1.0, show_default=True, help="Speaking rate; below 1 is slower.")
 @click.option("--force", is_flag=True, help="Also replace recordings that were not made by --scratch.")
-@click.option("--voice", default="en-gb", show_default=True, help="espeak-ng voice.")
 @_friendly_errors
-def narrate(storyboard: Path, scratch: bool, force: bool, voice: str) -> None:
+def narrate(storyboard: Path, scratch: bool, synth: str | None, voice: str | None, speed: float, force: bool) -> None:
     """Record a scratch narration from the storyboard's script.
 
-    Writes the files the storyboard's narration lines name; lines whose text
-    did not change are kept, and a real recording is never overwritten
-    without --force.
+    Writes the files the storyboard's narration lines name. Lines whose text,
+    voice and speed did not change are kept, and a real recording put in a
+    scratch file's place is never overwritten without --force.
 
     \b
     Example:
@@ -181,7 +183,7 @@ def narrate(storyboard: Path, scratch: bool, force: bool, voice: str) -> None:
     from pipeline.narrate import make_scratch_narration
     from pipeline.storyboard import load_storyboard
 
-    written = make_scratch_narration(load_storyboard(storyboard), force=force, voice=voice)
+    written = make_scratch_narration(load_storyboard(storyboard), force=force, synth=synth, voice=voice, speed=speed)
     click.echo(f"{len(written)} narration file(s) written" if written else "narration is up to date")
 
 

@@ -1,19 +1,27 @@
-"""Scratch narration: the storyboard's script read by espeak-ng, until real recordings arrive.
+"""Scratch narration: the storyboard's script read by a speech synthesiser, until real recordings arrive.
 
 For every narration line that names a `file`, make_scratch_narration() speaks
-the line's text with espeak-ng, trims the silence espeak leaves before and
-after the speech (so a line's `at` in the storyboard is where the first sound
-is heard), and writes Ogg Opus, mono 48 kHz, about 32 kb/s.
+the line's text, trims the silence the synthesiser leaves before and after the
+speech (so a line's `at` in the storyboard is where the first sound is heard),
+and writes Ogg Opus, mono 48 kHz, about 32 kb/s.
+
+Two synthesisers, each one function that turns text into a WAV file:
+
+  festival   text2wave with an HTS voice (default cmu_us_slt_arctic_hts): a natural
+             voice that speech recognition hears almost word for word
+  espeak-ng  robotic, but small and everywhere
+
+By default festival is used when text2wave and the voice are installed, else espeak-ng.
 
 A small manifest next to the files, assets/audio/narration/scratch.json,
-records what each scratch file was made from (sha256 of voice, speed and
-text), the file's own sha256 and its speech duration. With it a re-run only
-remakes lines whose text changed, and it can tell a scratch file from a real
-recording someone put in its place: such a file is never overwritten unless
-the caller forces it. The durations are ground truth for speech-recognition
-tests.
+records what each scratch file was made from (its text, synthesiser, voice,
+speed, and their sha256), the file's own sha256 and its speech duration. With
+it a re-run only remakes lines whose text or voice changed, and it can tell a
+scratch file from a real recording someone put in its place: such a file is
+never overwritten unless the caller forces it. The texts and durations are
+ground truth for speech-recognition tests (the timeline gives each line's start).
 
-espeak-ng is only needed to make new files; the committed files play without it.
+A synthesiser is only needed to make new files; the committed files play without it.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -31,159 +40,184 @@ from typing import Callable
 
 import numpy as np
 
+from pipeline.atomic import replacing, write_text
 from pipeline.errors import PipelineError
+from pipeline.ffmpeg import ffmpeg_binary
 from pipeline.storyboard import NarrationLine, Storyboard
 
 MANIFEST = Path("assets/audio/narration/scratch.json")
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: synth and speed recorded; version 1 (espeak-ng only, words_per_minute) is still read
 MANIFEST_ABOUT = (
-    "Scratch narration made by pipeline/narrate.py with espeak-ng. Per file: the text it speaks, "
-    "the sha256 of what it was made from (voice, speed, text), its own sha256 (a file that no longer "
-    "matches is a real recording and is never overwritten), and speech_seconds, the length of the "
+    "Scratch narration made by pipeline/narrate.py. Per file: the text it speaks, what it was made with "
+    "(synth, voice, speed; source_sha256 is the sha256 of these and the text), its own sha256 (a file that no "
+    "longer matches is a real recording and is never overwritten), and speech_seconds, the length of the "
     "speech from first to last sound."
 )
 
 SAMPLE_RATE = 48_000
 BITRATE = "32k"
-# Speech starts where the signal first rises above this share of full scale
-# (about -46 dBFS): well under the quietest consonant espeak makes, well over its dither.
+PEAK_DBFS = -3.0
+# After normalising to PEAK_DBFS, speech starts where the signal first rises above this share of
+# full scale (about -46 dBFS): well under the quietest consonant either synthesiser makes, well
+# over espeak-ng's dither and festival's noise floor (about -55 dBFS after normalising).
 SILENCE_THRESHOLD = 0.005
 # Kept on each side of the detected speech so soft onsets and releases are not clipped.
 EDGE_SECONDS = 0.010
-PEAK_DBFS = -3.0
 
-ESPEAK_HINT = "apt-get install espeak-ng, or record the narration and put the files at the paths the storyboard names"
+# espeak-ng's rate at speed 1.0: a calm narration pace, close to festival's own.
+ESPEAK_WORDS_PER_MINUTE = 150
+
+RECORD_HINT = "or record the narration and put the files at the paths the storyboard names"
 
 Progress = Callable[[int, int, Path], None]
 
 
-@dataclass(frozen=True)
-class _Job:
-    line: NarrationLine
-    relative: str  # as the storyboard names it; the manifest key
-    path: Path
-    source_sha256: str
-
-
-def source_sha256(text: str, voice: str, words_per_minute: int) -> str:
-    """What a scratch file is made from: change any of these and the file is stale."""
-    return hashlib.sha256(f"espeak-ng\n{voice}\n{words_per_minute}\n{text}".encode("utf-8")).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def read_manifest(root: Path) -> dict:
-    """The scratch manifest of the project at `root` (empty when there is none yet)."""
-    path = root / MANIFEST
-    if not path.exists():
-        return {"version": MANIFEST_VERSION, "about": MANIFEST_ABOUT, "files": {}}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise PipelineError(f"{path}: cannot read the scratch manifest ({exc})", "delete it and run again with --force") from None
-    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION or not isinstance(data.get("files"), dict):
-        raise PipelineError(f"{path}: not a version {MANIFEST_VERSION} scratch manifest", "delete it and run again with --force")
-    return data
-
-
-def _partial(path: Path) -> Path:
-    """A temporary name beside `path` (ignored by git as *.partial.*), renamed over it when complete."""
-    return path.with_name(f".{path.stem}.{os.getpid()}.partial{path.suffix}")
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _partial(path)
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def _write_manifest(root: Path, manifest: dict) -> None:
-    manifest = {"version": MANIFEST_VERSION, "about": MANIFEST_ABOUT, **manifest}
-    manifest["files"] = dict(sorted(manifest["files"].items()))
-    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    _write_atomically(root / MANIFEST, text.encode("utf-8"))
-
-
-def _lines(board: Storyboard) -> list[tuple[NarrationLine, str]]:
-    """Every narration line with a file, scene lines and shot lines, in storyboard order."""
-    found = []
-    for scene in board.document.scenes:
-        for line in scene.narration:
-            if line.file:
-                found.append((line, f"scene {scene.id!r}"))
-        for shot in scene.shots:
-            for line in shot.narration:
-                if line.file:
-                    found.append((line, f"shot {shot.id!r}"))
-    return found
-
-
-def _plan(board: Storyboard, manifest: dict, *, force: bool, voice: str, words_per_minute: int) -> list[_Job]:
-    """The lines that need a (new) scratch file; refuses before anything is written."""
-    jobs: list[_Job] = []
-    seen: dict[Path, str] = {}
-    for line, where in _lines(board):
-        path = board.asset(line.file)
-        if path in seen and seen[path] != line.text:
-            raise PipelineError(f"two narration lines with different text name the same file {line.file!r} ({where})", "give each line its own file")
-        seen[path] = line.text
-        relative = Path(os.path.normpath(line.file)).as_posix()
-        made_from = source_sha256(line.text, voice, words_per_minute)
-        job = _Job(line, relative, path, made_from)
-        if any(j.path == path for j in jobs):
-            continue
-        if force or not path.exists():
-            jobs.append(job)
-            continue
-        entry = manifest["files"].get(relative)
-        if entry is None:
-            continue  # not a scratch file: a recording, kept
-        if entry.get("source_sha256") == made_from:
-            continue  # up to date, or a recording of the same text: kept either way
-        if file_sha256(path) != entry.get("sha256"):
-            raise PipelineError(
-                f"{line.file} is not the scratch file made earlier (a recording?) and its text has changed; not overwriting it",
-                "re-record the line, or run again with --force to replace it with a scratch voice",
-            )
-        jobs.append(job)
-    return jobs
-
-
-def _espeak() -> str:
-    exe = shutil.which("espeak-ng")
-    if exe is None:
-        raise PipelineError("espeak-ng is not installed", hint=ESPEAK_HINT)
-    return exe
-
-
-def _ffmpeg() -> str:
-    import imageio_ffmpeg
-
-    return imageio_ffmpeg.get_ffmpeg_exe()
+# --- the synthesisers ----------------------------------------------------------------------------
 
 
 def _run(argv: list[str], what: str, **kwargs) -> None:
     result = subprocess.run(argv, capture_output=True, **kwargs)
     if result.returncode != 0:
-        tail = [line for line in result.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
-        raise PipelineError(f"{what} failed: {tail[-1].strip() if tail else f'exit status {result.returncode}'}")
+        raise PipelineError(f"{what} failed: {_last_line(result.stderr) or f'exit status {result.returncode}'}")
 
 
-def _read_wav(path: Path) -> tuple[np.ndarray, int]:
+def _last_line(stderr: bytes) -> str:
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def _espeak_ng(exe: str, text: str, voice: str, speed: float, wav: Path) -> None:
+    # Text on stdin: a line starting with "-" is not taken for an option.
+    words_per_minute = round(ESPEAK_WORDS_PER_MINUTE * speed)
+    _run([exe, "-v", voice, "-s", str(words_per_minute), "-w", str(wav), "--stdin"], "espeak-ng", input=text.encode("utf-8"))
+
+
+# Festival reads 8-bit text: typographic punctuation becomes its ASCII look-alike.
+_FESTIVAL_TEXT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+
+def _festival(exe: str, text: str, voice: str, speed: float, wav: Path) -> None:
+    # The voice name goes into a Lisp expression: only names festival itself listed get here.
+    if not re.fullmatch(r"[A-Za-z0-9_]+", voice):
+        raise PipelineError(f"{voice!r} is not a festival voice name")
+    source = wav.with_suffix(".txt")
+    source.write_bytes(text.translate(_FESTIVAL_TEXT).encode("latin-1", "replace") + b"\n")
+    # "-r" is the HTS engine's speaking rate (below 1 is slower); voices of other kinds keep their pace.
+    speed_up = f"(if (boundp 'hts_engine_params) (set! hts_engine_params (cons (list \"-r\" {speed:g}) hts_engine_params)))"
+    _run([exe, "-eval", f"(voice_{voice})", "-eval", speed_up, str(source), "-o", str(wav)], "festival (text2wave)")
+
+
+def _festival_voices(exe: str) -> frozenset[str]:
+    """The voices festival can load (asking festival, the interpreter text2wave runs in)."""
+    festival = shutil.which("festival") or str(Path(exe).with_name("festival"))
+    try:
+        result = subprocess.run([festival, "-b", "(print (voice.list))"], capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    return frozenset(re.findall(r"[^\s()]+", result.stdout.decode("latin-1")))
+
+
+@dataclass(frozen=True)
+class Synthesiser:
+    """A text-to-speech program: where to find it, its voices, and how it turns a line into a WAV file."""
+
+    name: str
+    program: str
+    default_voice: str
+    install: str  # the apt-get packages
+    speak: Callable[[str, str, str, float, Path], None]  # (executable, text, voice, speed, wav out)
+    voices: Callable[[str], frozenset[str] | None] = lambda exe: None  # installed voices; None: cannot tell, try it
+
+    def executable(self) -> str | None:
+        return shutil.which(self.program)
+
+    def offers(self, exe: str, voice: str) -> bool:
+        installed = self.voices(exe)
+        return installed is None or voice in installed
+
+
+# In order of preference.
+SYNTHESISERS: dict[str, Synthesiser] = {
+    "festival": Synthesiser("festival", "text2wave", "cmu_us_slt_arctic_hts", "festival festvox-us-slt-hts", _festival, _festival_voices),
+    "espeak-ng": Synthesiser("espeak-ng", "espeak-ng", "en-gb", "espeak-ng", _espeak_ng),
+}
+DEFAULT_HINT = f"apt-get install {SYNTHESISERS['festival'].install} (or espeak-ng), {RECORD_HINT}"
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What a scratch file is made with; change any of it (or the text) and the file is stale."""
+
+    synth: str
+    voice: str
+    speed: float = 1.0
+
+    def source_sha256(self, text: str) -> str:
+        return source_sha256(text, self.synth, self.voice, self.speed)
+
+
+def source_sha256(text: str, synth: str, voice: str, speed: float = 1.0) -> str:
+    return hashlib.sha256(f"{synth}\n{voice}\n{speed:g}\n{text}".encode("utf-8")).hexdigest()
+
+
+def _synthesiser(name: str) -> Synthesiser:
+    try:
+        return SYNTHESISERS[name]
+    except KeyError:
+        raise PipelineError(f"unknown speech synthesiser {name!r}", f"use one of: {', '.join(SYNTHESISERS)}") from None
+
+
+def choose_recipe(synth: str | None = None, voice: str | None = None, speed: float = 1.0) -> Recipe:
+    """The synthesiser and voice to use: as asked, or else the first installed one that has the voice.
+
+    With neither named: festival when text2wave and its default voice are installed, else espeak-ng.
+    A voice named without a synthesiser picks the synthesiser that has it (festival's voices are
+    listed; espeak-ng is taken to have any other). Raises PipelineError when nothing installed fits.
+    """
+    recipe = _find_recipe(synth, voice, speed)
+    if recipe is None:
+        if voice is not None:
+            raise PipelineError(f"no installed speech synthesiser has the voice {voice!r}", DEFAULT_HINT)
+        raise PipelineError("no speech synthesiser is installed (festival with an HTS voice, or espeak-ng)", DEFAULT_HINT)
+    return recipe
+
+
+def _find_recipe(synth: str | None, voice: str | None, speed: float) -> Recipe | None:
+    """choose_recipe(), but None when no installed synthesiser fits; a named one need not be installed."""
+    if not speed > 0:
+        raise PipelineError(f"speech speed must be above 0, not {speed}")
+    if synth is not None:
+        chosen = _synthesiser(synth)
+        return Recipe(chosen.name, voice or chosen.default_voice, speed)
+    for candidate in SYNTHESISERS.values():
+        exe = candidate.executable()
+        if exe and candidate.offers(exe, voice or candidate.default_voice):
+            return Recipe(candidate.name, voice or candidate.default_voice, speed)
+    return None
+
+
+def _ready(recipe: Recipe) -> tuple[Synthesiser, str]:
+    """The synthesiser and its executable, or one clear error saying what to install."""
+    synthesiser = _synthesiser(recipe.synth)
+    exe = synthesiser.executable()
+    if exe is None:
+        raise PipelineError(f"{synthesiser.name} is not installed", f"apt-get install {synthesiser.install}, {RECORD_HINT}")
+    if not synthesiser.offers(exe, recipe.voice):
+        installed = ", ".join(sorted(synthesiser.voices(exe) or ())) or "none"
+        raise PipelineError(
+            f"{synthesiser.name} has no voice {recipe.voice!r} (installed: {installed})",
+            f"apt-get install {synthesiser.install}, or name an installed voice",
+        )
+    return synthesiser, exe
+
+
+# --- sound: trim, level, encode --------------------------------------------------------------------
+
+
+def _read_wav(path: Path, made_by: str) -> tuple[np.ndarray, int]:
     with wave.open(str(path), "rb") as source:
         if source.getsampwidth() != 2:
-            raise PipelineError(f"espeak-ng wrote {8 * source.getsampwidth()}-bit audio; expected 16-bit")
+            raise PipelineError(f"{made_by} wrote {8 * source.getsampwidth()}-bit audio; expected 16-bit")
         rate = source.getframerate()
         channels = source.getnchannels()
         samples = np.frombuffer(source.readframes(source.getnframes()), dtype="<i2").astype(np.float64) / 32768.0
@@ -212,67 +246,170 @@ def _write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
         out.writeframes(pcm.tobytes())
 
 
-def synthesise(text: str, out: Path, *, voice: str = "en-gb", words_per_minute: int = 150) -> float:
-    """Speak `text` into `out` (Ogg Opus, mono 48 kHz), written atomically; returns the speech duration in seconds."""
-    espeak = _espeak()
-    out.parent.mkdir(parents=True, exist_ok=True)
+def _encode_opus(wav: Path, out: Path) -> None:
+    """Ogg Opus, mono 48 kHz, written atomically; bit-exact, so the same speech gives the same file."""
+    with replacing(out) as partial:
+        _run(
+            [ffmpeg_binary(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(wav),
+             "-ac", "1", "-ar", str(SAMPLE_RATE),
+             "-c:a", "libopus", "-b:a", BITRATE, "-application", "voip", "-map_metadata", "-1",
+             "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "ogg", str(partial)],
+            "ffmpeg (Opus encoding)",
+        )
+
+
+def _speak(synthesiser: Synthesiser, exe: str, recipe: Recipe, text: str, out: Path) -> float:
     with tempfile.TemporaryDirectory(prefix="pact-narrate-") as work:
-        raw, trimmed = Path(work) / "espeak.wav", Path(work) / "trimmed.wav"
-        # Text on stdin: a line starting with "-" is not taken for an option.
-        _run([espeak, "-v", voice, "-s", str(words_per_minute), "-w", str(raw), "--stdin"], "espeak-ng", input=text.encode("utf-8"))
-        samples, rate = _read_wav(raw)
-        speech = trim_silence(samples, rate)
+        raw, trimmed = Path(work) / "speech.wav", Path(work) / "trimmed.wav"
+        synthesiser.speak(exe, text, recipe.voice, recipe.speed, raw)
+        if not raw.exists():  # text2wave exits 0 even when the voice fails to load
+            raise PipelineError(f"{synthesiser.name} wrote no audio for {text!r}", f"check the voice {recipe.voice!r}")
+        samples, rate = _read_wav(raw, synthesiser.name)
+        peak = np.max(np.abs(samples)) if samples.size else 0.0
+        speech = trim_silence(samples * (10 ** (PEAK_DBFS / 20) / peak), rate) if peak > 0 else samples[:0]
         if speech.size == 0:
-            raise PipelineError(f"espeak-ng made no sound for {text!r}", "check the voice name (espeak-ng --voices)")
-        speech = speech * (10 ** (PEAK_DBFS / 20) / np.max(np.abs(speech)))
+            raise PipelineError(f"{synthesiser.name} made no sound for {text!r}", f"check the voice {recipe.voice!r}")
         _write_wav(trimmed, speech, rate)
-        partial = _partial(out)
-        try:
-            _run(
-                [_ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(trimmed),
-                 "-ac", "1", "-ar", str(SAMPLE_RATE),
-                 "-c:a", "libopus", "-b:a", BITRATE, "-application", "voip", "-map_metadata", "-1",
-                 "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "ogg", str(partial)],
-                "ffmpeg (Opus encoding)",
-            )
-            os.replace(partial, out)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+        _encode_opus(trimmed, out)
     return len(speech) / rate
+
+
+def synthesise(text: str, out: Path, *, synth: str | None = None, voice: str | None = None, speed: float = 1.0) -> float:
+    """Speak `text` into `out` (Ogg Opus, mono 48 kHz), written atomically; returns the speech duration in seconds."""
+    recipe = choose_recipe(synth, voice, speed)
+    return _speak(*_ready(recipe), recipe, text, out)
+
+
+# --- the manifest and the plan -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Job:
+    line: NarrationLine
+    relative: str  # as the storyboard names it; the manifest key
+    path: Path
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_manifest(root: Path) -> dict:
+    """The scratch manifest of the project at `root` (empty when there is none yet)."""
+    path = root / MANIFEST
+    if not path.exists():
+        return {"version": MANIFEST_VERSION, "about": MANIFEST_ABOUT, "files": {}}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PipelineError(f"{path}: cannot read the scratch manifest ({exc})", "delete it and run again with --force") from None
+    if not isinstance(data, dict) or data.get("version") not in (1, MANIFEST_VERSION) or not isinstance(data.get("files"), dict):
+        raise PipelineError(f"{path}: not a version {MANIFEST_VERSION} scratch manifest", "delete it and run again with --force")
+    return data
+
+
+def _write_manifest(root: Path, manifest: dict) -> None:
+    manifest = {**manifest, "version": MANIFEST_VERSION, "about": MANIFEST_ABOUT}
+    manifest["files"] = dict(sorted(manifest["files"].items()))
+    write_text(root / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+
+
+def _lines(board: Storyboard) -> list[tuple[NarrationLine, str]]:
+    """Every narration line with a file, scene lines and shot lines, in storyboard order."""
+    found = []
+    for scene in board.document.scenes:
+        for line in scene.narration:
+            if line.file:
+                found.append((line, f"scene {scene.id!r}"))
+        for shot in scene.shots:
+            for line in shot.narration:
+                if line.file:
+                    found.append((line, f"shot {shot.id!r}"))
+    return found
+
+
+def _is_current(entry: dict, text: str, recipe: Recipe | None) -> bool:
+    """Whether a scratch file still says the line as wanted. With no recipe (no synthesiser installed
+    to remake it with) only the text counts: the file plays, and nothing could replace it anyway."""
+    if recipe is None:
+        return entry.get("text") == text
+    return entry.get("source_sha256") == recipe.source_sha256(text)
+
+
+def _plan(board: Storyboard, manifest: dict, *, force: bool, recipe: Recipe | None) -> list[_Job]:
+    """The lines that need a (new) scratch file; refuses before anything is written."""
+    jobs: list[_Job] = []
+    seen: dict[Path, str] = {}
+    for line, where in _lines(board):
+        path = board.asset(line.file)
+        if path in seen:
+            if seen[path] != line.text:
+                raise PipelineError(f"two narration lines with different text name the same file {line.file!r} ({where})", "give each line its own file")
+            continue
+        seen[path] = line.text
+        job = _Job(line, Path(os.path.normpath(line.file)).as_posix(), path)
+        if force or not path.exists():
+            jobs.append(job)
+            continue
+        entry = manifest["files"].get(job.relative)
+        if entry is None:
+            continue  # not a scratch file: a recording, kept
+        if _is_current(entry, line.text, recipe):
+            continue  # up to date, or a recording of the same text: kept either way
+        if file_sha256(path) != entry.get("sha256"):
+            if entry.get("text") == line.text:
+                continue  # a recording of the unchanged line; only the scratch voice changed
+            raise PipelineError(
+                f"{line.file} is not the scratch file made earlier (a recording?) and its text has changed; not overwriting it",
+                "re-record the line, or run again with --force to replace it with a scratch voice",
+            )
+        jobs.append(job)
+    return jobs
 
 
 def make_scratch_narration(
     board: Storyboard,
     *,
     force: bool = False,
-    voice: str = "en-gb",
-    words_per_minute: int = 150,
+    voice: str | None = None,
+    synth: str | None = None,
+    speed: float = 1.0,
     progress: Progress | None = None,
 ) -> list[Path]:
     """Make the missing or stale scratch narration files; returns the files written.
 
-    `progress(done, total, path)` is called after each file is written.
+    `synth` is "festival" or "espeak-ng"; by default festival when text2wave and its
+    HTS voice are installed, else espeak-ng (a `voice` alone picks the synthesiser
+    that has it). `voice` defaults to the synthesiser's own default; `speed` 1.0 is
+    its natural pace. `progress(done, total, path)` is called after each file is written.
 
     Existing files are kept: a scratch file is remade only when its line's text
-    (or the voice or speed) changed, and a file that is not the scratch file
-    the manifest remembers (a real recording) is never overwritten unless
+    (or the synthesiser, voice or speed) changed, and a file that is not the scratch
+    file the manifest remembers (a real recording) is never overwritten unless
     `force`; a changed line over such a file raises PipelineError instead.
     """
+    recipe = _find_recipe(synth, voice, speed)
     root = board.root
     manifest = read_manifest(root)
-    jobs = _plan(board, manifest, force=force, voice=voice, words_per_minute=words_per_minute)
+    jobs = _plan(board, manifest, force=force, recipe=recipe)
     if not jobs:
         return []
-    _espeak()  # one clear error before any work
+    if recipe is None:
+        recipe = choose_recipe(synth, voice, speed)  # raises: nothing installed to make them with
+    synthesiser, exe = _ready(recipe)  # one clear error before any work
     written: list[Path] = []
     for index, job in enumerate(jobs):
-        seconds = synthesise(job.line.text, job.path, voice=voice, words_per_minute=words_per_minute)
+        seconds = _speak(synthesiser, exe, recipe, job.line.text, job.path)
         manifest["files"][job.relative] = {
             "text": job.line.text,
-            "voice": voice,
-            "words_per_minute": words_per_minute,
-            "source_sha256": job.source_sha256,
+            "synth": recipe.synth,
+            "voice": recipe.voice,
+            "speed": recipe.speed,
+            "source_sha256": recipe.source_sha256(job.line.text),
             "sha256": file_sha256(job.path),
             "speech_seconds": round(seconds, 3),
         }

@@ -1,7 +1,9 @@
-"""Scratch narration: espeak-ng to trimmed Ogg Opus, with a manifest that protects real recordings."""
+"""Scratch narration: festival or espeak-ng to trimmed Ogg Opus, with a manifest that protects real recordings."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import shutil
 import textwrap
@@ -13,10 +15,17 @@ import pytest
 
 from pipeline import narrate
 from pipeline.errors import PipelineError
-from pipeline.narrate import MANIFEST, make_scratch_narration, source_sha256, trim_silence
+from pipeline.narrate import MANIFEST, Recipe, choose_recipe, make_scratch_narration, source_sha256, trim_silence
 from pipeline.storyboard import load_storyboard
 
+HTS_VOICE = "cmu_us_slt_arctic_hts"
+TEXT2WAVE = shutil.which("text2wave")
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed (apt-get install espeak-ng)")
+needs_festival = pytest.mark.skipif(
+    TEXT2WAVE is None or HTS_VOICE not in (narrate._festival_voices(TEXT2WAVE) or ()),
+    reason="festival with the HTS voice is not installed (apt-get install festival festvox-us-slt-hts)",
+)
+BOTH = [pytest.param("festival", marks=needs_festival), pytest.param("espeak-ng", marks=needs_espeak)]
 
 SCENE_LINE = "Hello from the scene."
 SHOT_LINE = "A line under the shot."
@@ -70,18 +79,27 @@ def manifest(root: Path) -> dict:
     return json.loads((root / MANIFEST).read_text(encoding="utf-8"))
 
 
-# --- with espeak-ng ---------------------------------------------------------------------------------
+def installed(monkeypatch, *programs: str, festival_voices=(HTS_VOICE,)) -> None:
+    """Pretend exactly `programs` are on PATH, and festival has `festival_voices`."""
+    monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: f"/usr/bin/{name}" if name in programs else None)
+    festival = dataclasses.replace(narrate.SYNTHESISERS["festival"], voices=lambda exe: frozenset(festival_voices))
+    monkeypatch.setitem(narrate.SYNTHESISERS, "festival", festival)
 
 
-@needs_espeak
-def test_makes_trimmed_opus_for_every_line_with_a_file(tmp_path):
+# --- with a synthesiser -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("synth", BOTH)
+def test_makes_trimmed_opus_for_every_line_with_a_file(tmp_path, synth):
     board = write_board(tmp_path)
     seen = []
-    written = make_scratch_narration(board, progress=lambda done, total, path: seen.append((done, total, path.name)))
+    written = make_scratch_narration(board, synth=synth, progress=lambda done, total, path: seen.append((done, total, path.name)))
 
     assert sorted(p.name for p in written) == ["card-1.ogg", "one-1.ogg"]
     assert seen[-1][:2] == (2, 2)
-    entries = manifest(tmp_path)["files"]
+    data = manifest(tmp_path)
+    assert data["version"] == narrate.MANIFEST_VERSION
+    entries = data["files"]
     assert set(entries) == {SCENE_FILE, SHOT_FILE}
     for relative, text in ((SCENE_FILE, SCENE_LINE), (SHOT_FILE, SHOT_LINE)):
         path = tmp_path / relative
@@ -90,69 +108,142 @@ def test_makes_trimmed_opus_for_every_line_with_a_file(tmp_path):
         seconds = samples.shape[1] / rate
         entry = entries[relative]
         assert entry["text"] == text
+        assert entry["synth"] == synth and entry["voice"] == narrate.SYNTHESISERS[synth].default_voice and entry["speed"] == 1.0
+        assert entry["source_sha256"] == source_sha256(text, synth, entry["voice"], 1.0)
         assert entry["sha256"] == narrate.file_sha256(path)
         assert entry["speech_seconds"] == pytest.approx(seconds, abs=0.05)
-        assert 1.2 <= len(text.split()) / seconds <= 4.5  # about 2.5 words a second at 150 wpm
+        assert 1.2 <= len(text.split()) / seconds <= 4.5  # about 2.5 words a second
         loud = np.flatnonzero(np.abs(samples[0]) > 0.02)
         assert loud[0] / rate < 0.06, "speech should start at the very beginning"
         assert (samples.shape[1] - loud[-1]) / rate < 0.15, "no trailing silence"
-    assert not list(tmp_path.rglob("*.partial.*"))
+    assert not [p for p in tmp_path.rglob(".*") if p.is_file()], "no temporary files left behind"
 
 
 @needs_espeak
 def test_rerun_only_remakes_lines_whose_text_changed(tmp_path):
     board = write_board(tmp_path)
-    make_scratch_narration(board)
+    make_scratch_narration(board, synth="espeak-ng")
     before = {name: (tmp_path / name).stat().st_mtime_ns for name in (SCENE_FILE, SHOT_FILE)}
 
-    assert make_scratch_narration(board) == []
+    assert make_scratch_narration(board, synth="espeak-ng") == []
 
     changed = write_board(tmp_path, shot_line="A different line under the shot.")
-    assert make_scratch_narration(changed) == [(tmp_path / SHOT_FILE).resolve()]
+    assert make_scratch_narration(changed, synth="espeak-ng") == [(tmp_path / SHOT_FILE).resolve()]
     assert (tmp_path / SCENE_FILE).stat().st_mtime_ns == before[SCENE_FILE]
     assert manifest(tmp_path)["files"][SHOT_FILE]["text"] == "A different line under the shot."
 
-    assert len(make_scratch_narration(changed, force=True)) == 2
+    assert len(make_scratch_narration(changed, synth="espeak-ng", force=True)) == 2
 
 
-# --- without espeak-ng ------------------------------------------------------------------------------
+@needs_espeak
+def test_a_new_voice_or_speed_remakes_every_scratch_line(tmp_path):
+    board = write_board(tmp_path)
+    make_scratch_narration(board, synth="espeak-ng")
+    assert len(make_scratch_narration(board, synth="espeak-ng", voice="en-us")) == 2
+    assert {e["voice"] for e in manifest(tmp_path)["files"].values()} == {"en-us"}
+    assert len(make_scratch_narration(board, synth="espeak-ng", voice="en-us", speed=1.2)) == 2
+    assert make_scratch_narration(board, synth="espeak-ng", voice="en-us", speed=1.2) == []
 
 
-def test_missing_espeak_is_a_pipeline_error_with_a_hint(tmp_path, monkeypatch):
-    monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None)
+@needs_festival
+@needs_espeak
+def test_switching_synthesiser_remakes_the_lines(tmp_path):
+    board = write_board(tmp_path)
+    make_scratch_narration(board, synth="espeak-ng")
+    assert len(make_scratch_narration(board)) == 2  # the default is festival when it is installed
+    assert {e["synth"] for e in manifest(tmp_path)["files"].values()} == {"festival"}
+    assert make_scratch_narration(board, synth="festival", voice=HTS_VOICE) == []
+
+
+@needs_festival
+def test_festival_refuses_a_voice_it_does_not_have(tmp_path):
+    with pytest.raises(PipelineError) as caught:
+        make_scratch_narration(write_board(tmp_path), synth="festival", voice="no_such_voice")
+    assert caught.value.message.startswith("festival has no voice 'no_such_voice' (installed: ")
+    assert not (tmp_path / SCENE_FILE).exists()
+
+
+# --- which synthesiser (nothing is run) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("programs", "voices", "voice", "expected"),
+    [
+        (("text2wave", "espeak-ng"), (HTS_VOICE,), None, ("festival", HTS_VOICE)),
+        (("text2wave",), (HTS_VOICE, "kal_diphone"), None, ("festival", HTS_VOICE)),
+        (("text2wave", "espeak-ng"), ("kal_diphone",), None, ("espeak-ng", "en-gb")),  # festival without the HTS voice
+        (("espeak-ng",), (HTS_VOICE,), None, ("espeak-ng", "en-gb")),
+        (("text2wave", "espeak-ng"), (HTS_VOICE, "kal_diphone"), "kal_diphone", ("festival", "kal_diphone")),
+        (("text2wave", "espeak-ng"), (HTS_VOICE,), "en-us", ("espeak-ng", "en-us")),  # a voice festival lacks
+    ],
+)
+def test_the_default_synthesiser_is_festival_when_it_has_the_voice_else_espeak(monkeypatch, programs, voices, voice, expected):
+    installed(monkeypatch, *programs, festival_voices=voices)
+    recipe = choose_recipe(voice=voice)
+    assert (recipe.synth, recipe.voice, recipe.speed) == (*expected, 1.0)
+
+
+def test_a_named_synthesiser_is_used_as_asked_and_an_unknown_one_is_an_error(monkeypatch):
+    installed(monkeypatch)  # nothing installed: naming one still gives its recipe (files may be up to date)
+    assert choose_recipe("espeak-ng") == Recipe("espeak-ng", "en-gb", 1.0)
+    assert choose_recipe("festival", speed=0.9) == Recipe("festival", HTS_VOICE, 0.9)
+    with pytest.raises(PipelineError, match="unknown speech synthesiser 'say'"):
+        choose_recipe("say")
+    with pytest.raises(PipelineError, match="speed must be above 0"):
+        choose_recipe("espeak-ng", speed=0)
+
+
+def test_no_synthesiser_is_a_pipeline_error_with_a_hint(tmp_path, monkeypatch):
+    installed(monkeypatch, "text2wave", festival_voices=())  # festival without the voice does not count
     board = write_board(tmp_path)
     with pytest.raises(PipelineError) as caught:
         make_scratch_narration(board)
-    assert caught.value.message == "espeak-ng is not installed"
+    assert caught.value.message == "no speech synthesiser is installed (festival with an HTS voice, or espeak-ng)"
+    assert "festival festvox-us-slt-hts" in caught.value.hint and "espeak-ng" in caught.value.hint
     assert "record the narration" in caught.value.hint
     assert "\n" not in str(caught.value)
     assert not (tmp_path / SCENE_FILE).exists()
 
 
-def _pretend_scratch(root: Path, relative: str, text: str, made: bytes) -> None:
-    """A manifest entry as if `made` had been synthesised from `text`."""
+def test_a_named_synthesiser_that_is_missing_says_what_to_install(tmp_path, monkeypatch):
+    installed(monkeypatch, "espeak-ng")
+    with pytest.raises(PipelineError) as caught:
+        make_scratch_narration(write_board(tmp_path), synth="festival")
+    assert caught.value.message == "festival is not installed"
+    assert caught.value.hint.startswith("apt-get install festival festvox-us-slt-hts")
+
+
+# --- the manifest: what is stale, what is a recording ---------------------------------------------------
+
+
+def _pretend_scratch(root: Path, relative: str, text: str, made: bytes, recipe: Recipe = Recipe("espeak-ng", "en-gb")) -> None:
+    """A manifest entry as if `made` had been synthesised from `text` with `recipe`."""
     path = root / MANIFEST
     path.parent.mkdir(parents=True, exist_ok=True)
-    import hashlib
-
-    data = {"version": 1, "files": {relative: {
-        "text": text, "voice": "en-gb", "words_per_minute": 150,
-        "source_sha256": source_sha256(text, "en-gb", 150),
+    data = {"version": 2, "files": {relative: {
+        "text": text, "synth": recipe.synth, "voice": recipe.voice, "speed": recipe.speed,
+        "source_sha256": recipe.source_sha256(text),
         "sha256": hashlib.sha256(made).hexdigest(), "speech_seconds": 1.0,
     }}}
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
+def _put(root: Path, relative: str, data: bytes) -> None:
+    (root / relative).parent.mkdir(parents=True, exist_ok=True)
+    (root / relative).write_bytes(data)
+
+
 def test_a_recording_in_place_of_a_scratch_file_is_never_overwritten(tmp_path, monkeypatch):
-    monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None)  # nothing may be synthesised
+    installed(monkeypatch)  # nothing may be synthesised
     recording = b"OggS a real recording, not the scratch file"
-    for relative, text in ((SCENE_FILE, SCENE_LINE), (SHOT_FILE, SHOT_LINE)):
-        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / relative).write_bytes(recording)
+    for relative in (SCENE_FILE, SHOT_FILE):
+        _put(tmp_path, relative, recording)
     _pretend_scratch(tmp_path, SCENE_FILE, SCENE_LINE, made=b"the scratch voice")
 
-    # Same text: the recording stays, nothing to do (and so espeak-ng is not needed).
+    # Same text: the recording stays, nothing to do (and so no synthesiser is needed).
     assert make_scratch_narration(write_board(tmp_path)) == []
+    # Another scratch voice asked for: the recording of the unchanged line still stays.
+    assert make_scratch_narration(write_board(tmp_path), synth="festival") == []
 
     # The line's text changed under the recording: refuse, in one line, rather than overwrite it.
     with pytest.raises(PipelineError) as caught:
@@ -165,6 +256,31 @@ def test_a_recording_in_place_of_a_scratch_file_is_never_overwritten(tmp_path, m
     # A file the manifest never knew (SHOT_FILE) is someone's recording too: kept even when its text changes.
     assert make_scratch_narration(write_board(tmp_path, shot_line="Something else entirely.")) == []
     assert (tmp_path / SHOT_FILE).read_bytes() == recording
+
+
+def test_without_a_synthesiser_scratch_files_of_unchanged_lines_are_kept(tmp_path, monkeypatch):
+    installed(monkeypatch)
+    for relative, text in ((SCENE_FILE, SCENE_LINE), (SHOT_FILE, SHOT_LINE)):
+        _put(tmp_path, relative, b"scratch " + text.encode())
+    _pretend_scratch(tmp_path, SCENE_FILE, SCENE_LINE, made=b"scratch " + SCENE_LINE.encode(), recipe=Recipe("festival", HTS_VOICE))
+    assert make_scratch_narration(write_board(tmp_path)) == []  # nothing could remake them anyway
+
+    with pytest.raises(PipelineError, match="no speech synthesiser is installed"):
+        make_scratch_narration(write_board(tmp_path, scene_line="A new scene line."))
+
+
+def test_a_version_1_manifest_is_read_and_its_scratch_files_are_remade(tmp_path, monkeypatch):
+    installed(monkeypatch, "espeak-ng")
+    made = b"an espeak-ng file of the first manifest version"
+    _put(tmp_path, SCENE_FILE, made)
+    _put(tmp_path, SHOT_FILE, b"a recording")
+    (tmp_path / MANIFEST).write_text(json.dumps({"version": 1, "files": {SCENE_FILE: {
+        "text": SCENE_LINE, "voice": "en-gb", "words_per_minute": 150, "source_sha256": "0" * 64,
+        "sha256": hashlib.sha256(made).hexdigest(), "speech_seconds": 1.0,
+    }}}), encoding="utf-8")
+    board = write_board(tmp_path)
+    planned = narrate._plan(board, narrate.read_manifest(tmp_path), force=False, recipe=choose_recipe())
+    assert [job.relative for job in planned] == [SCENE_FILE]  # stale scratch; SHOT_FILE, unknown to the manifest, is a recording
 
 
 def test_trim_silence_keeps_the_speech_and_a_few_milliseconds_around_it():
