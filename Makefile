@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch $(STAMP)
 
 video: $(STAMP)
+	$(BIN)/pact-video transcribe $(STORYBOARD) --if-stale --align-script
 	$(BIN)/pact-video build $(STORYBOARD)
 
 preview: $(STAMP)

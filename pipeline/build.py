@@ -19,6 +19,7 @@ from pipeline import cache, graphics, plan
 from pipeline.atomic import write_text
 from pipeline.errors import RenderError
 from pipeline.ffmpeg import ffmpeg_version, run
+from pipeline.fonts import FONTS_DIR
 from pipeline.languages import language
 from pipeline.media import probe
 from pipeline.storyboard import Storyboard, load_storyboard
@@ -26,7 +27,6 @@ from pipeline.textlayer import write_text_layer
 from pipeline.timebase import frames_to_timecode
 from pipeline.timeline import Clip, Timeline, build_timeline
 
-FONTS_DIR = graphics.FONTS_DIR
 PREVIEW_SIZE = (640, 360)
 LOUDNESS_TOLERANCE_LU = 1.0
 SILENCE_LUFS = -60.0  # a mix this quiet has no programme in it to normalise
@@ -225,6 +225,16 @@ def _sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, rep
     gain = min(gain + target.integrated - after.input_i, MAX_GAIN_DB)
     write_text(paths.loudness, json.dumps({"measured": measured.__dict__, "gain_db": round(gain, 2)}, indent=1))
     return gain, target
+
+
+def narration_stem(storyboard: Path | str, *, reporter: Reporter | None = None) -> tuple[Storyboard, Timeline, Path]:
+    """The storyboard, its timeline and build/narration.wav (mixed now if it is not fresh)."""
+    reporter = reporter or Reporter()
+    board = load_storyboard(storyboard)
+    timeline = build_timeline(board)
+    paths = BuildPaths(board.root)
+    _sound(timeline, paths, cache.ProductStore(paths.keys), reporter, BuildResult(timeline))
+    return board, timeline, paths.narration
 
 
 def build_video(

@@ -187,6 +187,39 @@ def narrate(storyboard: Path, scratch: bool, synth: str | None, voice: str | Non
     click.echo(f"{len(written)} narration file(s) written" if written else "narration is up to date")
 
 
+@main.command()
+@storyboard_argument
+@click.option("--engine", type=click.Choice(["faster-whisper", "openai-whisper"]), default="faster-whisper", show_default=True, help="Speech recogniser.")
+@click.option("--model", default="base", show_default=True, help="A packaged model name, a faster-whisper model folder, or an openai-whisper .pt file.")
+@click.option("--align-script", is_flag=True, help="Keep the storyboard script's wording, with the recording's timing; list where they differ.")
+@click.option("--force", is_flag=True, help="Replace the subtitle file even if a person edited it.")
+@click.option("--if-stale", is_flag=True, help="Do nothing if the subtitles were made from this very narration (for make video).")
+@_friendly_errors
+def transcribe(storyboard: Path, engine: str, model: str, align_script: bool, force: bool, if_stale: bool) -> None:
+    """Transcribe the narration into the master subtitles, subtitles/<lang>.srt.
+
+    Reads build/narration.wav (mixed first if needed), never the music mix.
+    A subtitle file a person has edited is kept: the new result goes beside
+    it as <lang>.srt.new, unless --force.
+
+    \b
+    Example:
+      pact-video transcribe storyboards/community-co-op.yaml --align-script
+    """
+    from pipeline.subtitles.master import make_master_subtitles
+
+    result = make_master_subtitles(
+        storyboard, engine=engine, model=model, align_script=align_script, force=force, only_if_stale=if_stale, reporter=TerminalReporter()
+    )
+    if result.skipped:
+        click.echo(f"{result.path}: up to date with the narration")
+        return
+    for finding in result.findings:
+        click.echo(f"{finding.severity}: {finding.format(str(result.path or 'subtitles'))}", err=True)
+    if result.path is not None:
+        click.echo(f"{len(result.track.cues)} cues: {result.path}")
+
+
 def _report(result) -> None:
     if result.rendered:
         click.echo(f"rendered: {', '.join(result.rendered)}", err=True)

@@ -22,8 +22,8 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont, UnidentifiedImageError
 
 from pipeline.atomic import replacing
 from pipeline.errors import MediaError
+from pipeline.fonts import FONTS_DIR
 
-FONTS_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 REGULAR_FONT = "DejaVuSans.ttf"
 BOLD_FONT = "DejaVuSans-Bold.ttf"
 

@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 
+from pipeline.transcribe.types import Word
 from pipeline.subtitles.linebreak import GOOD_LINE_STARTS, NO_BREAK_AFTER, break_lines
 from pipeline.subtitles.model import (
     CHAIN_GAP_FRAMES,
     CUT_SNAP_FRAMES,
+    EARLY_FRAMES,
     LINGER_FRAMES,
     MAX_DURATION,
+    MAX_LINGER,
     MIN_GAP_FRAMES,
     Cue,
     Profile,
@@ -32,14 +34,6 @@ from pipeline.subtitles.model import (
 
 MAX_WORDS_PER_CUE = 30
 LONG_PAUSE = 1.2  # seconds of silence that should end a cue
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    start: float  # seconds
-    end: float
-    probability: float = 1.0
 
 
 def _cue_cost(words: Sequence[Word], following: Word | None, profile: Profile, cut_times: Sequence[float]) -> float | None:
@@ -62,10 +56,12 @@ def _cue_cost(words: Sequence[Word], following: Word | None, profile: Profile, c
             cost += 6
         if last.strip("\"'“”").lower() in NO_BREAK_AFTER.get(profile.language, ()):
             cost += 12
-    reading_time = speech + LINGER_FRAMES / float(profile.rate)
+    # The cue may stay up to MAX_LINGER after its speech, if the next words leave the room.
+    room = float(MAX_LINGER) if following is None else min(float(MAX_LINGER), max(following.start - words[-1].end, 0.0))
+    reading_time = speech + max(room, LINGER_FRAMES / float(profile.rate) if following is None else 0.0)
     cps = len(text) / max(reading_time, 0.1)
     if cps > profile.max_cps:
-        cost += 4 * (cps - profile.max_cps)
+        cost += 10 + 6 * (cps - profile.max_cps)  # too fast to read: only when nothing else fits
     for before, after in zip(words, words[1:]):
         if after.start - before.end > LONG_PAUSE:
             cost += 15
@@ -105,27 +101,43 @@ def group_words(words: Sequence[Word], profile: Profile, cut_times: Sequence[flo
 
 
 def time_cues(groups: list[list[Word]], profile: Profile, *, cuts: Sequence[int] = (), end_frame: int | None = None) -> list[tuple[int, int]]:
-    """In and out frames for each group of words."""
+    """In and out frames for each group of words, by the timing rules."""
     rate = profile.rate
     min_frames = math.ceil(Fraction(profile.min_duration_ms, 1000) * rate)
-    spans = []
-    for group in groups:
-        speech_in = math.floor(Fraction(group[0].start).limit_denominator(100000) * rate)
-        speech_out = math.ceil(Fraction(group[-1].end).limit_denominator(100000) * rate)
-        spans.append([speech_in, max(speech_out + LINGER_FRAMES, speech_in + min_frames)])
-    for index, span in enumerate(spans):
-        for cut in cuts:
-            if abs(span[0] - cut) <= CUT_SNAP_FRAMES and cut < span[1]:
-                span[0] = cut
-            if abs(span[1] - cut) <= CUT_SNAP_FRAMES and cut > span[0] + MIN_GAP_FRAMES:
-                span[1] = cut - MIN_GAP_FRAMES
     max_frames = math.floor(Fraction(profile.max_duration_ms, 1000) * rate)
-    for span in spans:
-        span[1] = min(span[1], span[0] + max_frames)
+    max_linger = math.floor(MAX_LINGER * rate)
+
+    def frame(seconds: float, rounding) -> int:
+        return rounding(Fraction(seconds).limit_denominator(100000) * rate)
+
+    speech = [(frame(g[0].start, math.floor), frame(g[-1].end, math.ceil)) for g in groups]
+    spans = []
+    for group, (speech_in, speech_out) in zip(groups, speech):
+        chars = len(" ".join(w.text for w in group))
+        reading = math.ceil(Fraction(chars) / Fraction(profile.max_cps).limit_denominator(100) * rate)
+        wanted = max(speech_out + LINGER_FRAMES, speech_in + min_frames, speech_in + reading)
+        spans.append([speech_in, min(wanted, speech_out + max_linger, speech_in + max_frames)])
+
+    def cut_between(a: int, b: int) -> int | None:
+        return next((c for c in cuts if a < c <= b), None)
+
+    for index, (span, (speech_in, speech_out)) in enumerate(zip(spans, speech)):
+        following = spans[index + 1][0] if index + 1 < len(spans) else None
+        if following is not None and following - span[1] < CHAIN_GAP_FRAMES and cut_between(span[1], following) is None:
+            span[1] = following - MIN_GAP_FRAMES  # chain: no flicker between close cues
+        for cut in cuts:
+            if span[0] < cut < span[1] and cut >= speech_out:
+                span[1] = cut - MIN_GAP_FRAMES  # speech is over: leave before the cut
+            elif span[0] < cut <= speech_in + CUT_SNAP_FRAMES and cut < speech_out:
+                span[0] = cut  # speech starts just before the cut: start on it
+            elif span[0] - EARLY_FRAMES <= cut < span[0]:
+                # A cut just before the speech: start on it. Only this close, though: a cue
+                # starts at most 2 frames before its speech, which outranks meeting a cut.
+                span[0] = cut
+            elif span[1] < cut <= span[1] + CUT_SNAP_FRAMES and (following is None or following >= cut):
+                span[1] = cut - MIN_GAP_FRAMES  # a cut just after: hold the cue up to it
     for span, following in zip(spans, spans[1:]):
-        gap = following[0] - span[1]
-        if gap < CHAIN_GAP_FRAMES:
-            span[1] = following[0] - MIN_GAP_FRAMES  # chain: close the gap, or open an overlap to 2 frames
+        span[1] = min(span[1], following[0] - MIN_GAP_FRAMES)
     if end_frame is not None:
         for span in spans:
             span[1] = min(span[1], end_frame)

@@ -1,0 +1,143 @@
+"""The master subtitles: the narration stem transcribed, segmented and checked, written for people to edit.
+
+subtitles/<narration language>.srt is written unless a person edited it
+since the pipeline last wrote it: then the new result goes beside it as
+`.srt.new` (unless force). The state file remembers which narration, engine
+and model the master was made from, so a build redoes it only when the
+narration changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from pipeline.build import Reporter, narration_stem
+from pipeline.cache import fingerprint
+from pipeline.errors import PipelineError
+from pipeline.fonts import font_files
+from pipeline.storyboard import Storyboard
+from pipeline.subtitles.align import Deviation, align_to_script, apply_glossary
+from pipeline.subtitles.io import format_srt
+from pipeline.subtitles.model import SubtitleTrack, profile_for
+from pipeline.subtitles.qc import Context, Finding, font_glyphs_of, run_checks
+from pipeline.subtitles.segment import segment
+from pipeline.subtitles.state import SubtitleState
+from pipeline.timeline import Timeline
+from pipeline.transcribe.audio import SAMPLE_RATE, load_audio
+from pipeline.transcribe.engine import ENGINES, Request
+from pipeline.transcribe.guard import guard
+from pipeline.transcribe.models import ensure_model
+from pipeline.transcribe.types import Transcript
+
+# Whisper's own language codes, where they differ from the project's file names.
+WHISPER_LANGUAGE = {"nb": "no"}
+
+
+@dataclass
+class MasterResult:
+    path: Path | None  # where the subtitles went (the .srt, or .srt.new beside an edited file); None if no speech
+    transcript: Transcript
+    track: SubtitleTrack
+    findings: list[Finding] = field(default_factory=list)
+    deviations: list[Deviation] = field(default_factory=list)
+    skipped: bool = False  # the existing master was made from this very narration
+
+
+def subtitles_dir(board: Storyboard) -> Path:
+    return board.root / "subtitles"
+
+
+def _import_engines(name: str) -> None:
+    """Engines register themselves on import; only the one asked for is imported (openai-whisper brings PyTorch)."""
+    if name == "faster-whisper":
+        import pipeline.transcribe.faster  # noqa: F401
+    elif name == "openai-whisper":
+        import pipeline.transcribe.openai_engine  # noqa: F401
+
+
+def transcribe_narration(
+    stem: Path, *, language: str, glossary: tuple[str, ...], engine: str, model: str | Path, task: str = "transcribe",
+    reporter: Reporter | None = None,
+) -> Transcript:
+    reporter = reporter or Reporter()
+    _import_engines(engine)
+    if engine not in ENGINES:
+        raise PipelineError(f"unknown engine {engine!r}", "use one of: faster-whisper, openai-whisper")
+    audio = load_audio(stem)
+    model_path = ensure_model(model)
+    request = Request(language=WHISPER_LANGUAGE.get(language, language), task=task, glossary=glossary)
+    runner = ENGINES[engine](model_path)
+    with reporter.task(f"transcribing ({engine})", Fraction(len(audio), SAMPLE_RATE)) as update:
+        transcript = runner.transcribe(audio, request, progress=lambda seconds: update(Fraction(seconds).limit_denominator(1000)))
+    transcript = guard(transcript, audio)
+    for note in transcript.notes:
+        reporter.info(f"note: {note}")
+    return transcript
+
+
+def make_master_subtitles(
+    storyboard: Path | str,
+    *,
+    engine: str = "faster-whisper",
+    model: str | Path = "base",
+    align_script: bool = False,
+    force: bool = False,
+    only_if_stale: bool = False,
+    reporter: Reporter | None = None,
+) -> MasterResult:
+    """Transcribe the narration stem into subtitles/<lang>.srt; see the module docstring."""
+    reporter = reporter or Reporter()
+    board, timeline, stem = narration_stem(storyboard, reporter=reporter)
+    language = timeline.narration_language
+    folder = subtitles_dir(board)
+    target = folder / f"{language}.srt"
+    state = SubtitleState.load(folder)
+    source = {"narration_sha256": fingerprint(stem), "engine": engine, "model": str(model), "align_script": align_script}
+    if only_if_stale and target.exists() and state.extra.get("master") == source:
+        return MasterResult(target, Transcript(language, 0.0), SubtitleTrack(language), skipped=True)
+
+    transcript = transcribe_narration(stem, language=language, glossary=timeline.glossary, engine=engine, model=model, reporter=reporter)
+    words, deviations = apply_glossary(transcript.words, timeline.glossary), []
+    if align_script:
+        script = " ".join(line.text for line in timeline.narration)
+        words, deviations = align_to_script(script, transcript.words)
+        for deviation in deviations:
+            reporter.info(f"script deviation: {deviation}")
+    track = master_track(timeline, words, board)
+    findings = check_track(track, timeline, board)
+    if not track.cues:
+        reporter.info(f"warning: no speech found in {stem}; {target.name} was not written")
+        return MasterResult(None, transcript, track, findings, deviations)
+    written = state.write_owned(target, format_srt(track), by="transcribe", force=force)
+    if written == target:
+        state.extra["master"] = source
+        state.save()
+    else:
+        reporter.info(f"{target} was edited by hand, so it was kept; the new transcription is in {written.name} (use --force to replace)")
+    return MasterResult(written, transcript, track, findings, deviations)
+
+
+def master_track(timeline: Timeline, words, board: Storyboard) -> SubtitleTrack:
+    language = timeline.narration_language
+    profile = profile_for(language, timeline.rate, audience=board.document.project.audience)
+    cues = segment(words, profile, cuts=timeline.cuts, end_frame=timeline.frames)
+    return SubtitleTrack(language, tuple(cues))
+
+
+def check_context(timeline: Timeline, board: Storyboard, language: str, **extra) -> Context:
+    profile = profile_for(language, timeline.rate, audience=board.document.project.audience)
+    frame_ms = 1000 / timeline.rate
+    return Context(
+        profile,
+        cuts_ms=tuple(round(cut * frame_ms) for cut in timeline.cuts),
+        end_ms=round(timeline.frames * frame_ms),
+        glyphs=font_glyphs_of(*font_files()),
+        **extra,
+    )
+
+
+def check_track(track: SubtitleTrack, timeline: Timeline, board: Storyboard) -> list[Finding]:
+    return run_checks(track, check_context(timeline, board, track.language))
+

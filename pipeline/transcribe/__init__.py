@@ -1,0 +1,1 @@
+"""Speech to timed words: Whisper engines behind one interface, with offline model provisioning."""

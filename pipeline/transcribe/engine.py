@@ -1,0 +1,50 @@
+"""The interface every transcription engine implements, and the registry of engines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from pipeline.transcribe.types import Transcript
+
+ProgressCallback = Callable[[float], None]  # seconds of audio done
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to transcribe and how; the same for every engine."""
+
+    language: str  # ISO 639-1, e.g. "en"
+    task: str = "transcribe"  # or "translate" (to English)
+    glossary: tuple[str, ...] = ()  # names to spell right: prompt and hotwords
+    beam_size: int = 5
+    threads: int = 0  # 0: the engine's choice
+    vad: bool = True
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def prompt(self) -> str:
+        return ("Glossary: " + ", ".join(self.glossary) + ".") if self.glossary else ""
+
+
+class Engine(Protocol):
+    name: str
+
+    def transcribe(self, audio: np.ndarray, request: Request, progress: ProgressCallback | None = None) -> Transcript:
+        """Transcribe 16 kHz mono float32 audio into segments with word times."""
+
+
+EngineFactory = Callable[[Path], Engine]  # model location -> engine
+ENGINES: dict[str, EngineFactory] = {}
+
+
+def register(name: str) -> Callable[[EngineFactory], EngineFactory]:
+    def add(factory: EngineFactory) -> EngineFactory:
+        ENGINES[name] = factory
+        return factory
+
+    return add

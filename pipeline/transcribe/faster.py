@@ -1,0 +1,48 @@
+"""The default engine: faster-whisper (CTranslate2, int8 on the CPU)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.errors import PipelineError
+from pipeline.transcribe.audio import SAMPLE_RATE
+from pipeline.transcribe.engine import ProgressCallback, Request, register
+from pipeline.transcribe.types import Segment, Transcript, words_from_pieces
+
+
+@register("faster-whisper")
+class FasterWhisperEngine:
+    name = "faster-whisper"
+
+    def __init__(self, model_dir: Path, *, compute_type: str = "int8", threads: int = 0):
+        if not model_dir.is_dir():
+            raise PipelineError(f"{model_dir}: faster-whisper needs a model folder", "give --model a folder with model.bin, or use the openai-whisper engine for a .pt file")
+        from faster_whisper import WhisperModel
+
+        self.model_dir = model_dir
+        # A local folder is loaded as it is: never a hub name, so nothing is downloaded.
+        self.model = WhisperModel(str(model_dir), device="cpu", compute_type=compute_type, cpu_threads=threads or (os.cpu_count() or 1))
+
+    def transcribe(self, audio: np.ndarray, request: Request, progress: ProgressCallback | None = None) -> Transcript:
+        segments, info = self.model.transcribe(
+            audio,
+            language=request.language,
+            task=request.task,
+            beam_size=request.beam_size,
+            word_timestamps=True,
+            vad_filter=request.vad,
+            # openai-whisper puts a space before the prompt; doing the same gives both engines the same tokens
+            initial_prompt=(" " + request.prompt) if request.prompt else None,
+            hotwords=" ".join(request.glossary) or None,
+            condition_on_previous_text=False,  # no runaway repetition across windows
+        )
+        found = []
+        for segment in segments:  # a generator: decoding happens while we iterate
+            words = words_from_pieces([(w.word, float(w.start), float(w.end), float(w.probability)) for w in segment.words or ()])
+            found.append(Segment(float(segment.start), float(segment.end), segment.text.strip(), words, float(segment.avg_logprob), float(segment.no_speech_prob)))
+            if progress is not None:
+                progress(float(segment.end))
+        return Transcript(request.language, len(audio) / SAMPLE_RATE, tuple(found), self.name, self.model_dir.name)

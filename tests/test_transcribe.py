@@ -1,0 +1,219 @@
+"""Transcription: offline models, the engine, the hallucination guard, and the master subtitles."""
+
+import dataclasses
+import shutil
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import jiwer
+import numpy as np
+import pytest
+from whisper_normalizer.english import EnglishTextNormalizer
+
+from pipeline.errors import MediaError
+from pipeline.ffmpeg import ffmpeg_binary
+from pipeline.storyboard import load_storyboard
+from pipeline.subtitles.io import read_srt
+from pipeline.subtitles.master import check_context, make_master_subtitles, transcribe_narration
+from pipeline.subtitles.qc import run_checks
+from pipeline.timeline import build_timeline
+from pipeline.transcribe import models
+from pipeline.transcribe.audio import load_audio
+from pipeline.transcribe.guard import guard, is_known_hallucination
+from pipeline.transcribe.types import Segment, Transcript, Word
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = REPO / "storyboards" / "community-co-op.yaml"
+
+
+def ffmpeg(*args):
+    subprocess.run([ffmpeg_binary(), "-v", "error", "-y", *map(str, args)], check=True)
+
+
+# --- models, offline ------------------------------------------------------------------------
+
+
+def test_base_model_is_reassembled_and_verified(tmp_path):
+    folder = models.ensure_model("base", cache=tmp_path)
+    assert models.sha256_of(folder / "model.bin") == models.PACKAGED_MODELS["base"].sha256
+    assert {"config.json", "tokenizer.json", "vocabulary.txt"} <= {p.name for p in folder.iterdir()}
+    assert models.ensure_model("base", cache=tmp_path) == folder  # second time: from the cache
+
+
+def test_a_checksum_mismatch_is_refused(tmp_path, monkeypatch):
+    wrong = dataclasses.replace(models.PACKAGED_MODELS["base"], sha256="0" * 64)
+    monkeypatch.setitem(models.PACKAGED_MODELS, "base", wrong)
+    with pytest.raises(models.ModelError, match="not the recorded") as caught:
+        models.ensure_model("base", cache=tmp_path)
+    assert "pip install --force-reinstall" in str(caught.value)
+    assert not any(tmp_path.glob("whisper-base-*"))  # nothing half-made left as if it were good
+
+
+def test_a_missing_model_package_says_what_to_install(tmp_path, monkeypatch):
+    missing = dataclasses.replace(models.PACKAGED_MODELS["base"], packages=("no_such_whisper_part1", "no_such_whisper_part2"))
+    monkeypatch.setitem(models.PACKAGED_MODELS, "base", missing)
+    with pytest.raises(models.ModelError, match="no-such-whisper-part1 is not installed"):
+        models.ensure_model("base", cache=tmp_path)
+
+
+def test_an_incomplete_model_folder_is_refused(tmp_path):
+    (tmp_path / "model.bin").write_bytes(b"x")
+    with pytest.raises(models.ModelError, match="missing config.json, tokenizer.json"):
+        models.ensure_model(tmp_path)
+    with pytest.raises(models.ModelError, match="not found"):
+        models.ensure_model("huge")
+
+
+# --- audio and the guard --------------------------------------------------------------------
+
+
+def test_corrupt_and_empty_audio_are_one_line_errors(tmp_path):
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    with pytest.raises(MediaError, match="empty"):
+        load_audio(empty)
+    corrupt = tmp_path / "corrupt.wav"
+    corrupt.write_bytes(b"RIFF not really a wave file at all")
+    with pytest.raises(MediaError, match="cannot decode|no audio"):
+        load_audio(corrupt)
+
+
+def test_known_hallucinations():
+    for text in ("Thanks for watching!", "Subtitles by the Amara.org community", "Ondertitels ingediend door de Amara.org gemeenschap", "Teksting av NRK"):
+        assert is_known_hallucination(text)
+    assert not is_known_hallucination("Thanks for working with us, parents.")
+
+
+def test_guard_drops_text_over_silence_and_trims_words_to_speech():
+    rate = 16000
+    audio = np.zeros(rate * 6, dtype=np.float32)
+    t = np.arange(rate * 2) / rate
+    # a voice-like burst (a vowel: harmonics of 150 Hz, amplitude-modulated) from 1 s to 3 s
+    burst = sum(np.sin(2 * np.pi * 150 * k * t) / k for k in range(1, 12)) * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t))
+    audio[rate:rate * 3] = (0.2 * burst / np.abs(burst).max()).astype(np.float32)
+    transcript = Transcript("en", 6.0, (
+        Segment(0.0, 3.0, "Hello there", (Word("Hello", 0.2, 1.8), Word("there", 1.8, 2.9))),
+        Segment(4.0, 5.5, "Thanks for watching!", (Word("Thanks", 4.0, 4.5),)),
+        Segment(4.2, 5.9, "ghost words", (Word("ghost", 4.2, 5.0), Word("words", 5.0, 5.9))),
+    ))
+    guarded = guard(transcript, audio)
+    assert [s.text for s in guarded.segments] == ["Hello there"]
+    hello = guarded.segments[0].words[0]
+    assert hello.start >= 0.9  # moved off the silence onto the speech
+    assert len(guarded.notes) == 2
+
+
+# --- the demo narration, end to end ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_transcript(tmp_path_factory):
+    """The demo's narration stem, mixed in a scratch copy of the project and transcribed once."""
+    root = tmp_path_factory.mktemp("demo")
+    for part in ("storyboards", "assets"):
+        shutil.copytree(REPO / part, root / part)
+    board = load_storyboard(root / "storyboards" / DEMO.name)
+    timeline = build_timeline(board)
+    from pipeline.build import narration_stem
+
+    _, _, stem = narration_stem(board.path)
+    transcript = transcribe_narration(stem, language="en", glossary=timeline.glossary, engine="faster-whisper", model="base")
+    return root, board, timeline, transcript
+
+
+@pytest.mark.slow
+def test_demo_word_error_rate_is_at_most_five_percent(demo_transcript):
+    _, _, timeline, transcript = demo_transcript
+    script = " ".join(line.text for line in timeline.narration)
+    normalise = EnglishTextNormalizer()  # Whisper's normaliser: case, punctuation, spelling variants, numbers
+    assert jiwer.wer(normalise(script), normalise(transcript.text)) <= 0.05
+
+
+@pytest.mark.slow
+def test_master_subtitles_of_the_demo(demo_transcript):
+    root, board, timeline, _ = demo_transcript
+    result = make_master_subtitles(board.path)  # transcribes again: the whole command, as a user runs it
+    assert result.path == root / "subtitles" / "en.srt"
+    track = read_srt(result.path, language="en")
+    # every cue passes the QC rules (the rules themselves, not a copy)
+    assert [f.format("en.srt") for f in run_checks(track, check_context(timeline, board, "en"))] == []
+    # each spoken line's first cue starts within 250 ms of the line's true start (the scratch
+    # narration places every line at a known frame, and its files start on the first sound)
+    starts = [cue.start for cue in track.cues]
+    for line in timeline.narration:
+        truth = Fraction(line.start) / timeline.rate * 1000
+        assert min(abs(start - truth) for start in starts) <= 250, line.text
+    # the glossary's names come out as the glossary spells them
+    text = " ".join(cue.text.replace("\n", " ") for cue in track.cues)
+    script = " ".join(line.text for line in timeline.narration)
+    for term in timeline.glossary:
+        if term in script:
+            assert term in text, term
+            assert term.lower() not in text.replace(term, "")  # and never in another spelling
+
+
+@pytest.mark.slow
+def test_an_edited_master_is_kept_and_the_new_result_goes_beside_it(demo_transcript):
+    root, board, _, _ = demo_transcript
+    master = root / "subtitles" / "en.srt"
+    if not master.exists():
+        make_master_subtitles(board.path)
+    master.write_text(master.read_text(encoding="utf-8").replace("Europe", "EUROPE"), encoding="utf-8")
+    edited = master.read_text(encoding="utf-8")
+    result = make_master_subtitles(board.path, align_script=True)
+    assert result.path == root / "subtitles" / "en.srt.new"
+    assert master.read_text(encoding="utf-8") == edited
+    assert "Europe" in result.path.read_text(encoding="utf-8")
+
+
+# --- bad input through the command --------------------------------------------------------------
+
+
+@pytest.fixture
+def tone_project(tmp_path):
+    (tmp_path / "storyboards").mkdir()
+    (tmp_path / "assets").mkdir()
+    ffmpeg("-f", "lavfi", "-i", "sine=f=440:d=3", tmp_path / "assets" / "tone.wav")
+    (tmp_path / "storyboards" / "tone.yaml").write_text(
+        "version: 1\n"
+        "project: {title: Tone, resolution: 320x180, languages: [en]}\n"
+        "scenes:\n"
+        "  - id: s\n"
+        "    narration: [{text: 'Hello.', file: assets/tone.wav, at: 0.5}]\n"
+        "    shots: [{id: a, kind: placeholder, duration: 4}]\n"
+    )
+    return tmp_path
+
+
+def run_cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.mark.slow
+def test_audio_with_no_speech_gives_an_empty_result_and_a_warning(tone_project):
+    done = run_cli("transcribe", "storyboards/tone.yaml", cwd=tone_project)
+    assert done.returncode == 0, done.stderr
+    assert "no speech found" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tone_project / "subtitles" / "en.srt").exists()
+
+
+def test_an_unknown_engine_is_a_one_line_error(tone_project):
+    done = run_cli("transcribe", "storyboards/tone.yaml", "--engine", "whisperx", cwd=tone_project)
+    assert done.returncode == 2 and "whisperx" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_unknown_language_is_a_one_line_error(tone_project):
+    path = tone_project / "storyboards" / "tone.yaml"
+    path.write_text(path.read_text().replace("languages: [en]", "languages: [en], narration_language: xx"))
+    done = run_cli("transcribe", "storyboards/tone.yaml", cwd=tone_project)
+    assert done.returncode == 1
+    assert "unknown language code 'xx'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_missing_model_is_a_one_line_error(tone_project):
+    done = run_cli("transcribe", "storyboards/tone.yaml", "--model", "no/such/model", cwd=tone_project)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("Error: model 'no/such/model' not found")
