@@ -243,9 +243,13 @@ def build_video(
     strict: bool = False,
     languages: tuple[str, ...] = ("en",),
     preview: bool = False,
+    master: bool = True,
     reporter: Reporter | None = None,
 ) -> BuildResult:
-    """Render the textless master and each language's render (or fast previews) from a storyboard."""
+    """Render the textless master and each language's render (or fast previews) from a storyboard.
+
+    master=False renders only the language renders (one encode for one language).
+    """
     reporter = reporter or Reporter()
     board: Storyboard = load_storyboard(storyboard)
     timeline = build_timeline(board, strict=strict)
@@ -272,7 +276,7 @@ def build_video(
         images = image_inputs(timeline, paths, width, height)
     gain_db, target = _sound(timeline, paths, store, reporter, result)
 
-    outputs = [] if preview else [plan.VideoOutput(paths.master)]
+    outputs = [plan.VideoOutput(paths.master)] if master and not preview else []
     for code in languages:
         suffix = "-preview" if preview else ""
         layer = write_text_layer(timeline, code, paths.text / f"{code}{suffix}.ass", width=width, height=height)
@@ -289,6 +293,7 @@ def build_video(
 
     if not preview:
         result.outputs["narration"] = paths.narration
+    if master and not preview:
         result.outputs["contact-sheet"] = contact_sheet(timeline, paths, store, reporter, result)
     verify(result, reporter)
     return result

@@ -130,8 +130,9 @@ def check(storyboard: Path, strict: bool) -> None:
 @storyboard_argument
 @click.option("--strict", is_flag=True, help="Refuse to render placeholders for missing media.")
 @click.option("--lang", "languages", multiple=True, default=("en",), show_default=True, help="Language render(s) to make; repeat for more.")
+@click.option("--no-master", is_flag=True, help="Skip the textless master (and the contact sheet made from it).")
 @_friendly_errors
-def build(storyboard: Path, strict: bool, languages: tuple[str, ...]) -> None:
+def build(storyboard: Path, strict: bool, languages: tuple[str, ...], no_master: bool) -> None:
     """Render the textless master and the language render(s) into build/.
 
     Writes build/master-textless.mp4, build/video_<lang>.mp4,
@@ -142,7 +143,7 @@ def build(storyboard: Path, strict: bool, languages: tuple[str, ...]) -> None:
     Example:
       pact-video build storyboards/community-co-op.yaml --lang en
     """
-    result = build_video(storyboard, strict=strict, languages=languages, reporter=TerminalReporter())
+    result = build_video(storyboard, strict=strict, languages=languages, master=not no_master, reporter=TerminalReporter())
     _report(result)
 
 
