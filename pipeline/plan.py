@@ -303,7 +303,7 @@ def _clip_picture(clip: Clip, source: PictureSource, width: int, height: int, ra
         stream = ffmpeg.input(f"color=c={_colour(source.colour)}:s={width}x{height}:r={rate_text}:d={duration}", f="lavfi").video
     elif source.kind == "image":
         stream = ffmpeg.input(str(source.path)).video
-        if clip.pan is not None:
+        if clip.pan is not None and not clip.renders_as_slate:
             stream = _pan_zoom(stream, clip, width, height, rate)
         else:
             # Decode and scale the picture once, then repeat the frame in memory.
@@ -324,28 +324,46 @@ def _clip_picture(clip: Clip, source: PictureSource, width: int, height: int, ra
 
 
 def _edit(timeline: Timeline, sources: dict[str, PictureSource], width: int, height: int):
-    """Cuts join with concat, dissolves and fades through black with xfade at their exact offsets."""
+    """The shots in order: one concat of every shot's untouched middle and each transition's overlap.
+
+    Only the overlapping frames go through xfade. xfade has no yuv420p, so
+    feeding it whole shots would convert the entire programme to yuv444p and
+    back; this way only the transition frames are converted.
+    """
     rate = timeline.rate
-    pending = []
-    for clip in timeline.clips:
+    clips = timeline.clips
+    pieces = []
+    tail = None  # the end of the previous shot, waiting for its transition
+    for index, clip in enumerate(clips):
         picture = _clip_picture(clip, sources[clip.shot_id], width, height, rate)
-        transition = clip.transition_in
-        if not pending or transition.kind == "cut":
-            pending.append(picture)
-            continue
-        joined = _join(pending, rate)
-        mixed = ffmpeg.filter(
-            [joined, picture], "xfade",
-            transition="fade" if transition.kind == "dissolve" else "fadeblack",
-            duration=_seconds(transition.frames, rate),
-            offset=_seconds(clip.start, rate),
-        )
-        pending = [mixed]
-    return _join(pending, rate)
+        head_frames = clip.transition_in.frames
+        tail_frames = clips[index + 1].transition_in.frames if index + 1 < len(clips) else 0
+        ranges = [(0, head_frames), (head_frames, clip.frames - tail_frames), (clip.frames - tail_frames, clip.frames)]
+        wanted = [(start, end) for start, end in ranges if end > start]
+        copies = dict(zip(wanted, _split(picture, "split", len(wanted)))) if len(wanted) > 1 else {wanted[0]: picture}
+        parts = {key: _frames(stream, *key) if len(wanted) > 1 else stream for key, stream in copies.items()}
+        if head_frames:
+            transition = clip.transition_in
+            overlap = ffmpeg.filter(
+                [tail, parts[ranges[0]]], "xfade",
+                transition="fade" if transition.kind == "dissolve" else "fadeblack",
+                duration=_seconds(transition.frames, rate),
+                offset=0,
+            )
+            pieces.append(overlap.filter("format", "yuv420p"))
+        if ranges[1] in parts:
+            pieces.append(parts[ranges[1]])
+        tail = parts.get(ranges[2]) if tail_frames else None
+    return _join(pieces, rate)
+
+
+def _frames(stream, start: int, end: int):
+    """Frames [start, end) of a stream, as a stream of its own starting at pts 0."""
+    return stream.filter("trim", start_frame=start, end_frame=end).filter("setpts", "PTS-STARTPTS")
 
 
 def _join(pictures: list, rate: Fraction):
-    """Butt-join with concat, then back to the frame-rate time base that xfade insists on."""
+    """Butt-join with concat, in the frame-rate time base."""
     if len(pictures) == 1:
         return pictures[0]
     joined = ffmpeg.concat(*pictures, v=1, a=0)
@@ -353,11 +371,8 @@ def _join(pictures: list, rate: Fraction):
 
 
 def _finish_picture(stream, timeline: Timeline, images: Sequence[ImageInput]):
+    """Logos over the edit, then the fades (so a logo fades with the picture)."""
     rate = timeline.rate
-    if timeline.fade_in:
-        stream = stream.filter("fade", t="in", st=0, d=_seconds(timeline.fade_in, rate))
-    if timeline.fade_out:
-        stream = stream.filter("fade", t="out", st=_seconds(timeline.frames - timeline.fade_out, rate), d=_seconds(timeline.fade_out, rate))
     for image in images:
         logo = ffmpeg.input(str(image.path)).video
         # A single-frame input is repeated by overlay (eof_action=repeat); `enable` limits it to its time range.
@@ -365,6 +380,10 @@ def _finish_picture(stream, timeline: Timeline, images: Sequence[ImageInput]):
             stream, logo, x=image.x, y=image.y, eof_action="repeat",
             enable=f"between(t,{_seconds(image.start, rate)},{_seconds(image.end, rate)})",
         )
+    if timeline.fade_in:
+        stream = stream.filter("fade", t="in", st=0, d=_seconds(timeline.fade_in, rate))
+    if timeline.fade_out:
+        stream = stream.filter("fade", t="out", st=_seconds(timeline.frames - timeline.fade_out, rate), d=_seconds(timeline.fade_out, rate))
     return stream
 
 

@@ -197,37 +197,45 @@ EXPECTED_PICTURE = [
         '[s9]setpts=N[s10]',
         '[s10]setsar=1[s11]',
         '[s11]format=yuv420p[s12]',
-        '[s4][s12]concat=a=0:n=2:v=1[s13]',
-        '[s13]settb=1/25[s14]',
-        '[s14]setpts=N[s15]',
-        '[2:v]fps=fps=25/1[s16]',
-        '[s16]scale=320:180:force_divisible_by=2:force_original_aspect_ratio=decrease[s17]',
-        '[s17]pad=320:180:(ow-iw)/2:(oh-ih)/2:color=black[s18]',
-        '[s18]trim=end_frame=62[s19]',
-        '[s19]settb=1/25[s20]',
-        '[s20]setpts=N[s21]',
-        '[s21]setsar=1[s22]',
-        '[s22]format=yuv420p[s23]',
-        '[s15][s23]xfade=duration=0.480000:offset=3.520000:transition=fade[s24]',
-        '[3:v]trim=end_frame=25[s25]',
-        '[s25]settb=1/25[s26]',
-        '[s26]setpts=N[s27]',
-        '[s27]setsar=1[s28]',
-        '[s28]format=yuv420p[s29]',
-        '[s24][s29]concat=a=0:n=2:v=1[s30]',
-        '[s30]settb=1/25[s31]',
-        '[s31]setpts=N[s32]',
-        '[s32]split=2[s33][s34]',
-        '[4:a]volume=4.50dB[s35]',
-        '[s35]alimiter=attack=5:level=disabled:limit=0.7943:release=80[s36]',
-        '[s36]aresample=48000[s37]',
-        '[s37]asplit=2[s38][s39]',
-        '[s34]ass=filename=en.ass:fontsdir=../../assets/fonts[s40]',
+        '[s12]split=2[s13][s14]',
+        '[s13]trim=end_frame=38:start_frame=0[s15]',
+        '[s15]setpts=PTS-STARTPTS[s16]',
+        '[s14]trim=end_frame=50:start_frame=38[s17]',
+        '[s17]setpts=PTS-STARTPTS[s18]',
+        '[2:v]fps=fps=25/1[s19]',
+        '[s19]scale=320:180:force_divisible_by=2:force_original_aspect_ratio=decrease[s20]',
+        '[s20]pad=320:180:(ow-iw)/2:(oh-ih)/2:color=black[s21]',
+        '[s21]trim=end_frame=62[s22]',
+        '[s22]settb=1/25[s23]',
+        '[s23]setpts=N[s24]',
+        '[s24]setsar=1[s25]',
+        '[s25]format=yuv420p[s26]',
+        '[s26]split=2[s27][s28]',
+        '[s27]trim=end_frame=12:start_frame=0[s29]',
+        '[s29]setpts=PTS-STARTPTS[s30]',
+        '[s18][s30]xfade=duration=0.480000:offset=0:transition=fade[s31]',
+        '[s31]format=yuv420p[s32]',
+        '[s28]trim=end_frame=62:start_frame=12[s33]',
+        '[s33]setpts=PTS-STARTPTS[s34]',
+        '[3:v]trim=end_frame=25[s35]',
+        '[s35]settb=1/25[s36]',
+        '[s36]setpts=N[s37]',
+        '[s37]setsar=1[s38]',
+        '[s38]format=yuv420p[s39]',
+        '[s4][s16][s32][s34][s39]concat=a=0:n=5:v=1[s40]',
+        '[s40]settb=1/25[s41]',
+        '[s41]setpts=N[s42]',
+        '[s42]split=2[s43][s44]',
+        '[4:a]volume=4.50dB[s45]',
+        '[s45]alimiter=attack=5:level=disabled:limit=0.7943:release=80[s46]',
+        '[s46]aresample=48000[s47]',
+        '[s47]asplit=2[s48][s49]',
+        '[s44]ass=filename=en.ass:fontsdir=../../assets/fonts[s50]',
     ]),
     '-map',
-    '[s33]',
+    '[s43]',
     '-map',
-    '[s38]',
+    '[s48]',
     '-ac',
     '2',
     '-ar',
@@ -252,9 +260,9 @@ EXPECTED_PICTURE = [
     'high',
     '/project/build/master-textless.partial.mp4',
     '-map',
-    '[s40]',
+    '[s50]',
     '-map',
-    '[s39]',
+    '[s49]',
     '-ac',
     '2',
     '-ar',
@@ -344,43 +352,42 @@ def test_picture_is_one_process_writing_partial_files(picture):
     assert all(Path(i).is_absolute() for i in inputs if not i.startswith("color="))  # ffmpeg runs in the text folder
 
 
-def test_dissolve_is_an_xfade_at_the_exact_offset(picture):
+def test_dissolve_is_an_xfade_of_the_overlapping_frames_only(picture):
     filters = graph(picture.argv)
     xfades = [f for f in filters if f[1] == "xfade"]
     assert len(xfades) == 1
     settings = options(xfades[0][2])
-    timeline = small_timeline()
-    video = timeline.clips[2]
     assert settings["transition"] == "fade"
     assert settings["duration"] == "0.480000"  # 12 frames at 25 fps
-    # the offset is where the footage starts on the timeline: 100 - 12 frames
-    assert Fraction(settings["offset"]) == Fraction(video.start) / RATE == Fraction(88, 25)
+    assert settings["offset"] == "0"
+    # its inputs: the still's last 12 frames and the footage's first 12, each a trimmed copy from pts 0
+    outgoing, incoming = (producer(filters, producer(filters, label)[0][0]) for label in xfades[0][0])
+    assert outgoing[1] == incoming[1] == "trim"
+    assert options(outgoing[2]) == {"start_frame": "38", "end_frame": "50"}
+    assert options(incoming[2]) == {"start_frame": "0", "end_frame": "12"}
 
 
-def test_concat_is_retimed_before_xfade(picture):
-    """xfade needs both inputs on the frame-rate time base; concat's output is not (this once failed)."""
+def test_only_transition_frames_leave_yuv420p(picture):
+    """xfade has no yuv420p: its output goes straight back, and everything else never leaves it."""
     filters = graph(picture.argv)
     xfade = next(f for f in filters if f[1] == "xfade")
-    chain = []
-    node = producer(filters, xfade[0][0])
-    while node[1] in ("settb", "setpts"):
-        chain.append((node[1], node[2]))
-        node = producer(filters, node[0][0])
-    assert node[1] == "concat"
-    assert chain[::-1] == [("settb", "1/25"), ("setpts", "N")]
-    # the cut after the dissolve is a concat too, retimed the same way before the split
-    last_concat = [f for f in filters if f[1] == "concat"][-1]
-    assert producer(filters, xfade[3][0]) is xfade and xfade[3][0] in last_concat[0]
+    after = next(f for f in filters if xfade[3][0] in f[0])
+    assert (after[1], after[2]) == ("format", "yuv420p")
+    concat = next(f for f in filters if f[1] == "concat")
+    assert after[3][0] in concat[0]
+    assert options(concat[2])["n"] == "5"  # title, still (to the dissolve), dissolve, footage (after it), end
+    retimed = [next(f for f in filters if concat[3][0] in f[0])]
+    retimed.append(next(f for f in filters if retimed[0][3][0] in f[0]))
+    assert [(f[1], f[2]) for f in retimed] == [("settb", "1/25"), ("setpts", "N")]
 
 
 def test_every_shot_is_conformed_to_exact_frames(picture):
     filters = graph(picture.argv)
-    trims = [options(f[2])["end_frame"] for f in filters if f[1] == "trim"]
-    assert trims == ["50", "50", "62", "25"]
-    for f in filters:
-        if f[1] == "trim":
-            following = [g for g in filters if f[3][0] in g[0]][0]
-            assert following[1:3] == ("settb", "1/25")
+    conform = [f for f in filters if f[1] == "trim" and "start_frame" not in f[2]]
+    assert [options(f[2])["end_frame"] for f in conform] == ["50", "50", "62", "25"]
+    for f in conform:
+        following = [g for g in filters if f[3][0] in g[0]][0]
+        assert following[1:3] == ("settb", "1/25")
 
 
 def test_contain_pads_and_cover_crops(picture):
