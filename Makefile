@@ -3,8 +3,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 STORYBOARD ?= storyboards/community-co-op.yaml
+# Optional extras to install; add ",openai" for the second transcription engine (brings PyTorch).
+EXTRAS ?= dev
+STAMP := $(VENV)/.installed-$(EXTRAS)
 
 .PHONY: video test bench preview check clean distclean
 
@@ -13,8 +15,8 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+	@touch '$(STAMP)'
 
 video: $(STAMP)
 	$(BIN)/pact-video transcribe $(STORYBOARD) --if-stale --align-script

@@ -11,6 +11,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -211,18 +212,18 @@ def _sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, rep
         except (OSError, ValueError, KeyError, TypeError):
             store.forget(render.outputs)  # the mix is there but its measurement is not: mix again
             stderr = _run_plan(render, store, reporter, result)
-    measured = plan.LoudnessMeasurement.from_stderr(stderr)
-    if measured.input_i <= SILENCE_LUFS:
+    measured = plan.LoudnessMeasurement.from_ebur128(stderr)
+    if measured.integrated <= SILENCE_LUFS:
         # Nothing but silence or faint room tone: raising it to the target would only make noise.
-        reporter.info(f"warning: the sound mix is nearly silent ({measured.input_i:.0f} LUFS); it is left as it is")
+        reporter.info(f"warning: the sound mix is nearly silent ({measured.integrated:.0f} LUFS); it is left as it is")
         write_text(paths.loudness, json.dumps({"measured": measured.__dict__, "gain_db": 0.0}, indent=1))
         return 0.0, target
-    gain = min(target.integrated - measured.input_i, MAX_GAIN_DB)
+    gain = min(target.integrated - measured.integrated, MAX_GAIN_DB)
     # The limiter takes a little loudness off the peaks: measure once more and make up for it.
     check = plan.loudness_check_plan(paths.mix, gain, target, timeline.duration)
     with reporter.task(check.description, check.duration) as update:
-        after = plan.LoudnessMeasurement.from_stderr(run(check.argv, description=check.description, on_progress=update, capture_stderr=True))
-    gain = min(gain + target.integrated - after.input_i, MAX_GAIN_DB)
+        after = plan.LoudnessMeasurement.from_ebur128(run(check.argv, description=check.description, on_progress=update, capture_stderr=True))
+    gain = min(gain + target.integrated - after.integrated, MAX_GAIN_DB)
     write_text(paths.loudness, json.dumps({"measured": measured.__dict__, "gain_db": round(gain, 2)}, indent=1))
     return gain, target
 
@@ -271,10 +272,15 @@ def build_video(
     if unknown:
         raise RenderError(f"language {unknown[0]!r} is not among the storyboard's languages ({', '.join(timeline.languages)})", hint="add it to project.languages")
 
-    with reporter.task("drawing graphics", None):
-        sources = picture_sources(timeline, paths, width, height)
-        images = image_inputs(timeline, paths, width, height)
-    gain_db, target = _sound(timeline, paths, store, reporter, result)
+    def draw() -> tuple[dict[str, plan.PictureSource], list[plan.ImageInput]]:
+        with reporter.task("drawing graphics", None):
+            return picture_sources(timeline, paths, width, height), image_inputs(timeline, paths, width, height)
+
+    # Graphics (Python) and the sound mix (one ffmpeg) each keep about one core busy: run them side by side.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        drawing = pool.submit(draw)
+        gain_db, target = _sound(timeline, paths, store, reporter, result)
+        sources, images = drawing.result()
 
     outputs = [plan.VideoOutput(paths.master)] if master and not preview else []
     for code in languages:
@@ -282,9 +288,15 @@ def build_video(
         layer = write_text_layer(timeline, code, paths.text / f"{code}{suffix}.ass", width=width, height=height)
         out = paths.preview(code) if preview else paths.video(code)
         outputs.append(plan.VideoOutput(out, layer, language(code).iso639_2))
+    with_master = master and not preview
+    thumbs = _thumbnail_paths(timeline, paths) if with_master else []
+    if thumbs:
+        thumbs[0].parent.mkdir(parents=True, exist_ok=True)
     render = plan.picture_plan(
         timeline, sources, mix=paths.mix, gain_db=gain_db, loudness=target, outputs=outputs, encoding=encoding,
         fonts_dir=FONTS_DIR, text_dir=paths.text, images=images, width=width, height=height,
+        thumbnails=[clip.start + clip.frames // 2 for clip in timeline.clips] if thumbs else (),
+        thumbnail_pattern=thumbs[0].parent / "%03d.png" if thumbs else None,
     )
     layers = tuple(o.text_layer for o in outputs if o.text_layer)
     _run_plan(render, store, reporter, result, extra_files=(*layers, FONTS_DIR))
@@ -293,25 +305,33 @@ def build_video(
 
     if not preview:
         result.outputs["narration"] = paths.narration
-    if master and not preview:
+    if with_master:
         result.outputs["contact-sheet"] = contact_sheet(timeline, paths, store, reporter, result)
     verify(result, reporter)
     return result
 
 
+def _thumbnail_paths(timeline: Timeline, paths: BuildPaths) -> list[Path]:
+    folder = paths.build / "cache" / "thumbnails"
+    return [folder / f"{index:03d}.png" for index in range(1, len(timeline.clips) + 1)]
+
+
 def contact_sheet(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, reporter: Reporter, result: BuildResult) -> Path:
-    """One thumbnail per shot (from the middle of its time on screen), with shot id and timecode."""
-    thumbs_dir = paths.build / "cache" / "thumbnails"
-    middles = [clip.start + clip.frames // 2 for clip in timeline.clips]
-    thumbs = [thumbs_dir / f"{index:03d}-{clip.shot_id}.png" for index, clip in enumerate(timeline.clips)]
-    render = plan.thumbnails_plan(paths.master, [Fraction(m) / timeline.rate for m in middles], thumbs)
-    key = cache.key_of(render.argv[1:], files=[paths.master])
-    sheet_key = cache.key_of("sheet", key)
+    """One thumbnail per shot (from the middle of its time on screen), with shot id and timecode.
+
+    The render saves the thumbnails on its way; only if they are gone (the master
+    fresh, the cache cleaned) are they cut from the master again.
+    """
+    thumbs = _thumbnail_paths(timeline, paths)
+    sheet_key = cache.key_of("sheet", 3, [clip.shot_id for clip in timeline.clips], files=[paths.master])
     if store.is_fresh([paths.contact_sheet], sheet_key):
         return paths.contact_sheet
-    thumbs_dir.mkdir(parents=True, exist_ok=True)
-    with reporter.task(render.description, None):
-        run(render.argv, outputs=render.outputs, description=render.description)
+    if not all(thumb.exists() for thumb in thumbs):
+        middles = [Fraction(clip.start + clip.frames // 2) / timeline.rate for clip in timeline.clips]
+        render = plan.thumbnails_plan(paths.master, middles, thumbs)
+        thumbs[0].parent.mkdir(parents=True, exist_ok=True)
+        with reporter.task(render.description, None):
+            run(render.argv, outputs=render.outputs, description=render.description)
     graphics.render_contact_sheet(
         paths.contact_sheet,
         thumbnails=[(thumb, clip.shot_id, timeline.timecode(clip.start)) for thumb, clip in zip(thumbs, timeline.clips)],

@@ -70,7 +70,7 @@ def run(
     """Run ffmpeg; on success rename each partial output onto its final name.
 
     `argv` must write each output to partial_path(final). Returns stderr when
-    capture_stderr (filters such as loudnorm report there). Raises RenderError
+    capture_stderr (meters such as ebur128 report there). Raises RenderError
     with ffmpeg's last stderr lines on failure; KeyboardInterrupt cleans up too.
     """
     argv = list(argv)

@@ -35,7 +35,7 @@ RGB = tuple[int, int, int]
 
 def _save_png(image: Image.Image, out: Path) -> Path:
     with replacing(out) as temporary:
-        image.save(temporary, format="PNG")
+        image.save(temporary, format="PNG", compress_level=1)  # read once by the render: speed over size
     return out
 
 

@@ -15,9 +15,9 @@ Three kinds of plan:
 
 from __future__ import annotations
 
-import json
-import os
 import math
+import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -32,6 +32,7 @@ from pipeline.timeline import AudioClip, Clip, Timeline
 SAMPLE_RATE = 48000
 STEM_SAMPLE_RATE = 16000  # what Whisper reads
 TRUE_PEAK_MARGIN = 1.0  # dB between the limiter's sample-peak ceiling and the true-peak target
+THUMBNAIL_WIDTH = 384
 
 
 @dataclass(frozen=True)
@@ -90,27 +91,33 @@ class LoudnessTarget:
 
 @dataclass(frozen=True)
 class LoudnessMeasurement:
-    """The mix's loudness as loudnorm's analysis reports it (integrated, true peak, range)."""
+    """Integrated loudness and loudness range, as ffmpeg's ebur128 meter reports them (ITU-R BS.1770)."""
 
-    input_i: float
-    input_tp: float
-    input_lra: float
-    input_thresh: float
-    target_offset: float
+    integrated: float  # LUFS; silence reads as -70 (the meter's absolute gate)
+    lra: float
 
     @classmethod
-    def from_stderr(cls, stderr: str) -> "LoudnessMeasurement":
-        start = stderr.rfind("{")
-        end = stderr.rfind("}")
-        if start < 0 or end < start:
-            raise ValueError("ffmpeg printed no loudness measurement")
-        data = json.loads(stderr[start : end + 1])
+    def from_ebur128(cls, stderr: str) -> "LoudnessMeasurement":
+        summary = stderr[stderr.rfind("Summary:"):]
+        integrated = _EBUR128_I.search(summary)
+        lra = _EBUR128_LRA.search(summary)
+        if "Summary:" not in stderr or not integrated:
+            raise ValueError("ffmpeg printed no loudness summary")
 
-        def number(key: str) -> float:
-            value = float(data[key])
-            return value if math.isfinite(value) else -70.0  # silence measures as -inf
+        def number(text: str) -> float:
+            value = float(text)
+            return value if math.isfinite(value) else -70.0
 
-        return cls(number("input_i"), number("input_tp"), number("input_lra"), number("input_thresh"), number("target_offset"))
+        return cls(number(integrated.group(1)), number(lra.group(1)) if lra else 0.0)
+
+
+_EBUR128_I = re.compile(r"I:\s+(-?[\d.]+|-?inf) LUFS")
+_EBUR128_LRA = re.compile(r"LRA:\s+(-?[\d.]+|-?inf) LU\b")
+
+
+def _meter(stream):
+    """ebur128 without true-peak oversampling: the integrated loudness in a fraction of loudnorm's time."""
+    return stream.filter("ebur128", framelog="quiet")
 
 
 def _split(stream, name: str, count: int) -> list:
@@ -173,7 +180,7 @@ def _duck_ratio(duck_db: float) -> float:
 
 
 def audio_plan(timeline: Timeline, *, mix: Path, stem: Path, loudness: LoudnessTarget) -> RenderPlan:
-    """One process: the full mix (float WAV), the narration stem (16 kHz mono), and loudnorm's measurement."""
+    """One process: the full mix (float WAV), the narration stem (16 kHz mono), and the mix's loudness."""
     rate = timeline.rate
     total = _seconds(timeline.frames, rate)
     silence = ffmpeg.input(f"anullsrc=r={SAMPLE_RATE}:cl=stereo:d={total}", f="lavfi")
@@ -210,7 +217,7 @@ def audio_plan(timeline: Timeline, *, mix: Path, stem: Path, loudness: LoudnessT
     layers = ([narration_bus] if narration_bus is not None else []) + bed
     mixed = _mix(layers if layers else [silence], total)
     to_file, to_meter = _split(mixed, "asplit", 2)
-    meter = to_meter.filter("loudnorm", i=loudness.integrated, tp=loudness.true_peak, lra=loudness.lra, print_format="json")
+    meter = _meter(to_meter)
     stem_mono = narration_stem.filter("pan", "mono|c0<c0+c1").filter("aresample", STEM_SAMPLE_RATE)
     graph = ffmpeg.merge_outputs(
         ffmpeg.output(to_file, str(partial_path(mix)), acodec="pcm_f32le", ar=SAMPLE_RATE),
@@ -227,8 +234,8 @@ def audio_plan(timeline: Timeline, *, mix: Path, stem: Path, loudness: LoudnessT
 def _normalised(stream, gain_db: float, loudness: LoudnessTarget):
     """Loudness normalisation: one fixed gain, then a peak limiter for the headroom.
 
-    A fixed gain keeps the mix's dynamics as mixed (loudnorm falls back to
-    dynamic compression whenever the gain would push peaks over the ceiling).
+    A fixed gain keeps the mix's dynamics as mixed (ffmpeg's loudnorm would fall
+    back to dynamic compression whenever the gain pushes peaks over the ceiling).
     The limiter's ceiling sits TRUE_PEAK_MARGIN below the true-peak target:
     it limits sample peaks, and inter-sample peaks and AAC encoding add a little.
     """
@@ -243,7 +250,7 @@ def _normalised(stream, gain_db: float, loudness: LoudnessTarget):
 def loudness_check_plan(mix: Path, gain_db: float, loudness: LoudnessTarget, duration: Fraction) -> RenderPlan:
     """Measure the mix as the render will normalise it, so the gain can be corrected for the limiter."""
     normalised = _normalised(ffmpeg.input(str(mix.resolve())).audio, gain_db, loudness)
-    meter = normalised.filter("loudnorm", i=loudness.integrated, tp=loudness.true_peak, lra=loudness.lra, print_format="json")
+    meter = _meter(normalised)
     argv = _compile(ffmpeg.output(meter, os.devnull, f="null"), "-hide_banner", "-nostdin", "-loglevel", "info")
     return RenderPlan("checking the loudness", argv, [], duration, measures_loudness=True)
 
@@ -429,11 +436,22 @@ def picture_plan(
     images: Sequence[ImageInput] = (),
     width: int | None = None,
     height: int | None = None,
+    thumbnails: Sequence[int] = (),
+    thumbnail_pattern: Path | None = None,
 ) -> RenderPlan:
-    """One process: compose the picture once, split it to every output, each with its text layer."""
+    """One process: compose the picture once, split it to every output, each with its text layer.
+
+    thumbnails: frame numbers to save as small PNGs (thumbnail_pattern, numbered from 1) on the way,
+    from the textless picture: the contact sheet costs no second decode.
+    """
     width = width or timeline.width
     height = height or timeline.height
     picture = _finish_picture(_edit(timeline, sources, width, height), timeline, images)
+    stills = None
+    if thumbnails:
+        picture, stills = _split(picture, "split", 2)
+        chosen = "+".join(f"eq(n,{frame})" for frame in thumbnails)
+        stills = stills.filter("select", chosen).filter("scale", THUMBNAIL_WIDTH, -2)
     sound = _normalised(ffmpeg.input(str(mix.resolve())).audio, gain_db, loudness)
     pictures = _split(picture, "split", len(outputs))
     sounds = _split(sound, "asplit", len(outputs))
@@ -443,6 +461,8 @@ def picture_plan(
             video = _text_layer(video, output.text_layer, fonts_dir, text_dir)
         extra = {"metadata:s:a:0": f"language={output.language}"} if output.language else {}
         encoded.append(ffmpeg.output(video, audio, str(partial_path(output.path).resolve()), **_encode_args(encoding, timeline.rate), **extra))
+    if stills is not None:
+        encoded.append(ffmpeg.output(stills, str(thumbnail_pattern.resolve()), f="image2", fps_mode="passthrough"))
     graph = encoded[0] if len(encoded) == 1 else ffmpeg.merge_outputs(*encoded)
     argv = _compile(graph, "-hide_banner", "-nostdin")
     return RenderPlan("rendering the picture", _absolute_inputs(argv), [o.path for o in outputs], timeline.duration, cwd=text_dir)
@@ -477,6 +497,7 @@ def burn_plan(
 
 
 def thumbnails_plan(master: Path, times: Sequence[Fraction], outputs: Sequence[Path], *, width: int = 384) -> RenderPlan:
+    # (only when the master is fresh but its thumbnails are gone: a render makes them on the way)
     """One still per time, each from its own fast input seek into the master."""
     nodes = []
     for time, out in zip(times, outputs):

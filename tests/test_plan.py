@@ -133,7 +133,7 @@ EXPECTED_AUDIO = [
         '[s26]asplit=2[s27][s28]',
         '[s9]pan=mono|c0<c0+c1[s29]',
         '[s29]aresample=16000[s30]',
-        '[s28]loudnorm=i=-16.0:lra=11.0:print_format=json:tp=-1.0[s31]',
+        '[s28]ebur128=framelog=quiet[s31]',
     ]),
     '-map',
     '[s27]',
@@ -473,9 +473,9 @@ def test_footage_sound_is_placed_at_its_frame(audio):
 
 def test_loudness_is_measured_not_applied_in_the_first_pass(audio):
     filters = graph(audio.argv)
-    (loudnorm,) = [f for f in filters if f[1] == "loudnorm"]
-    assert "linear" not in options(loudnorm[2])
-    assert options(loudnorm[2])["print_format"] == "json"
+    (meter,) = [f for f in filters if f[1] == "ebur128"]
+    assert options(meter[2]) == {"framelog": "quiet"}  # no true-peak oversampling: the limiter sees to peaks
+    assert "loudnorm" not in [f[1] for f in filters]
     assert audio.argv[-3:] == ["-f", "null", "/dev/null"]
 
 
@@ -499,62 +499,50 @@ def test_loudness_check_measures_the_normalised_mix():
             "[0:a]volume=4.50dB[s0]",
             "[s0]alimiter=attack=5:level=disabled:limit=0.7943:release=80[s1]",
             "[s1]aresample=48000[s2]",
-            "[s2]loudnorm=i=-16.0:lra=11.0:print_format=json:tp=-1.0[s3]",
+            "[s2]ebur128=framelog=quiet[s3]",
         ]),
         "-map", "[s3]", "-f", "null", "/dev/null",
     ]
 
 
-# --- loudnorm's report -----------------------------------------------------------------------------
+# --- the meter's report -----------------------------------------------------------------------------
 
-LOUDNORM_STDERR = """\
-[Parsed_loudnorm_30 @ 0x55d0c5a3c2c0]
-{
-	"input_i" : "-27.61",
-	"input_tp" : "-4.47",
-	"input_lra" : "18.06",
-	"input_thresh" : "-39.20",
-	"output_i" : "-16.58",
-	"output_tp" : "-1.50",
-	"output_lra" : "14.78",
-	"output_thresh" : "-27.71",
-	"normalization_type" : "dynamic",
-	"target_offset" : "0.58"
-}
-[out#2/null @ 0x55d0c5a3f0c0] video:0KiB audio:1500KiB subtitle:0KiB other streams:0KiB global headers:0KiB muxing overhead: unknown
-size=N/A time=00:00:02.00 bitrate=N/A speed=44.6x elapsed=0:00:00.04
+EBUR128_STDERR = """\
+[Parsed_ebur128_0 @ 0x7f0a28001b80] Summary:
+
+  Integrated loudness:
+    I:         -19.3 LUFS
+    Threshold: -29.6 LUFS
+
+  Loudness range:
+    LRA:        15.8 LU
+    Threshold: -37.1 LUFS
+    LRA low:   -30.2 LUFS
+    LRA high:  -14.4 LUFS
+[out#0/null @ 0x55f83d8e0b00] video:0KiB audio:29962KiB subtitle:0KiB other streams:0KiB global headers:0KiB muxing overhead: unknown
 """
 
 SILENT_STDERR = """\
-[Parsed_loudnorm_0 @ 0x5556cb5d2c40]
-{
-	"input_i" : "-inf",
-	"input_tp" : "-inf",
-	"input_lra" : "0.00",
-	"input_thresh" : "-70.00",
-	"output_i" : "-inf",
-	"output_tp" : "-inf",
-	"output_lra" : "0.00",
-	"output_thresh" : "-70.00",
-	"normalization_type" : "linear",
-	"target_offset" : "inf"
-}
+[Parsed_ebur128_0 @ 0x7f1] Summary:
+
+  Integrated loudness:
+    I:         -70.0 LUFS
+    Threshold:   0.0 LUFS
+
+  Loudness range:
+    LRA:         0.0 LU
+    Threshold:   0.0 LUFS
 """
 
 
-def test_loudness_measurement_from_stderr():
-    measured = plan.LoudnessMeasurement.from_stderr(LOUDNORM_STDERR)
-    assert measured == plan.LoudnessMeasurement(-27.61, -4.47, 18.06, -39.20, 0.58)
+def test_loudness_measurement_from_the_meter():
+    assert plan.LoudnessMeasurement.from_ebur128(EBUR128_STDERR) == plan.LoudnessMeasurement(-19.3, 15.8)
 
 
 def test_loudness_measurement_of_silence_is_finite():
-    measured = plan.LoudnessMeasurement.from_stderr(SILENT_STDERR)
-    assert measured.input_i == -70.0
-    assert measured.input_tp == -70.0
-    assert measured.input_thresh == -70.0
-    assert all(abs(value) < 100 for value in measured.__dict__.values())  # inside loudnorm's option ranges
+    assert plan.LoudnessMeasurement.from_ebur128(SILENT_STDERR) == plan.LoudnessMeasurement(-70.0, 0.0)
 
 
 def test_loudness_measurement_missing():
-    with pytest.raises(ValueError, match="no loudness measurement"):
-        plan.LoudnessMeasurement.from_stderr("Conversion failed!\n")
+    with pytest.raises(ValueError, match="no loudness summary"):
+        plan.LoudnessMeasurement.from_ebur128("Conversion failed!\n")
