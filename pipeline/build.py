@@ -129,14 +129,23 @@ def _generated_source(clip: Clip, timeline: Timeline, paths: BuildPaths, width: 
     return plan.PictureSource("video", out)
 
 
+def _drawn_source(clip: Clip, timeline: Timeline, paths: BuildPaths, width: int, height: int) -> plan.PictureSource:
+    if clip.renders_as_slate:
+        return _slate_source(clip, timeline, paths, width, height)
+    return _generated_source(clip, timeline, paths, width, height)
+
+
 def picture_sources(timeline: Timeline, paths: BuildPaths, width: int, height: int) -> dict[str, plan.PictureSource]:
     sources = {}
+    drawn = [clip for clip in timeline.clips if clip.renders_as_slate or clip.generator is not None]
+    # Pillow and the MoviePy encoder release the interpreter while they work: draw side by side.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for clip, source in zip(drawn, pool.map(lambda c: _drawn_source(c, timeline, paths, width, height), drawn)):
+            sources[clip.shot_id] = source
     for clip in timeline.clips:
-        if clip.renders_as_slate:
-            sources[clip.shot_id] = _slate_source(clip, timeline, paths, width, height)
-        elif clip.generator is not None:
-            sources[clip.shot_id] = _generated_source(clip, timeline, paths, width, height)
-        elif clip.colour is not None:
+        if clip.shot_id in sources:
+            continue
+        if clip.colour is not None:
             sources[clip.shot_id] = plan.PictureSource("colour", colour=clip.colour)
         else:
             info = clip.source_info
@@ -289,14 +298,9 @@ def build_video(
         out = paths.preview(code) if preview else paths.video(code)
         outputs.append(plan.VideoOutput(out, layer, language(code).iso639_2))
     with_master = master and not preview
-    thumbs = _thumbnail_paths(timeline, paths) if with_master else []
-    if thumbs:
-        thumbs[0].parent.mkdir(parents=True, exist_ok=True)
     render = plan.picture_plan(
         timeline, sources, mix=paths.mix, gain_db=gain_db, loudness=target, outputs=outputs, encoding=encoding,
         fonts_dir=FONTS_DIR, text_dir=paths.text, images=images, width=width, height=height,
-        thumbnails=[clip.start + clip.frames // 2 for clip in timeline.clips] if thumbs else (),
-        thumbnail_pattern=thumbs[0].parent / "%03d.png" if thumbs else None,
     )
     layers = tuple(o.text_layer for o in outputs if o.text_layer)
     _run_plan(render, store, reporter, result, extra_files=(*layers, FONTS_DIR))
@@ -311,27 +315,18 @@ def build_video(
     return result
 
 
-def _thumbnail_paths(timeline: Timeline, paths: BuildPaths) -> list[Path]:
-    folder = paths.build / "cache" / "thumbnails"
-    return [folder / f"{index:03d}.png" for index in range(1, len(timeline.clips) + 1)]
-
-
 def contact_sheet(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, reporter: Reporter, result: BuildResult) -> Path:
-    """One thumbnail per shot (from the middle of its time on screen), with shot id and timecode.
-
-    The render saves the thumbnails on its way; only if they are gone (the master
-    fresh, the cache cleaned) are they cut from the master again.
-    """
-    thumbs = _thumbnail_paths(timeline, paths)
-    sheet_key = cache.key_of("sheet", 3, [clip.shot_id for clip in timeline.clips], files=[paths.master])
+    """One thumbnail per shot (from the middle of its time on screen), with shot id and timecode."""
+    thumbs_dir = paths.build / "cache" / "thumbnails"
+    thumbs = [thumbs_dir / f"{index:03d}-{clip.shot_id}.png" for index, clip in enumerate(timeline.clips, start=1)]
+    sheet_key = cache.key_of("sheet", 4, [clip.shot_id for clip in timeline.clips], files=[paths.master])
     if store.is_fresh([paths.contact_sheet], sheet_key):
         return paths.contact_sheet
-    if not all(thumb.exists() for thumb in thumbs):
-        middles = [Fraction(clip.start + clip.frames // 2) / timeline.rate for clip in timeline.clips]
-        render = plan.thumbnails_plan(paths.master, middles, thumbs)
-        thumbs[0].parent.mkdir(parents=True, exist_ok=True)
-        with reporter.task(render.description, None):
-            run(render.argv, outputs=render.outputs, description=render.description)
+    middles = [Fraction(clip.start + clip.frames // 2) / timeline.rate for clip in timeline.clips]
+    render = plan.thumbnails_plan(paths.master, middles, thumbs)
+    thumbs_dir.mkdir(parents=True, exist_ok=True)
+    with reporter.task(render.description, None):
+        run(render.argv, outputs=render.outputs, description=render.description)
     graphics.render_contact_sheet(
         paths.contact_sheet,
         thumbnails=[(thumb, clip.shot_id, timeline.timecode(clip.start)) for thumb, clip in zip(thumbs, timeline.clips)],

@@ -32,7 +32,6 @@ from pipeline.timeline import AudioClip, Clip, Timeline
 SAMPLE_RATE = 48000
 STEM_SAMPLE_RATE = 16000  # what Whisper reads
 TRUE_PEAK_MARGIN = 1.0  # dB between the limiter's sample-peak ceiling and the true-peak target
-THUMBNAIL_WIDTH = 384
 
 
 @dataclass(frozen=True)
@@ -394,8 +393,10 @@ def _finish_picture(stream, timeline: Timeline, images: Sequence[ImageInput]):
     return stream
 
 
-def _encode_args(encoding: Encoding, rate: Fraction) -> dict[str, object]:
+def _encode_args(encoding: Encoding, rate: Fraction, keyframes_at: Sequence[int] = ()) -> dict[str, object]:
+    keyframes = {"force_key_frames": ",".join(_seconds(frame, rate) for frame in keyframes_at)} if keyframes_at else {}
     return {
+        **keyframes,  # a keyframe on every shot: clean seeking, and a contact sheet from keyframes alone
         "c:v": "libx264",
         "preset": encoding.preset,
         "crf": encoding.crf,
@@ -436,22 +437,11 @@ def picture_plan(
     images: Sequence[ImageInput] = (),
     width: int | None = None,
     height: int | None = None,
-    thumbnails: Sequence[int] = (),
-    thumbnail_pattern: Path | None = None,
 ) -> RenderPlan:
-    """One process: compose the picture once, split it to every output, each with its text layer.
-
-    thumbnails: frame numbers to save as small PNGs (thumbnail_pattern, numbered from 1) on the way,
-    from the textless picture: the contact sheet costs no second decode.
-    """
+    """One process: compose the picture once, split it to every output, each with its text layer."""
     width = width or timeline.width
     height = height or timeline.height
     picture = _finish_picture(_edit(timeline, sources, width, height), timeline, images)
-    stills = None
-    if thumbnails:
-        picture, stills = _split(picture, "split", 2)
-        chosen = "+".join(f"eq(n,{frame})" for frame in thumbnails)
-        stills = stills.filter("select", chosen).filter("scale", THUMBNAIL_WIDTH, -2)
     sound = _normalised(ffmpeg.input(str(mix.resolve())).audio, gain_db, loudness)
     pictures = _split(picture, "split", len(outputs))
     sounds = _split(sound, "asplit", len(outputs))
@@ -460,9 +450,10 @@ def picture_plan(
         if output.text_layer is not None:
             video = _text_layer(video, output.text_layer, fonts_dir, text_dir)
         extra = {"metadata:s:a:0": f"language={output.language}"} if output.language else {}
-        encoded.append(ffmpeg.output(video, audio, str(partial_path(output.path).resolve()), **_encode_args(encoding, timeline.rate), **extra))
-    if stills is not None:
-        encoded.append(ffmpeg.output(stills, str(thumbnail_pattern.resolve()), f="image2", fps_mode="passthrough"))
+        # keyframes where each shot is fully on screen (after its transition in)
+        shot_starts = [clip.start + clip.transition_in.frames for clip in timeline.clips[1:]]
+        args = _encode_args(encoding, timeline.rate, shot_starts)
+        encoded.append(ffmpeg.output(video, audio, str(partial_path(output.path).resolve()), **args, **extra))
     graph = encoded[0] if len(encoded) == 1 else ffmpeg.merge_outputs(*encoded)
     argv = _compile(graph, "-hide_banner", "-nostdin")
     return RenderPlan("rendering the picture", _absolute_inputs(argv), [o.path for o in outputs], timeline.duration, cwd=text_dir)
@@ -497,11 +488,13 @@ def burn_plan(
 
 
 def thumbnails_plan(master: Path, times: Sequence[Fraction], outputs: Sequence[Path], *, width: int = 384) -> RenderPlan:
-    # (only when the master is fresh but its thumbnails are gone: a render makes them on the way)
-    """One still per time, each from its own fast input seek into the master."""
+    """One still per time, each the keyframe at or before it: a seek and one decoded frame apiece.
+
+    (Every cut starts a keyframe, so the still always shows its own shot.)
+    """
     nodes = []
     for time, out in zip(times, outputs):
-        frame = ffmpeg.input(str(master.resolve()), ss=ffmpeg_time(time)).video.filter("scale", width, -2)
+        frame = ffmpeg.input(str(master.resolve()), ss=ffmpeg_time(time), noaccurate_seek=None).video.filter("scale", width, -2)
         nodes.append(ffmpeg.output(frame, str(partial_path(out).resolve()), vframes=1))
     graph = nodes[0] if len(nodes) == 1 else ffmpeg.merge_outputs(*nodes)
     argv = _compile(graph, "-hide_banner", "-nostdin", "-loglevel", "error")
