@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from moviepy import VideoClip
 from PIL import Image, ImageColor, ImageDraw, ImageFont, UnidentifiedImageError
 
 from pipeline.atomic import replacing
@@ -458,6 +457,8 @@ def render_generated_clip(
         return draw(index / (frames - 1) if frames > 1 else 1.0)
 
     # A Fraction duration and fps keep MoviePy's frame count, int(duration * fps), exact.
+    from moviepy import VideoClip  # imported here: it is slow to import, and only generated shots need it
+
     clip = VideoClip(frame_function=frame_function, duration=Fraction(frames) / fps)
     # MoviePy passes the input rate to ffmpeg rounded to two decimals (29.97 for 30000/1001);
     # restamping each frame as N/fps and setting the output rate keeps the exact rate.
