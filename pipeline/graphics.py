@@ -536,7 +536,10 @@ def render_contact_sheet(
         top = title_height + gap + row * (cell_height + gap)
         sheet.paste(picture, (left, top + (picture_height - picture.height) // 2))
         caption_y = top + picture_height + caption_height // 2
-        draw.text((left, caption_y), shot_id, font=caption_bold, fill=SHEET_TEXT, anchor="lm")
+        timecode_width = caption_font.getlength(timecode)
+        # a long shot id gets a smaller font rather than running into its timecode
+        id_font = _shrink_to_fit(shot_id, size=caption_bold.size, bold=True, max_width=thumb_width - timecode_width - caption_font.size)
+        draw.text((left, caption_y), shot_id, font=id_font, fill=SHEET_TEXT, anchor="lm")
         draw.text((left + thumb_width, caption_y), timecode, font=caption_font, fill=SHEET_SECONDARY, anchor="rm")
 
     return _save_png(sheet, out)
