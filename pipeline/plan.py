@@ -414,13 +414,7 @@ def _encode_args(encoding: Encoding, rate: Fraction, keyframes_at: Sequence[int]
 def _text_layer(stream, layer: Path, fonts_dir: Path, cwd: Path):
     # Paths are given relative to ffmpeg's working folder, which holds the ASS files: the
     # project's own folder names (spaces, colons, quotes) never enter the filter graph.
-    return stream.filter("ass", filename=layer.name, fontsdir=_relative(fonts_dir, cwd))
-
-
-def _relative(path: Path, start: Path) -> str:
-    import os
-
-    return os.path.relpath(path, start)
+    return stream.filter("ass", filename=layer.name, fontsdir=os.path.relpath(fonts_dir, cwd))
 
 
 def picture_plan(
