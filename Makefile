@@ -8,7 +8,7 @@ STORYBOARD ?= storyboards/community-co-op.yaml
 EXTRAS ?= dev
 STAMP := $(VENV)/.installed-$(EXTRAS)
 
-.PHONY: video test bench preview check clean distclean
+.PHONY: video test bench bench-run preview check clean distclean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,13 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)
+# The benchmarks compare both transcription engines, so they need the openai extra.
+bench:
+	$(MAKE) EXTRAS=dev,openai bench-run
+
+bench-run: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/transcribe.py
 
 clean:
 	rm -rf build dist
