@@ -195,8 +195,9 @@ def narrate(storyboard: Path, scratch: bool, synth: str | None, voice: str | Non
 @click.option("--align-script", is_flag=True, help="Keep the storyboard script's wording, with the recording's timing; list where they differ.")
 @click.option("--force", is_flag=True, help="Replace the subtitle file even if a person edited it.")
 @click.option("--if-stale", is_flag=True, help="Do nothing if the subtitles were made from this very narration (for make video).")
+@click.option("--translate-to-en", is_flag=True, help="For a narration not in English, also write an English draft, subtitles/en.srt.")
 @_friendly_errors
-def transcribe(storyboard: Path, engine: str, model: str, align_script: bool, force: bool, if_stale: bool) -> None:
+def transcribe(storyboard: Path, engine: str, model: str, align_script: bool, force: bool, if_stale: bool, translate_to_en: bool) -> None:
     """Transcribe the narration into the master subtitles, subtitles/<lang>.srt.
 
     Reads build/narration.wav (mixed first if needed), never the music mix.
@@ -210,7 +211,8 @@ def transcribe(storyboard: Path, engine: str, model: str, align_script: bool, fo
     from pipeline.subtitles.master import make_master_subtitles
 
     result = make_master_subtitles(
-        storyboard, engine=engine, model=model, align_script=align_script, force=force, only_if_stale=if_stale, reporter=TerminalReporter()
+        storyboard, engine=engine, model=model, align_script=align_script, force=force, only_if_stale=if_stale,
+        translate_to_en=translate_to_en, reporter=TerminalReporter(),
     )
     if result.skipped:
         click.echo(f"{result.path}: up to date with the narration")
@@ -219,6 +221,8 @@ def transcribe(storyboard: Path, engine: str, model: str, align_script: bool, fo
         click.echo(f"{finding.severity}: {finding.format(str(result.path or 'subtitles'))}", err=True)
     if result.path is not None:
         click.echo(f"{len(result.track.cues)} cues: {result.path}")
+    if result.english_draft is not None:
+        click.echo(f"English draft: {result.english_draft}")
 
 
 def _report(result) -> None:

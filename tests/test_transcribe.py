@@ -217,3 +217,48 @@ def test_a_missing_model_is_a_one_line_error(tone_project):
     done = run_cli("transcribe", "storyboards/tone.yaml", "--model", "no/such/model", cwd=tone_project)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith("Error: model 'no/such/model' not found")
+
+
+# --- the English draft of a non-English narration ------------------------------------------------
+
+
+class ScriptedEngine:
+    """Stands in for Whisper: answers each task with fixed words, and remembers what it was asked."""
+
+    name = "scripted"
+    requests: list = []
+
+    def __init__(self, model_path):
+        self.model_path = model_path
+
+    def transcribe(self, audio, request, progress=None):
+        ScriptedEngine.requests.append(request)
+        text = {"transcribe": "Det skal en hel landsby til.", "translate": "It takes a whole village."}[request.task]
+        words = tuple(Word(token, 0.7 + 0.2 * index, 0.85 + 0.2 * index) for index, token in enumerate(text.split()))
+        return Transcript(request.language, len(audio) / 16000, (Segment(0.6, 2.5, text, words),), self.name)
+
+
+def test_translate_to_en_writes_an_english_draft_beside_the_master(tmp_path, monkeypatch):
+    from pipeline.transcribe.engine import ENGINES
+
+    monkeypatch.setitem(ENGINES, "scripted", ScriptedEngine)
+    ScriptedEngine.requests = []
+    (tmp_path / "storyboards").mkdir()
+    voice = tmp_path / "assets" / "voice.ogg"
+    voice.parent.mkdir()
+    shutil.copyfile(REPO / "assets" / "audio" / "narration" / "village-1.ogg", voice)  # real speech, so the voice detector keeps the words
+    storyboard = tmp_path / "storyboards" / "nb.yaml"
+    storyboard.write_text(
+        "version: 1\n"
+        "project: {title: Landsby, resolution: 320x180, narration_language: nb, languages: [nb, en]}\n"
+        "scenes:\n"
+        "  - id: s\n"
+        "    narration: [{text: 'Det skal en hel landsby til.', file: assets/voice.ogg, at: 0.5}]\n"
+        "    shots: [{id: a, kind: placeholder, duration: 6}]\n"
+    )
+    result = make_master_subtitles(storyboard, engine="scripted", translate_to_en=True)
+    assert [(r.language, r.task) for r in ScriptedEngine.requests] == [("no", "transcribe"), ("no", "translate")]  # Whisper calls Bokmål "no"
+    assert result.path == tmp_path / "subtitles" / "nb.srt"
+    assert result.english_draft == tmp_path / "subtitles" / "en.srt"
+    assert read_srt(result.english_draft, language="en").cues[0].text == "It takes a whole village."
+    assert read_srt(result.path, language="nb").cues[0].text == "Det skal en hel landsby til."

@@ -43,6 +43,7 @@ class MasterResult:
     findings: list[Finding] = field(default_factory=list)
     deviations: list[Deviation] = field(default_factory=list)
     skipped: bool = False  # the existing master was made from this very narration
+    english_draft: Path | None = None  # subtitles/en.srt from the translate task, when asked for
 
 
 def subtitles_dir(board: Storyboard) -> Path:
@@ -85,9 +86,14 @@ def make_master_subtitles(
     align_script: bool = False,
     force: bool = False,
     only_if_stale: bool = False,
+    translate_to_en: bool = False,
     reporter: Reporter | None = None,
 ) -> MasterResult:
-    """Transcribe the narration stem into subtitles/<lang>.srt; see the module docstring."""
+    """Transcribe the narration stem into subtitles/<lang>.srt; see the module docstring.
+
+    translate_to_en: for a narration not in English, also write an English draft,
+    subtitles/en.srt, with Whisper's translate task (never over a file a person edited).
+    """
     reporter = reporter or Reporter()
     board, timeline, stem = narration_stem(storyboard, reporter=reporter)
     language = timeline.narration_language
@@ -116,7 +122,31 @@ def make_master_subtitles(
         state.save()
     else:
         reporter.info(f"{target} was edited by hand, so it was kept; the new transcription is in {written.name} (use --force to replace)")
-    return MasterResult(written, transcript, track, findings, deviations)
+    result = MasterResult(written, transcript, track, findings, deviations)
+    if translate_to_en:
+        if language == "en":
+            reporter.info("the narration is in English already: no translation needed")
+        else:
+            result.english_draft = _english_draft(stem, timeline, board, state, engine=engine, model=model, force=force, reporter=reporter)
+    return result
+
+
+def _english_draft(stem: Path, timeline: Timeline, board: Storyboard, state: SubtitleState, *, engine: str, model, force: bool, reporter: Reporter) -> Path | None:
+    """Whisper's translate task on the narration, segmented by the English profile, as subtitles/en.srt."""
+    translated = transcribe_narration(
+        stem, language=timeline.narration_language, glossary=timeline.glossary, engine=engine, model=model, task="translate", reporter=reporter,
+    )
+    profile = profile_for("en", timeline.rate, audience=board.document.project.audience)
+    words = apply_glossary(translated.words, timeline.glossary)
+    track = SubtitleTrack("en", tuple(segment(words, profile, cuts=timeline.cuts, end_frame=timeline.frames)))
+    if not track.cues:
+        reporter.info("warning: the translation came out empty; en.srt was not written")
+        return None
+    target = subtitles_dir(board) / "en.srt"
+    written = state.write_owned(target, format_srt(track), by="translate", force=force)
+    if written != target:
+        reporter.info(f"{target} was edited by hand, so it was kept; the new English draft is in {written.name}")
+    return written
 
 
 def master_track(timeline: Timeline, words, board: Storyboard) -> SubtitleTrack:
