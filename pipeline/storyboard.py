@@ -193,10 +193,27 @@ class Music(_Model):
     fade_out: TimeValue = 2
 
 
+class SubtitleProfile(_Model):
+    """Numbers of ../shared/SUBTITLE-RULES.md a project may set otherwise (unset: the language's default)."""
+
+    max_chars_per_line: int | None = Field(None, ge=10, le=80)
+    max_lines: int | None = Field(None, ge=1, le=4)
+    max_cps: float | None = Field(None, gt=0, le=60)
+    min_duration: float | None = Field(None, gt=0, le=10)  # seconds
+    max_duration: float | None = Field(None, gt=0, le=30)
+
+
+class Subtitles(_Model):
+    profile: SubtitleProfile = Field(default_factory=SubtitleProfile)  # every language
+    languages: dict[str, SubtitleProfile] = Field(default_factory=dict)  # one language, over `profile`
+    rules: dict[str, Literal["error", "warning", "off"]] = Field(default_factory=dict)  # QC rule -> severity
+
+
 class Document(_Model):
     version: int
     project: Project
     glossary: list[str] = Field(default_factory=list)
+    subtitles: Subtitles = Field(default_factory=Subtitles)
     music: Music | None = None
     scenes: list[Scene] = Field(min_length=1)
 
@@ -477,6 +494,10 @@ class _MeaningChecks:
         self.languages = [code for code in languages if isinstance(code, str)] if isinstance(languages, list) else []
         self.rate, self.size = Fraction(25), (1920, 1080)
         self.project(project)
+        subtitles = data.get("subtitles") if isinstance(data.get("subtitles"), dict) else {}
+        if isinstance(subtitles.get("languages"), dict):
+            for code in subtitles["languages"]:
+                self.known_language(str(code), ("subtitles", "languages", code), key=True)
         self.walk(data, ())
         self.unique_ids(data.get("scenes"))
 

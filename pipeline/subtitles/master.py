@@ -16,12 +16,12 @@ from pathlib import Path
 from pipeline.build import Reporter, narration_stem
 from pipeline.cache import fingerprint
 from pipeline.errors import PipelineError
-from pipeline.fonts import font_files
 from pipeline.storyboard import Storyboard
 from pipeline.subtitles.align import Deviation, align_to_script, apply_glossary
 from pipeline.subtitles.io import format_srt
-from pipeline.subtitles.model import SubtitleTrack, profile_for
-from pipeline.subtitles.qc import Context, Finding, font_glyphs_of, run_checks
+from pipeline.subtitles.model import SubtitleTrack
+from pipeline.subtitles.project import check_context, project_profile
+from pipeline.subtitles.qc import Finding, run_checks
 from pipeline.subtitles.segment import segment
 from pipeline.subtitles.state import SubtitleState
 from pipeline.timeline import Timeline
@@ -136,7 +136,7 @@ def _english_draft(stem: Path, timeline: Timeline, board: Storyboard, state: Sub
     translated = transcribe_narration(
         stem, language=timeline.narration_language, glossary=timeline.glossary, engine=engine, model=model, task="translate", reporter=reporter,
     )
-    profile = profile_for("en", timeline.rate, audience=board.document.project.audience)
+    profile = project_profile(board, "en")
     words = apply_glossary(translated.words, timeline.glossary)
     track = SubtitleTrack("en", tuple(segment(words, profile, cuts=timeline.cuts, end_frame=timeline.frames)))
     if not track.cues:
@@ -151,21 +151,9 @@ def _english_draft(stem: Path, timeline: Timeline, board: Storyboard, state: Sub
 
 def master_track(timeline: Timeline, words, board: Storyboard) -> SubtitleTrack:
     language = timeline.narration_language
-    profile = profile_for(language, timeline.rate, audience=board.document.project.audience)
+    profile = project_profile(board, language)
     cues = segment(words, profile, cuts=timeline.cuts, end_frame=timeline.frames)
     return SubtitleTrack(language, tuple(cues))
-
-
-def check_context(timeline: Timeline, board: Storyboard, language: str, **extra) -> Context:
-    profile = profile_for(language, timeline.rate, audience=board.document.project.audience)
-    frame_ms = 1000 / timeline.rate
-    return Context(
-        profile,
-        cuts_ms=tuple(round(cut * frame_ms) for cut in timeline.cuts),
-        end_ms=round(timeline.frames * frame_ms),
-        glyphs=font_glyphs_of(*font_files()),
-        **extra,
-    )
 
 
 def check_track(track: SubtitleTrack, timeline: Timeline, board: Storyboard) -> list[Finding]:

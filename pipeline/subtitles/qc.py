@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.subtitles.model import CHAIN_GAP_FRAMES, MIN_GAP_FRAMES, Cue, Profile, SubtitleTrack
@@ -41,6 +41,7 @@ class Context:
     glyphs: frozenset[str] | None = None  # characters the burn-in font has
     source: SubtitleTrack | None = None  # the master subtitles, for "untranslated"
     stale: frozenset[int] = field(default_factory=frozenset)  # cue numbers whose source changed
+    severities: dict[str, str] = field(default_factory=dict)  # rule -> "error", "warning" or "off" (the project's choice)
 
 
 def srt_time(ms: int) -> str:
@@ -205,8 +206,11 @@ def run_checks(track: SubtitleTrack, context: Context, *, only: Iterable[str] | 
     names = list(only) if only is not None else list(RULES)
     findings = []
     for name in names:
-        _, function = RULES[name]
-        findings.extend(function(track, context))
+        default, function = RULES[name]
+        severity = context.severities.get(name, default)
+        if severity == "off":
+            continue
+        findings.extend(replace(finding, severity=severity) for finding in function(track, context))
     return sorted(findings, key=lambda f: (f.cue.start, f.cue.number, f.rule))
 
 
