@@ -8,6 +8,7 @@ render height, so a 640x360 preview looks like the full render.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -45,6 +46,11 @@ STYLES = {
     )
 }
 
+# The subtitle cues of subtitles/<lang>.srt as they are burned in (SUBTITLE-RULES.md, "Characters
+# and styling"): white, black outline, bottom centre inside the title-safe margins. Kept out of
+# STYLES so the text layers stay as they are; the ASS export for translators uses it.
+CUE_STYLE = Style("cue", 52, alignment=2, outline=2.5, shadow=1)
+
 _POSITION_ALIGNMENT = {
     "bottom-left": 1, "bottom": 2, "bottom-right": 3,
     "left": 4, "center": 5, "right": 6,
@@ -54,8 +60,12 @@ _FADE_MS = 250
 
 
 def _ass_time(frame: int, rate: Fraction) -> str:
-    """ASS counts centiseconds; round down so a cue never starts a frame late."""
-    centis = int(Fraction(frame) / rate * 100)
+    return ass_time(Fraction(frame) / rate)
+
+
+def ass_time(time: Fraction) -> str:
+    """`time` (seconds) as H:MM:SS.cc: ASS counts centiseconds; round down so a cue never starts a frame late."""
+    centis = int(time * 100)
     hours, rest = divmod(centis, 360000)
     minutes, rest = divmod(rest, 6000)
     seconds, centis = divmod(rest, 100)
@@ -67,6 +77,34 @@ def escape_text(text: str) -> str:
     text = text.replace("\\", "\\\u2060")  # a word joiner after a backslash stops \N, \h and the like
     text = text.replace("{", "\\{").replace("}", "\\}")
     return "\\N".join(line.strip() for line in text.strip().splitlines())
+
+
+def safe_margins(width: int, height: int) -> tuple[int, int]:
+    """Horizontal and vertical margins in pixels that keep text inside the title-safe area."""
+    return round(width * 0.06), round(height * 0.07)  # inside 90 % of the frame; bottom margin over 5 %
+
+
+def script_header(title: str, width: int, height: int, styles: Iterable[Style]) -> list[str]:
+    """[Script Info], [V4+ Styles] with `styles` sized for `height`, and the [Events] format line."""
+    scale = height / 1080
+    margin_h, margin_v = safe_margins(width, height)
+    lines = [
+        "[Script Info]",
+        f"Title: {title}",
+        "ScriptType: v4.00+",
+        "WrapStyle: 0",
+        "ScaledBorderAndShadow: yes",
+        f"PlayResX: {width}",
+        f"PlayResY: {height}",
+        "YCbCr Matrix: TV.709",
+        "",
+        "[V4+ Styles]",
+        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, "
+        "Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
+    ]
+    lines += [_style_line(style, scale, margin_h, margin_v) for style in styles]
+    lines += ["", "[Events]", "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text"]
+    return lines
 
 
 def _style_line(style: Style, scale: float, margin_h: int, margin_v: int) -> str:
@@ -95,8 +133,7 @@ class _Layout:
         self.width = width
         self.height = height
         self.scale = height / 1080
-        self.margin_h = round(width * 0.06)  # title-safe: inside 90 % of the frame
-        self.margin_v = round(height * 0.07)
+        self.margin_h, self.margin_v = safe_margins(width, height)
 
     def chart_anchor(self, item: TextItem) -> tuple[str, str]:
         """\\pos and \\an for a chart label, from the same layout the chart was drawn with."""
@@ -136,22 +173,7 @@ def text_layer_script(timeline: Timeline, language: str, *, width: int | None = 
     height = height or timeline.height
     layout = _Layout(timeline, width, height)
     rate = timeline.rate
-    lines = [
-        "[Script Info]",
-        f"Title: {timeline.title.get(language, '')} ({language}) text layer",
-        "ScriptType: v4.00+",
-        "WrapStyle: 0",
-        "ScaledBorderAndShadow: yes",
-        f"PlayResX: {width}",
-        f"PlayResY: {height}",
-        "YCbCr Matrix: TV.709",
-        "",
-        "[V4+ Styles]",
-        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, "
-        "Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
-    ]
-    lines += [_style_line(style, layout.scale, layout.margin_h, layout.margin_v) for style in STYLES.values()]
-    lines += ["", "[Events]", "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text"]
+    lines = script_header(f"{timeline.title.get(language, '')} ({language}) text layer", width, height, STYLES.values())
     for item in sorted(timeline.texts, key=lambda t: (t.start, t.role)):
         text = escape_text(item.text.get(language, ""))
         if not text:

@@ -1,14 +1,19 @@
-"""Reading and writing subtitle files.
+"""Reading and writing subtitle files: SRT (what translators edit) and WebVTT (what browsers load).
 
 Reading is forgiving (BOM or not, CRLF or LF, stray spaces, numbering gaps,
-a missing final blank line), and exact about what it cannot read: a malformed
-timestamp is reported with its line number. Writing is strict: UTF-8, LF,
-numbered from 1, atomic.
+a missing final blank line, the legacy Windows encodings a translator's editor
+may save in), and exact about what it cannot read: a malformed timestamp or a
+byte that fits no encoding is reported with its line number. Text is
+normalised to NFC. Writing is strict: UTF-8, LF, numbered from 1, atomic.
 """
 
 from __future__ import annotations
 
+import codecs
+import html
 import re
+import unicodedata
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +28,161 @@ _TIMING = re.compile(r"^\s*(\d+:\d{1,2}:\d{1,2}[,.]\d{1,3})\s*-->\s*(\d+:\d{1,2}
 
 class SubtitleFileError(PipelineError):
     """A subtitle file that cannot be read as it stands."""
+
+
+# --- encodings ------------------------------------------------------------------------------------
+#
+# Why a rule and not a detector: which legacy code page a file is in follows from its language
+# (a Latvian Windows editor saves Windows-1257, a Norwegian, Dutch or English one Windows-1252),
+# and the decoded text must then look like that language. Statistical detectors need far more
+# text than a subtitle file has: charset-normalizer 3.5 read four of five short test files
+# wrongly (Latvian cp1257 as cp1258 or big5, a one-cue Norwegian file as johab). A rule gives
+# the same answer every time, and when it refuses it can say which line and why.
+
+LEGACY_ENCODING = {"lv": "cp1257", "nb": "cp1252", "nl": "cp1252", "en": "cp1252"}
+_CODE_PAGE_NAMES = {"cp1257": "Windows Baltic", "cp1252": "Windows Western", "cp1250": "Windows Central European"}
+
+
+def _letters(letters: str) -> frozenset[str]:
+    return frozenset(letters + letters.upper())
+
+
+# Letters beyond ASCII that text in each language plausibly holds: its own alphabet, and the
+# accented letters of names and loanwords. A letter outside the set means the code page is wrong
+# (a cp1257 Latvian "ā" read as cp1252 is "â"; a cp1252 Norwegian "ø" read as cp1257 is "ų").
+PLAUSIBLE_LETTERS = {
+    "lv": _letters("āčēģīķļņšūž" "äöüé"),
+    "nb": _letters("æøå" "éèêóòôäöü"),
+    "nl": _letters("éèêëïóöüáàâçíîôûú"),
+    "en": _letters("éèêëïîôöüûçàâáíóúñãåæø"),
+}
+# Non-letters a legacy subtitle file plausibly holds: punctuation („ “ – … « »), no-break space,
+# currency, ½ and the like, and these symbols; not the accents standing alone (¨ ´ ¸ ˇ) and
+# other symbols that turn up when a file is read in the wrong code page.
+_PLAUSIBLE_CATEGORIES = {"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Zs", "Sc", "No"}
+_PLAUSIBLE_SYMBOLS = frozenset("°©®™§×\u00ad")
+_ASCII_CONTROLS_ALLOWED = frozenset("\t\n\r\f")
+
+_ENCODING_HINT = "save the file as UTF-8 in your editor, or name its encoding with --encoding"
+
+
+def decode_subtitle_bytes(data: bytes, *, language: str, encoding: str | None = None, file: str = "subtitles") -> tuple[str, str]:
+    """The text of a subtitle file and the name of the encoding it was read as.
+
+    With an encoding given, the bytes are decoded with it (a UTF-8 BOM is
+    dropped). Without one: UTF-16 if the file starts with its byte-order mark
+    (Windows Notepad writes it), else UTF-8 (BOM or not), else the legacy code
+    page of `language` (LEGACY_ENCODING) if the text then looks like that
+    language. Anything else is refused with the line of the first bad byte.
+    The name returned works as `encoding` (utf-8, utf-16, cp1257, cp1252, ...).
+    """
+    if encoding is not None:
+        return _decode_as_given(data, encoding, file)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode_strictly(data, "utf-16", file), "utf-16"
+    if (nul := data.find(b"\x00")) >= 0:
+        # no text file holds NUL, but UTF-16 without a byte-order mark has one beside every ASCII letter
+        byte_order = "utf-16-be" if nul % 2 == 0 else "utf-16-le"
+        raise SubtitleFileError(
+            f"{file}:{_line_at_byte(data, nul)}: contains NUL bytes, so it is probably UTF-16 without a byte-order mark",
+            f"{_ENCODING_HINT} {byte_order}",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    else:
+        return text, "utf-8"
+    bad_byte = data[first_bad]
+    if _mostly_utf8(data):
+        # a UTF-8 file with a few characters pasted in from elsewhere: no code page reads it whole
+        raise SubtitleFileError(
+            f"{file}:{_line_at_byte(data, first_bad)}: byte 0x{bad_byte:02X} is not UTF-8, though the rest of the file is",
+            "retype the odd characters on that line and save the file as UTF-8",
+        )
+    legacy = LEGACY_ENCODING.get(language)
+    if legacy is None:
+        raise SubtitleFileError(f"{file}:{_line_at_byte(data, first_bad)}: not UTF-8 (byte 0x{bad_byte:02X})", f"{_ENCODING_HINT} NAME")
+    problem = _legacy_problem(data, legacy, language)
+    if problem is None:
+        return data.decode(legacy), legacy
+    offset, why = problem
+    suggestion = next((other for other in _CODE_PAGE_NAMES if other != legacy and _legacy_problem(data, other, language) is None), "NAME")
+    raise SubtitleFileError(
+        f"{file}:{_line_at_byte(data, offset)}: not UTF-8, and not {legacy} ({_CODE_PAGE_NAMES[legacy]}) either: {why}",
+        f"{_ENCODING_HINT} {suggestion}",
+    )
+
+
+def _decode_as_given(data: bytes, encoding: str, file: str) -> tuple[str, str]:
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise SubtitleFileError(f"{file}: unknown encoding {encoding!r}", "use a name such as utf-8, utf-16, cp1257 or cp1252") from None
+    codec = "utf-8-sig" if name == "utf-8" else name  # a BOM is no part of the text
+    return _decode_strictly(data, codec, file, shown_as=name), name
+
+
+def _decode_strictly(data: bytes, codec: str, file: str, *, shown_as: str | None = None) -> str:
+    """Decode or refuse, naming the line; shown_as is the encoding the person gave, if they gave one."""
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = _line_count(data[: exc.start].decode(codec, errors="replace"))
+        hint = "check the encoding, or leave out --encoding to have it detected" if shown_as else _ENCODING_HINT + " NAME"
+        raise SubtitleFileError(f"{file}:{line}: byte 0x{data[exc.start]:02X} is not {shown_as or codec} text", hint) from None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """More well-formed UTF-8 characters beyond ASCII than broken bytes: a damaged UTF-8 file.
+
+    (Text in a single-byte code page almost never forms a valid UTF-8 sequence:
+    that takes an accented letter followed directly by one or two symbols such as « or °.)
+    """
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    sound = sum(1 for char in text if not char.isascii() and char != "\ufffd")
+    return sound > broken
+
+
+def _legacy_problem(data: bytes, code_page: str, language: str) -> tuple[int, str] | None:
+    """Why `data` is not `language` text in `code_page`: (byte offset, reason), or None if it is."""
+    try:
+        text = data.decode(code_page)
+    except UnicodeDecodeError as exc:
+        return exc.start, f"byte 0x{data[exc.start]:02X} is undefined there"
+    letters = PLAUSIBLE_LETTERS.get(language, frozenset())
+    for index, char in enumerate(text):  # single-byte code pages: character index = byte offset
+        if char.isascii():
+            if char.isprintable() or char in _ASCII_CONTROLS_ALLOWED:
+                continue
+            return index, f"byte 0x{data[index]:02X} is a control character"
+        if char in letters or char in _PLAUSIBLE_SYMBOLS or unicodedata.category(char) in _PLAUSIBLE_CATEGORIES:
+            continue
+        return index, f"byte 0x{data[index]:02X} would be {char!r}, which {language} text does not use"
+    return None
+
+
+def _line_count(text: str) -> int:
+    """The number of the line `text` ends on; CR, LF and CRLF each end a line (as parse_srt counts them)."""
+    return len(re.findall(r"\r\n|\r|\n", text)) + 1
+
+
+def _line_at_byte(data: bytes, offset: int) -> int:
+    """The line of data[offset]: CR and LF are the bytes 0x0D and 0x0A in every encoding read here (in UTF-16, beside a NUL)."""
+    return len(re.findall(rb"\r\n|\r|\n", data[:offset])) + 1
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SubtitleFileError(f"{path}: no such subtitle file", "check the language code or run the step that makes it") from None
+    except OSError as exc:
+        raise SubtitleFileError(f"{path}: cannot be read ({exc.strerror})", "check the path and its permissions") from None
+
+
+# --- SRT ------------------------------------------------------------------------------------------
 
 
 def _ms(delta: timedelta) -> int:
@@ -71,17 +231,9 @@ def _cue_lines(text: str) -> list[int]:
     return starts
 
 
-def read_srt(path: Path, *, language: str) -> SubtitleTrack:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SubtitleFileError(f"{path}: no such subtitle file", "check the language code or run the step that makes it") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise SubtitleFileError(f"{path}:{line}: not UTF-8 text", "save the file as UTF-8 in your editor") from None
-    return parse_srt(text, language=language, file=str(path))
+def read_srt(path: Path, *, language: str, encoding: str | None = None) -> SubtitleTrack:
+    """An SRT file as a track; see decode_subtitle_bytes for how its encoding is found."""
+    return read_subtitles(path, language=language, encoding=encoding, fmt="srt").track
 
 
 def format_srt(track: SubtitleTrack) -> str:
@@ -95,3 +247,154 @@ def format_srt(track: SubtitleTrack) -> str:
 def write_srt(track: SubtitleTrack, path: Path) -> Path:
     """UTF-8, LF, numbered from 1, written atomically."""
     return write_text(path, format_srt(track))
+
+
+# --- WebVTT ---------------------------------------------------------------------------------------
+#
+# Written by hand rather than with webvtt-py: that library keeps times as float seconds and writes
+# cue text unescaped, and a browser must never read a translator's "<" or "&" as markup.
+
+_VTT_TIMESTAMP = re.compile(r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})")
+_VTT_HEADER = re.compile(r"WEBVTT(?:[ \t].*)?")
+_VTT_TAG = re.compile(r"(<[^>]*>)")
+_VTT_KEPT_TAG = re.compile(r"<(/?)([ib])(?:\.[^\s>]*)?(?:[ \t][^>]*)?>")  # <i>, <b>, with classes or annotations
+_KEPT_TAGS = re.compile(r"(</?[ib]>)")  # the only markup a cue's text may carry (SUBTITLE-RULES.md)
+
+
+def _vtt_time(ms: int) -> str:
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def _escape_vtt_line(line: str) -> str:
+    """Cue text for WebVTT: & < > as character references, except the <i> and <b> tags themselves.
+
+    Escaping every ">" also keeps "-->" out of the text, where it would start a new cue.
+    """
+    pieces = _KEPT_TAGS.split(line)
+    return "".join(piece if index % 2 else html.escape(piece, quote=False) for index, piece in enumerate(pieces))
+
+
+def format_vtt(track: SubtitleTrack) -> str:
+    """WebVTT: the header, cues numbered from 1 with HH:MM:SS.mmm timings, escaped text, LF.
+
+    WebVTT requires every cue to end after it starts and to start no earlier
+    than the cue before it; a track that breaks either is refused, naming the cue.
+    """
+    out = ["WEBVTT", ""]
+    previous_start = 0
+    for number, cue in enumerate(track.cues, start=1):
+        where = f"cue {number} ({_vtt_time(cue.start)} --> {_vtt_time(cue.end)})"
+        if cue.end <= cue.start:
+            raise PipelineError(f"{where}: does not end after it starts, as WebVTT requires", "fix the cue's times in the SRT file")
+        if cue.start < previous_start:
+            raise PipelineError(f"{where}: starts before the cue before it, which WebVTT does not allow", "put the cues in time order in the SRT file")
+        previous_start = cue.start
+        text_lines = [_escape_vtt_line(line) for line in cue.lines if line.strip()]
+        out += [str(number), f"{_vtt_time(cue.start)} --> {_vtt_time(cue.end)}", *text_lines, ""]
+    return "\n".join(out)
+
+
+def write_vtt(track: SubtitleTrack, path: Path) -> Path:
+    """UTF-8 (no BOM), LF, written atomically."""
+    return write_text(path, format_vtt(track))
+
+
+def parse_vtt(text: str, *, language: str, file: str = "subtitles") -> SubtitleTrack:
+    """WebVTT text -> track: cue timings and text; cue settings, styles, regions and notes are dropped.
+
+    Tags other than <i> and <b> (voices, classes, ruby, karaoke times) are
+    removed and character references decoded, so the text is what the viewer reads.
+    """
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd").split("\n")
+    if not _VTT_HEADER.fullmatch(lines[0]):
+        raise SubtitleFileError(f"{file}:1: not a WebVTT file", "its first line must be WEBVTT")
+    index = 1
+    while index < len(lines) and lines[index].strip() and "-->" not in lines[index]:
+        index += 1  # header lines
+    cues: list[Cue] = []
+    while index < len(lines):
+        line = lines[index]
+        if not line.strip():
+            index += 1
+            continue
+        start_line = index + 1
+        if "-->" in line:
+            timing = index
+        elif index + 1 < len(lines) and "-->" in lines[index + 1]:
+            timing = index + 1  # a cue identifier, then the timing
+        elif re.match(r"(NOTE|STYLE|REGION)(?:[ \t]|$)", line):
+            while index < len(lines) and lines[index].strip():
+                index += 1
+            continue
+        else:
+            where = index + 2 if index + 1 < len(lines) and lines[index + 1].strip() else index + 1
+            raise SubtitleFileError(f"{file}:{where}: expected a cue timing", "write it as HH:MM:SS.mmm --> HH:MM:SS.mmm, after a blank line")
+        start, end = _vtt_timing(lines[timing], timing + 1, file)
+        index = timing + 1
+        text_lines = []
+        while index < len(lines) and lines[index].strip() and "-->" not in lines[index]:
+            text_lines.append(lines[index])
+            index += 1
+        cue_text = normalise_text(_vtt_cue_text("\n".join(text_lines)))
+        cues.append(Cue(start, end, cue_text, number=len(cues) + 1, line=start_line))
+    return SubtitleTrack(language, tuple(cues))
+
+
+def _vtt_timing(line: str, number: int, file: str) -> tuple[int, int]:
+    left, _, right = line.partition("-->")
+    fields = right.split()
+    start = _VTT_TIMESTAMP.fullmatch(left.strip())
+    end = _VTT_TIMESTAMP.fullmatch(fields[0]) if fields else None
+    if not (start and end):
+        raise SubtitleFileError(f"{file}:{number}: malformed timestamp {line.strip()!r}", "write it as HH:MM:SS.mmm --> HH:MM:SS.mmm")
+    return _vtt_ms(start), _vtt_ms(end)
+
+
+def _vtt_ms(match: re.Match) -> int:
+    hours, minutes, seconds, millis = (int(group or 0) for group in match.groups())
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
+
+
+def _vtt_cue_text(raw: str) -> str:
+    pieces = _VTT_TAG.split(raw)
+    out = []
+    for index, piece in enumerate(pieces):
+        if index % 2 == 0:
+            out.append(html.unescape(piece))
+        elif kept := _VTT_KEPT_TAG.fullmatch(piece):
+            out.append(f"<{kept.group(1)}{kept.group(2)}>")
+    return "".join(out)
+
+
+def read_vtt(path: Path, *, language: str, encoding: str | None = None) -> SubtitleTrack:
+    return read_subtitles(path, language=language, encoding=encoding, fmt="vtt").track
+
+
+# --- any subtitle file ----------------------------------------------------------------------------
+
+PARSERS = {"srt": parse_srt, "vtt": parse_vtt}
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    track: SubtitleTrack
+    encoding: str  # what the bytes were decoded as, e.g. "utf-8" or "cp1257" (for "read as cp1257")
+
+
+def subtitle_format(path: Path) -> str:
+    """srt or vtt, from the file name (a `.srt.new` beside an edited file counts as .srt)."""
+    name = path.name.lower().removesuffix(".new")
+    suffix = name.rpartition(".")[2]
+    if suffix not in PARSERS:
+        raise SubtitleFileError(f"{path}: not a subtitle file this pipeline reads", "use an .srt or .vtt file")
+    return suffix
+
+
+def read_subtitles(path: Path, *, language: str, encoding: str | None = None, fmt: str | None = None) -> ReadResult:
+    """Read an SRT or WebVTT file (format from its name unless given) and say which encoding it was in."""
+    fmt = fmt or subtitle_format(path)
+    text, used = decode_subtitle_bytes(_read_bytes(path), language=language, encoding=encoding, file=str(path))
+    return ReadResult(PARSERS[fmt](text, language=language, file=str(path)), used)

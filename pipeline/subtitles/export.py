@@ -1,0 +1,51 @@
+"""Subtitle files for people and players: SRT, WebVTT, and ASS for translators who work in Aegisub.
+
+Writers sit in one registry keyed by format; every file is UTF-8 with LF line
+ends and written atomically. The ASS script carries the style the subtitles
+are burned in with (textlayer.CUE_STYLE), so what a translator sees in Aegisub
+is what the render will show.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+from pipeline.atomic import write_text
+from pipeline.errors import PipelineError
+from pipeline.subtitles.io import format_srt, format_vtt
+from pipeline.subtitles.model import SubtitleTrack
+from pipeline.textlayer import CUE_STYLE, ass_time, escape_text, script_header
+
+# The <i> and <b> of SRT text, as ASS override tags. escape_text leaves "<" and ">" alone and
+# escapes every brace first, so these are the only override blocks the text can end up with.
+_ASS_TAGS = {"<i>": "{\\i1}", "</i>": "{\\i0}", "<b>": "{\\b1}", "</b>": "{\\b0}"}
+_KEPT_TAG = re.compile("|".join(re.escape(tag) for tag in _ASS_TAGS))
+
+
+def ass_event_text(text: str) -> str:
+    """A cue's text for libass: shown as written (braces, backslashes), line breaks as \\N, <i>/<b> as tags."""
+    return _KEPT_TAG.sub(lambda match: _ASS_TAGS[match.group(0)], escape_text(text))
+
+
+def format_ass(track: SubtitleTrack, *, width: int = 1920, height: int = 1080) -> str:
+    """An ASS script of the track's cues in the burn-in style, sized for a width x height render."""
+    lines = script_header(f"{track.language} subtitles", width, height, [CUE_STYLE])
+    for cue in track.cues:
+        start, end = ass_time(Fraction(cue.start, 1000)), ass_time(Fraction(cue.end, 1000))
+        lines.append(f"Dialogue: 0,{start},{end},{CUE_STYLE.name},,0,0,0,,{ass_event_text(cue.text)}")
+    return "\n".join(lines) + "\n"
+
+
+WRITERS: dict[str, Callable[[SubtitleTrack], str]] = {"srt": format_srt, "vtt": format_vtt, "ass": format_ass}
+
+
+def export_track(track: SubtitleTrack, path: Path, fmt: str | None = None) -> Path:
+    """Write `track` to `path` as srt, vtt or ass (from the file name's suffix unless given), atomically."""
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    if fmt not in WRITERS:
+        what = f"as {fmt!r}" if fmt else "without a format (the file name has no suffix)"
+        raise PipelineError(f"{path}: cannot write subtitles {what}", f"use one of: {', '.join(WRITERS)}")
+    return write_text(path, WRITERS[fmt](track))
