@@ -225,6 +225,211 @@ def transcribe(storyboard: Path, engine: str, model: str, align_script: bool, fo
         click.echo(f"English draft: {result.english_draft}")
 
 
+storyboard_option = click.option(
+    "--storyboard", "-s", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_STORYBOARD, show_default=True,
+    help="The project's storyboard.",
+)
+encoding_option = click.option(
+    "--encoding", default=None, metavar="CODEC",
+    help="Read the subtitle file in this encoding (e.g. cp1257, cp1252) instead of detecting it.",
+)
+
+
+@main.group()
+def subtitles() -> None:
+    """The translators' workflow: subtitles/<lang>.srt for every language.
+
+    \b
+    Example:
+      pact-video subtitles init lv
+      pact-video subtitles check lv
+      pact-video subtitles status
+    """
+
+
+def _project(storyboard: Path):
+    from pipeline.subtitles.workflow import SubtitleProject
+
+    return SubtitleProject.open(storyboard)
+
+
+@subtitles.command("init")
+@click.argument("language")
+@storyboard_option
+@_friendly_errors
+def subtitles_init(language: str, storyboard: Path) -> None:
+    """Create subtitles/LANGUAGE.srt from the master subtitles, ready to translate.
+
+    The new file has the master's cues and timings, with the master's text
+    standing in until each cue is translated.
+
+    \b
+    Example:
+      pact-video subtitles init nb
+    """
+    path = _project(storyboard).init(language)
+    click.echo(f"{path}: created; translate the text of each cue and keep the timings")
+
+
+@subtitles.command("check")
+@click.argument("languages", nargs=-1)
+@storyboard_option
+@encoding_option
+@_friendly_errors
+def subtitles_check(languages: tuple[str, ...], storyboard: Path, encoding: str | None) -> None:
+    """Run the quality checks on one language or all, one line per finding; exit status 1 on errors.
+
+    \b
+    Example:
+      pact-video subtitles check lv
+    """
+    project = _project(storyboard)
+    failed = False
+    for language in languages or project.languages:
+        report = project.report(language, encoding=encoding)
+        if not report.exists:
+            hint = "run `pact-video transcribe`" if report.is_master else f"run `pact-video subtitles init {language}`"
+            click.echo(f"error: {report.display_path}: no such file ({hint})")
+            failed = True
+            continue
+        if report.encoding not in ("utf-8", "utf-8-sig"):
+            click.echo(f"note: {report.display_path}: read as {report.encoding}; the pipeline writes UTF-8", err=True)
+        for finding in report.errors:
+            click.echo(f"error: {finding.format(report.display_path)}")
+        for finding in report.warnings:
+            click.echo(f"warning: {finding.format(report.display_path)}")
+        if report.needs_sync:
+            click.echo(f"warning: {report.display_path}: the master subtitles changed (run `pact-video subtitles sync {language}`)")
+        errors, warnings = len(report.errors), len(report.warnings)
+        click.echo(f"{report.display_path}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", err=True)
+        failed = failed or bool(errors)
+    if failed:
+        sys.exit(1)
+
+
+@subtitles.command("status")
+@storyboard_option
+@_friendly_errors
+def subtitles_status(storyboard: Path) -> None:
+    """Per language: cues translated, untranslated and stale, QC errors and warnings, and whether it is ready.
+
+    \b
+    Example:
+      pact-video subtitles status
+    """
+    from pipeline.subtitles.workflow import STALE, TRANSLATED, UNTRANSLATED
+
+    project = _project(storyboard)
+    header = ("language", "cues", "translated", "untranslated", "stale", "errors", "warnings", "ready")
+    rows = []
+    for language in project.languages:
+        report = project.report(language)
+        name = f"{language} (master)" if report.is_master else language
+        if not report.exists:
+            rows.append((name, "-", "-", "-", "-", "-", "-", "no: missing"))
+            continue
+        cues = len(report.track.cues)
+        counts = ("-", "-", "-") if report.is_master else tuple(str(report.count(state)) for state in (TRANSLATED, UNTRANSLATED, STALE))
+        ready = "yes" if report.ready else "no" + (": run sync" if report.needs_sync else "")
+        rows.append((name, str(cues), *counts, str(len(report.errors)), str(len(report.warnings)), ready))
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        last = len(row) - 1
+        click.echo("  ".join(cell.ljust(width) if i in (0, last) else cell.rjust(width) for i, (cell, width) in enumerate(zip(row, widths))).rstrip())
+
+
+@subtitles.command("sync")
+@click.argument("languages", nargs=-1)
+@storyboard_option
+@encoding_option
+@_friendly_errors
+def subtitles_sync(languages: tuple[str, ...], storyboard: Path, encoding: str | None) -> None:
+    """Carry translations over to a changed master: timings follow the master, translated text is kept.
+
+    Cues whose master text changed are marked stale until a translator
+    touches them (or `subtitles accept`s them); the translation of a cue the
+    master lost is kept in subtitles/state.json and listed here.
+
+    \b
+    Example:
+      pact-video subtitles sync nb nl lv
+    """
+    project = _project(storyboard)
+    for language in languages or project.languages:
+        result = project.sync(language, encoding=encoding)
+        if result is None:
+            continue
+        path = project.path(language).relative_to(project.board.root)
+        for cue in result.marked_stale:
+            click.echo(f"stale: {path}#{cue.number} {_srt_time(cue.start)}: the master text changed; check {cue.text.splitlines()[0]!r}")
+        for cue in result.added:
+            click.echo(f"new: {path}#{cue.number} {_srt_time(cue.start)}: a new cue to translate")
+        for gone in result.removed:
+            click.echo(f"removed: {path} {_srt_time(gone.start)}: the master lost this cue; its translation {gone.text!r} is kept in subtitles/state.json")
+        changes = f"{len(result.marked_stale)} stale, {len(result.added)} new, {len(result.removed)} removed" if result.changed else "in step with the master"
+        click.echo(f"{path}: {result.kept} translated cue(s) kept; {changes}", err=True)
+
+
+@subtitles.command("accept")
+@click.argument("language")
+@click.argument("cues", nargs=-1, type=int, required=True)
+@storyboard_option
+@_friendly_errors
+def subtitles_accept(language: str, cues: tuple[int, ...], storyboard: Path) -> None:
+    """Mark stale cues as checked: their translation still fits the changed master text.
+
+    \b
+    Example:
+      pact-video subtitles accept lv 12 13
+    """
+    cleared = _project(storyboard).accept(language, list(cues))
+    missing = sorted(set(cues) - set(cleared))
+    if cleared:
+        click.echo(f"{language}: cue(s) {', '.join(map(str, cleared))} no longer stale")
+    if missing:
+        raise PipelineError(f"{language}: cue(s) {', '.join(map(str, missing))} are not stale", "see `pact-video subtitles check` for the stale cues")
+
+
+@subtitles.command("export")
+@click.argument("language")
+@click.option("--format", "fmt", type=click.Choice(["srt", "vtt", "ass"]), required=True, help="SRT, WebVTT (browsers) or ASS (Aegisub).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Where to write (default: build/subtitles/LANGUAGE.FORMAT).")
+@storyboard_option
+@encoding_option
+@_friendly_errors
+def subtitles_export(language: str, fmt: str, output: Path | None, storyboard: Path, encoding: str | None) -> None:
+    """Write a language's subtitles as SRT, WebVTT or ASS.
+
+    \b
+    Example:
+      pact-video subtitles export lv --format vtt
+    """
+    click.echo(_project(storyboard).export(language, fmt, output, encoding=encoding))
+
+
+@subtitles.command("review")
+@click.argument("language")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Where to write (default: build/review/LANGUAGE.html).")
+@storyboard_option
+@encoding_option
+@_friendly_errors
+def subtitles_review(language: str, output: Path | None, storyboard: Path, encoding: str | None) -> None:
+    """Write a side-by-side review page (timecode, master text, translation, findings) for proofreading.
+
+    \b
+    Example:
+      pact-video subtitles review lv
+    """
+    path, report = _project(storyboard).review(language, output, encoding=encoding)
+    click.echo(f"{path} ({len(report.errors)} error(s), {len(report.warnings)} warning(s))")
+
+
+def _srt_time(ms: int) -> str:
+    from pipeline.subtitles.qc import srt_time
+
+    return srt_time(ms)
+
+
 def _report(result) -> None:
     if result.rendered:
         click.echo(f"rendered: {', '.join(result.rendered)}", err=True)

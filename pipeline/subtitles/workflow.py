@@ -1,0 +1,228 @@
+"""The translators' workflow over a project's subtitles/ folder: init, check, status, sync, accept.
+
+Every language is a plain SRT file, subtitles/<lang>.srt, that translators
+edit in any editor; the master (the narration language's file) is what the
+transcription step writes. What the pipeline knows about each translation
+lives in the state file (translation.py); a file that was never initialised
+(a translator's file dropped in by hand) is read against the current master
+by timing, so it works as well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.atomic import write_text
+from pipeline.errors import PipelineError
+from pipeline.storyboard import Storyboard, load_storyboard
+from pipeline.subtitles.io import format_srt, read_srt, read_subtitles
+from pipeline.subtitles.model import SubtitleTrack
+from pipeline.subtitles.project import check_context
+from pipeline.subtitles.qc import ERROR, WARNING, Finding, run_checks
+from pipeline.subtitles.state import SubtitleState
+from pipeline.subtitles.translation import (
+    STALE,
+    TRANSLATED,
+    UNTRANSLATED,
+    CueStatus,
+    SyncResult,
+    TranslationEntry,
+    accept_cues,
+    cue_statuses,
+    init_translation,
+    source_track,
+    sync_translation,
+)
+from pipeline.timeline import Timeline, build_timeline
+
+TRANSLATIONS = "translations"  # the state file's section
+
+
+@dataclass
+class LanguageReport:
+    """One language's subtitles as they stand: cue states and QC findings."""
+
+    language: str
+    path: Path
+    is_master: bool
+    exists: bool = True
+    track: SubtitleTrack | None = None
+    statuses: list[CueStatus] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    needs_sync: bool = False  # the master changed since this translation was last synced
+    encoding: str = "utf-8"  # what the file was read as (a translator's editor may save cp1257 or cp1252)
+
+    def count(self, state: str) -> int:
+        return sum(1 for status in self.statuses if status.state == state)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def ready(self) -> bool:
+        """Fit to release: present, no QC errors, nothing untranslated or stale, in step with the master."""
+        return self.exists and not self.errors and not self.needs_sync and not self.count(UNTRANSLATED) and not self.count(STALE)
+
+    @property
+    def display_path(self) -> str:
+        return _relative(self.path)
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class SubtitleProject:
+    """A storyboard's subtitles folder, its master subtitles and translation state."""
+
+    def __init__(self, board: Storyboard, timeline: Timeline):
+        self.board = board
+        self.timeline = timeline
+        self.folder = board.root / "subtitles"
+        self.state = SubtitleState.load(self.folder)
+        self.master_language = timeline.narration_language
+        self.languages = tuple(timeline.languages)
+
+    @classmethod
+    def open(cls, storyboard: Path | str) -> "SubtitleProject":
+        board = load_storyboard(storyboard)
+        return cls(board, build_timeline(board))
+
+    def path(self, language: str) -> Path:
+        return self.folder / f"{language}.srt"
+
+    def known(self, language: str) -> str:
+        if language not in self.languages:
+            raise PipelineError(
+                f"{language!r} is not one of this project's languages ({', '.join(self.languages)})",
+                f"add it to project.languages in {_relative(self.board.path)}",
+            )
+        return language
+
+    def master(self) -> SubtitleTrack:
+        path = self.path(self.master_language)
+        if not path.exists():
+            raise PipelineError(f"{_relative(path)}: the master subtitles do not exist yet", "run `pact-video transcribe` first")
+        return read_srt(Path(_relative(path)), language=self.master_language)
+
+    def translation(self, language: str, *, encoding: str | None = None) -> SubtitleTrack:
+        return self.read(language, encoding=encoding).track
+
+    def read(self, language: str, *, encoding: str | None = None):
+        # Relative to where the command runs, so messages name "subtitles/lv.srt:12" as the translator sees it.
+        return read_subtitles(Path(_relative(self.path(language))), language=language, encoding=encoding, fmt="srt")
+
+    def entry(self, language: str, master: SubtitleTrack) -> TranslationEntry:
+        """The recorded state of a translation; for a file never initialised, the current master's."""
+        recorded = self.state.extra.get(TRANSLATIONS, {}).get(language)
+        if recorded is not None:
+            return TranslationEntry.from_json(recorded)
+        return init_translation(master, language)[1]
+
+    def save_entry(self, language: str, entry: TranslationEntry) -> None:
+        self.state.extra.setdefault(TRANSLATIONS, {})[language] = entry.to_json()
+        self.state.extra[TRANSLATIONS] = dict(sorted(self.state.extra[TRANSLATIONS].items()))
+        self.state.save()
+
+    # --- the commands' work ---------------------------------------------------------------------
+
+    def init(self, language: str) -> Path:
+        self.known(language)
+        if language == self.master_language:
+            raise PipelineError(f"{language!r} is the narration language: its subtitles are the master", "run `pact-video transcribe` to make them")
+        path = self.path(language)
+        if path.exists():
+            raise PipelineError(f"{_relative(path)} already exists", f"to follow changes of the master, run `pact-video subtitles sync {language}`")
+        track, entry = init_translation(self.master(), language)
+        self.state.write_owned(path, format_srt(track), by="subtitles init")
+        self.save_entry(language, entry)
+        return path
+
+    def report(self, language: str, *, encoding: str | None = None) -> LanguageReport:
+        self.known(language)
+        path = self.path(language)
+        is_master = language == self.master_language
+        if not path.exists():
+            return LanguageReport(language, path, is_master, exists=False)
+        read = self.read(language, encoding=encoding)
+        track = read.track
+        if is_master:
+            context = check_context(self.timeline, self.board, language)
+            return LanguageReport(language, path, True, track=track, findings=run_checks(track, context), encoding=read.encoding)
+        master = self.master()
+        entry = self.entry(language, master)
+        statuses = cue_statuses(track, entry)
+        context = check_context(
+            self.timeline, self.board, language,
+            source=source_track(self.master_language, statuses),
+            stale=frozenset(s.cue.number for s in statuses if s.state == STALE),
+        )
+        return LanguageReport(
+            language, path, False, track=track, statuses=statuses, findings=run_checks(track, context), needs_sync=not entry.in_step_with(master),
+            encoding=read.encoding,
+        )
+
+    def sync(self, language: str, *, encoding: str | None = None) -> SyncResult | None:
+        """Re-time a translation to the master (see translation.py); None when it is missing."""
+        self.known(language)
+        if language == self.master_language:
+            return None
+        path = self.path(language)
+        if not path.exists():
+            return None
+        master = self.master()
+        track = self.translation(language, encoding=encoding)
+        result = sync_translation(master, track, self.entry(language, master))
+        text = format_srt(result.track)
+        if path.read_bytes() != text.encode("utf-8"):
+            # The translator's text is all in the new file (or, for removed cues, in the state):
+            # rewriting it here loses nothing, and is what they asked for.
+            write_text(path, text)
+        self.save_entry(language, result.entry)
+        return result
+
+    def accept(self, language: str, numbers: list[int], *, encoding: str | None = None) -> list[int]:
+        """Mark stale cues as checked: their translation still fits the new master text."""
+        self.known(language)
+        master = self.master()
+        entry = self.entry(language, master)
+        cleared = accept_cues(self.translation(language, encoding=encoding), entry, numbers)
+        if cleared:
+            self.save_entry(language, entry)
+        return cleared
+
+
+    def export(self, language: str, fmt: str, out: Path | None = None, *, encoding: str | None = None) -> Path:
+        """The language's subtitles as SRT, WebVTT or ASS (for Aegisub), written atomically; never over its own source."""
+        from pipeline.subtitles.export import export_track
+
+        self.known(language)
+        out = out or self.board.root / "build" / "subtitles" / f"{language}.{fmt}"
+        if out.resolve() == self.path(language).resolve():
+            raise PipelineError(f"{_relative(out)} is the file being exported", "choose another output path with --output")
+        return export_track(self.translation(language, encoding=encoding), out, fmt)
+
+    def review(self, language: str, out: Path | None = None, *, encoding: str | None = None) -> tuple[Path, LanguageReport]:
+        """A side-by-side HTML page for proofreading: timecode, master text, translation, findings."""
+        from pipeline.subtitles.review import review_page
+
+        report = self.report(language, encoding=encoding)
+        if not report.exists:
+            raise PipelineError(f"{report.display_path}: no such file", f"run `pact-video subtitles init {language}`")
+        source = self.master() if not report.is_master else report.track
+        title = f"{self.timeline.title.get(self.master_language, '')}: {language} subtitles"
+        out = out or self.board.root / "build" / "review" / f"{language}.html"
+        write_text(out, review_page(source, report.track, report.findings, title=title, file=report.display_path))
+        return out, report
+
+
+__all__ = ["LanguageReport", "SubtitleProject", "STALE", "TRANSLATED", "UNTRANSLATED"]
