@@ -234,8 +234,15 @@ class ScriptedEngine:
     def transcribe(self, audio, request, progress=None):
         ScriptedEngine.requests.append(request)
         text = {"transcribe": "Det skal en hel landsby til.", "translate": "It takes a whole village."}[request.task]
-        words = tuple(Word(token, 0.7 + 0.2 * index, 0.85 + 0.2 * index) for index, token in enumerate(text.split()))
-        return Transcript(request.language, len(audio) / 16000, (Segment(0.6, 2.5, text, words),), self.name)
+        # The words spread over the audio it is given (the speech alone, as the pipeline decodes it).
+        # Where a real engine would put them: on speech (the longest stretch), not in its pauses.
+        from pipeline.transcribe.guard import speech_spans
+
+        tokens, seconds = text.split(), len(audio) / 16000
+        start, end = max(speech_spans(audio), key=lambda span: span[1] - span[0])
+        step = (end - start) / len(tokens)
+        words = tuple(Word(token, start + step * index, start + step * (index + 0.8)) for index, token in enumerate(tokens))
+        return Transcript(request.language, seconds, (Segment(0.0, seconds, text, words),), self.name)
 
 
 def test_translate_to_en_writes_an_english_draft_beside_the_master(tmp_path, monkeypatch):

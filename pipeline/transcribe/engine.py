@@ -23,12 +23,18 @@ class Request:
     glossary: tuple[str, ...] = ()  # names to spell right: prompt and hotwords
     beam_size: int = 5
     threads: int = 0  # 0: the engine's choice
-    vad: bool = True
+    vad: bool = True  # decode the speech alone: done for every engine alike by speech_only.transcribe
     extra: dict = field(default_factory=dict)
 
     @property
     def prompt(self) -> str:
-        return ("Glossary: " + ", ".join(self.glossary) + ".") if self.glossary else ""
+        """The glossary as the decoder's prompt: the bare terms, as hotwords are written.
+
+        Measured on the demo narration against its script (benchmarks/transcribe.py):
+        "Glossary: A, B." gave 6.6 % WER at int8 and its int8 and float32 output
+        differed by 5 %; the bare terms gave 4.1 % and 0.7 %.
+        """
+        return " ".join(self.glossary)
 
 
 class Engine(Protocol):

@@ -33,10 +33,10 @@ class FasterWhisperEngine:
             task=request.task,
             beam_size=request.beam_size,
             word_timestamps=True,
-            vad_filter=request.vad,
-            # openai-whisper puts a space before the prompt; doing the same gives both engines the same tokens
-            initial_prompt=(" " + request.prompt) if request.prompt else None,
-            hotwords=" ".join(request.glossary) or None,
+            vad_filter=False,  # the pipeline cuts out non-speech itself, the same for every engine (speech_only.py)
+            # The glossary as hotwords: faster-whisper puts them before every 30 s window, as openai-whisper
+            # does with a carried initial prompt; the same text gives both engines the same tokens.
+            hotwords=request.prompt or None,
             condition_on_previous_text=False,  # no runaway repetition across windows
         )
         found = []

@@ -6,10 +6,9 @@ gives the same words and times as faster-whisper at float32, so it serves to
 cross-check the default engine. It takes a `.pt` checkpoint, or a
 faster-whisper model folder, converted once (see convert.py).
 
-openai-whisper has no voice activity filter of its own: with `Request.vad`
-it is given the speech found by the same Silero detector as clip windows
-(`clip_timestamps`), so both engines decode the same stretches of audio.
-Glossary terms go in as the prompt of every 30 s window.
+Like every engine, it is given the speech alone (speech_only.py), so both
+engines decode the very same samples. Glossary terms go in as the prompt of
+every 30 s window, the same tokens faster-whisper gets as hotwords.
 """
 
 from __future__ import annotations
@@ -61,32 +60,11 @@ class OpenAIWhisperEngine:
             self._torch.set_num_threads(request.threads)
         carries_prompt = "carry_initial_prompt" in inspect.signature(self._whisper_transcribe.transcribe).parameters
         options = transcribe_options(request, carries_prompt=carries_prompt)
-        if request.vad:
-            # Decode only where someone speaks, in windows of at most 30 s, as faster-whisper's VAD filter does.
-            options["clip_timestamps"] = speech_windows(audio)
         # An array, never a path: for a path openai-whisper runs the ffmpeg command, which may not exist.
         samples = np.ascontiguousarray(audio, dtype=np.float32)
         with _reporting_progress(self._whisper_transcribe, progress):
             result = self._whisper_transcribe.transcribe(self.model, samples, **options)
         return to_transcript(result, duration=len(samples) / SAMPLE_RATE, engine=self.name, model=self.model_name)
-
-
-MAX_WINDOW = 30.0  # seconds: Whisper's context
-
-
-def speech_windows(audio: np.ndarray) -> list[float]:
-    """start, end, start, end, ... of the speech, joined into windows of at most 30 s; the whole audio if none is found."""
-    from pipeline.transcribe.guard import speech_spans
-
-    windows: list[list[float]] = []
-    for start, end in speech_spans(audio):
-        if windows and end - windows[-1][0] <= MAX_WINDOW:
-            windows[-1][1] = end
-        else:
-            windows.append([start, end])
-    if not windows:
-        return [0.0, len(audio) / SAMPLE_RATE]
-    return [round(value, 3) for window in windows for value in window]
 
 
 def transcribe_options(request: Request, *, carries_prompt: bool) -> dict[str, Any]:
