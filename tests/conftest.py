@@ -85,3 +85,7 @@ def project(tmp_path) -> ProjectDir:
     (tmp_path / "storyboards").mkdir()
     (tmp_path / "assets").mkdir()
     return ProjectDir(tmp_path)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: opens a page in headless Chromium (skips when chromium is not installed)")

@@ -1,0 +1,763 @@
+"""The release in dist/: files, manifest, checksums, the multi-language MP4, posters and the download page.
+
+One release is made per module, in a project folder whose name has spaces,
+quotes, a colon, a comma, brackets and non-ASCII letters, from tiny renders
+(each language's a different colour, so a poster shows where it came from)
+and hand-written subtitles. The browser tests open its page in headless
+Chromium, driven over the DevTools protocol on a pipe (no driver, no
+websocket library).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import functools
+import hashlib
+import http.server
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime
+from fractions import Fraction
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import urlopen
+
+import av
+import pytest
+from PIL import Image
+
+from pipeline import release
+from pipeline.errors import PipelineError
+from pipeline.release import DistLayout, LanguageInputs, ReleaseInputs, make_release, multi_mux_argv, probe_streams
+
+CODES = ("en", "nb", "nl", "lv")
+COLOURS = {"en": (200, 30, 30), "nb": (30, 160, 60), "nl": (30, 60, 200), "lv": (220, 200, 40)}
+TITLE = 'PACT: <Community> Co-Op & "friends"'
+STATEMENT = "Co-funded by the Erasmus+ Programme of the European Union"
+DISCLAIMER = (
+    "The European Commission support for the production of this publication does not\n"
+    "constitute an endorsement of the contents."
+)
+POSTER_WIDTH = 96  # the renders are 160x90, so posters are 96x54
+AWKWARD_FOLDER = "Prosjekt «Co-Op», Rīga: [v2] 'final' \"cut\""
+
+SRT = {
+    "en": "1\n00:00:00,200 --> 00:00:01,200\nEarly school leaving\n\n2\n00:00:01,300 --> 00:00:01,900\n<i>It takes a village</i>\n",
+    "nb": "1\n00:00:00,200 --> 00:00:01,200\nTidlig skolefrafall\n\n2\n00:00:01,300 --> 00:00:01,900\nDet trengs en hel landsby\n",
+    "nl": "1\n00:00:00,200 --> 00:00:01,200\nVroegtijdig schoolverlaten\n\n2\n00:00:01,300 --> 00:00:01,900\nHet vraagt een dorp\n",
+    "lv": "1\n00:00:00,200 --> 00:00:01,200\nAgrīna mācību pamešana\n\n2\n00:00:01,300 --> 00:00:01,900\nVajag visu ciemu — “kopā”\n",
+}
+
+
+def _vtt(srt_text: str) -> str:
+    return "WEBVTT\n\n" + re.sub(r"^\d+\n", "", srt_text, flags=re.M).replace(",", ".")
+
+
+def _clip(make_media, name: str, picture: str, *, duration: float = 2) -> Path:
+    options = f"size=160x90:rate=25:duration={duration}"
+    return make_media(
+        name,
+        "-f", "lavfi", "-i", f"{picture}:{options}" if "=" in picture else f"{picture}={options}",
+        "-f", "lavfi", "-i", f"sine=frequency=440:duration={duration}",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+    )
+
+
+def _project(root: Path, make_media) -> ReleaseInputs:
+    """A project folder with build/ renders and subtitles/ sidecars, and the inputs naming them."""
+    build, subtitles = root / "build", root / "subtitles"
+    build.mkdir(parents=True)
+    subtitles.mkdir()
+    clean = build / "master-textless.mp4"
+    shutil.copyfile(_clip(make_media, "release-clean.mp4", "testsrc2"), clean)
+    languages = []
+    for code in CODES:
+        render = build / f"video_{code}.mp4"
+        red, green, blue = COLOURS[code]
+        shutil.copyfile(_clip(make_media, f"release-{code}.mp4", f"color=c=0x{red:02x}{green:02x}{blue:02x}"), render)
+        (subtitles / f"{code}.srt").write_text(SRT[code], encoding="utf-8")
+        (subtitles / f"{code}.vtt").write_text(_vtt(SRT[code]), encoding="utf-8")
+        languages.append(LanguageInputs(code, render, subtitles / f"{code}.srt", subtitles / f"{code}.vtt", Fraction(1)))
+    return ReleaseInputs(
+        title=TITLE, funding_statement=STATEMENT, disclaimer=DISCLAIMER, clean_render=clean,
+        languages=tuple(languages), duration=Fraction(2), poster_width=POSTER_WIDTH,
+    )
+
+
+@dataclass(frozen=True)
+class Released:
+    inputs: ReleaseInputs
+    dist: Path
+    seconds: float  # how long make_release took
+
+    @property
+    def layout(self) -> DistLayout:
+        return DistLayout(self.inputs.name)
+
+    def manifest(self) -> dict:
+        return json.loads((self.dist / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory, make_media) -> Released:
+    root = tmp_path_factory.mktemp("release") / AWKWARD_FOLDER
+    inputs = _project(root, make_media)
+    started = time.monotonic()
+    dist = make_release(inputs, root / "dist")
+    return Released(inputs, dist, time.monotonic() - started)
+
+
+@pytest.fixture
+def project_inputs(tmp_path, make_media) -> ReleaseInputs:
+    """A fresh project of one's own, for tests that break things."""
+    return _project(tmp_path / AWKWARD_FOLDER, make_media)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+# --- what is in dist/ ---------------------------------------------------------------------------------
+
+
+def test_dist_has_every_file_and_nothing_else(released):
+    layout = released.layout
+    expected = {layout.multi, "index.html", "manifest.json", "SHA256SUMS", "eu-emblem.png"}
+    for code in CODES:
+        expected |= {layout.render(code), layout.srt(code), layout.vtt(code), layout.poster(code)}
+    assert {path.name for path in released.dist.iterdir()} == expected
+    assert all((released.dist / name).stat().st_size > 0 for name in expected)
+    # No staging or old folder is left beside dist/.
+    assert sorted(path.name for path in released.dist.parent.iterdir()) == ["build", "dist", "subtitles"]
+
+
+def test_renders_are_hard_linked_and_sidecars_copied_unchanged(released):
+    for entry in released.inputs.languages:
+        released_render = released.dist / released.layout.render(entry.code)
+        assert os.path.samefile(released_render, entry.render)  # a link, not a second copy on disk
+        assert (released.dist / released.layout.srt(entry.code)).read_bytes() == entry.srt.read_bytes()
+        assert not os.path.samefile(released.dist / released.layout.srt(entry.code), entry.srt)
+        assert (released.dist / released.layout.vtt(entry.code)).read_bytes() == entry.vtt.read_bytes()
+
+
+def test_a_copy_is_made_where_hard_links_fail(tmp_path, monkeypatch):
+    source = tmp_path / "source.mp4"
+    source.write_bytes(b"not really a video")
+
+    def refuse(*args):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(release.os, "link", refuse)
+    release._place(source, tmp_path / "target.mp4", link=True)
+    assert (tmp_path / "target.mp4").read_bytes() == source.read_bytes()
+    assert not os.path.samefile(tmp_path / "target.mp4", source)
+
+
+def test_release_takes_little_time(released):
+    assert released.seconds < 30  # stream copies and a few stills; nothing is re-encoded
+
+
+# --- manifest and checksums ---------------------------------------------------------------------------
+
+
+def test_manifest_describes_the_release(released):
+    manifest = released.manifest()
+    assert manifest["manifest_version"] == 1
+    assert manifest["title"] == TITLE
+    assert manifest["source_commit"] is None  # the project folder is not in a git repository
+    built = datetime.fromisoformat(manifest["built_at"].replace("Z", "+00:00"))
+    assert manifest["built_at"].endswith("Z") and built.utcoffset().total_seconds() == 0
+    assert manifest["duration_seconds"] == pytest.approx(2.0, abs=0.04)
+    assert manifest["resolution"] == {"width": 160, "height": 90}
+    assert manifest["frame_rate"] == "25"
+    assert manifest["codecs"] == {"video": "h264", "audio": "aac", "subtitles": "mov_text"}
+    assert manifest["default_language"] == "en"
+    assert [(lang["code"], lang["name"], lang["iso639_2"]) for lang in manifest["languages"]] == [
+        ("en", "English", "eng"), ("nb", "Norsk bokmål", "nob"), ("nl", "Nederlands", "nld"), ("lv", "Latviešu", "lav"),
+    ]
+    for lang in manifest["languages"]:
+        assert set(lang["files"]) == {"video", "poster", "srt", "vtt"}
+        assert all((released.dist / name).is_file() for name in lang["files"].values())
+    assert manifest["multi"] == {"file": "community-co-op_multi.mp4", "subtitle_languages": ["eng", "nob", "nld", "lav"]}
+
+
+def test_manifest_sizes_and_hashes_match_the_files(released):
+    files = released.manifest()["files"]
+    listed = [entry["name"] for entry in files]
+    assert listed == sorted(listed)
+    assert set(listed) == {path.name for path in released.dist.iterdir()} - {"manifest.json", "SHA256SUMS"}
+    for entry in files:
+        path = released.dist / entry["name"]
+        assert entry["size"] == path.stat().st_size, entry["name"]
+        assert entry["sha256"] == _sha256(path), entry["name"]
+
+
+def test_manifest_media_facts_are_probed(released):
+    by_name = {entry["name"]: entry for entry in released.manifest()["files"]}
+    multi = by_name["community-co-op_multi.mp4"]["media"]
+    assert (multi["width"], multi["height"], multi["frame_rate"], multi["video_codec"], multi["audio_codec"]) == (160, 90, "25", "h264", "aac")
+    assert [(s["codec"], s["language"], s["title"]) for s in multi["subtitles"]] == [
+        ("mov_text", "eng", "English"), ("mov_text", "nob", "Norsk bokmål"), ("mov_text", "nld", "Nederlands"), ("mov_text", "lav", "Latviešu"),
+    ]
+    render = by_name["community-co-op_lv.mp4"]
+    assert render["language"] == "lv" and render["media"]["subtitles"] == [] and render["media"]["video_codec"] == "h264"
+
+
+def test_sha256sum_accepts_the_checksums(released):
+    text = (released.dist / "SHA256SUMS").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    names = [line.split("  ", 1)[1] for line in lines]
+    assert names == sorted(names)
+    assert set(names) == {path.name for path in released.dist.iterdir()} - {"SHA256SUMS"}
+    assert all(re.fullmatch(r"[0-9a-f]{64}  \S+", line) for line in lines)
+    sha256sum = shutil.which("sha256sum")
+    if sha256sum:
+        done = subprocess.run([sha256sum, "--strict", "-c", "SHA256SUMS"], cwd=released.dist, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+    else:
+        for line in lines:
+            digest, name = line.split("  ", 1)
+            assert _sha256(released.dist / name) == digest, name
+
+
+def test_source_commit_names_the_commit_and_a_dirty_tree(tmp_path):
+    git = shutil.which("git")
+    if not git:
+        pytest.skip("git is not installed")
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+    def run_git(*args: str) -> str:
+        identity = ["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+        return subprocess.run([git, *identity, *args], cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout.strip()
+
+    run_git("init", "-q")
+    (tmp_path / "storyboard.yaml").write_text("version: 1\n")
+    run_git("add", "storyboard.yaml")
+    run_git("commit", "-q", "-m", "first")
+    head = run_git("rev-parse", "HEAD")
+    (tmp_path / "dist").mkdir()  # untracked files (dist/, build/) do not count as changes
+    assert release._source_commit(tmp_path) == head
+    (tmp_path / "storyboard.yaml").write_text("version: 2\n")
+    assert release._source_commit(tmp_path) == f"{head}-dirty"
+    assert release._source_commit(tmp_path.parent / "nowhere") is None
+
+
+# --- the multi-language MP4 ------------------------------------------------------------------------------
+
+
+def _packets(path: Path, kind: str) -> list[bytes]:
+    with av.open(str(path)) as container:
+        stream = next(s for s in container.streams if s.type == kind)
+        return [bytes(packet) for packet in container.demux(stream) if packet.size]
+
+
+def test_multi_has_a_tagged_mov_text_track_per_language(released):
+    streams = probe_streams(released.dist / released.layout.multi)
+    subtitles = [s for s in streams if s.kind == "subtitle"]
+    assert [(s.codec, s.language, s.title) for s in subtitles] == [
+        ("mov_text", "eng", "English"), ("mov_text", "nob", "Norsk bokmål"), ("mov_text", "nld", "Nederlands"), ("mov_text", "lav", "Latviešu"),
+    ]
+    assert [s.default for s in subtitles] == [True, False, False, False]
+
+
+def test_multi_copies_picture_and_sound_from_the_clean_render(released):
+    multi, clean = released.dist / released.layout.multi, released.inputs.clean_render
+    source_codecs = {s.kind: s.codec for s in probe_streams(clean)}
+    multi_codecs = {s.kind: s.codec for s in probe_streams(multi) if s.kind != "subtitle"}
+    assert multi_codecs == source_codecs == {"video": "h264", "audio": "aac"}
+    # Stream copy: the very same compressed packets, not a re-encode.
+    assert _packets(multi, "video") == _packets(clean, "video")
+    assert _packets(multi, "audio") == _packets(clean, "audio")
+
+
+def test_multi_subtitles_carry_the_srt_text(released):
+    with av.open(str(released.dist / released.layout.multi)) as container:
+        latvian = [s for s in container.streams if s.type == "subtitle"][3]
+        payloads = b"".join(bytes(packet) for packet in container.demux(latvian) if packet.size)
+    assert "Agrīna mācību pamešana".encode() in payloads  # mov_text: a length, then the UTF-8 text
+
+
+def test_multi_starts_with_its_index_for_streaming(released):
+    """+faststart: the moov box comes before the media data, so a browser can start playing at once."""
+    data = (released.dist / released.layout.multi).read_bytes()
+    boxes, offset = [], 0
+    while offset + 8 <= len(data):
+        size, kind = int.from_bytes(data[offset:offset + 4], "big"), data[offset + 4:offset + 8].decode("latin-1")
+        boxes.append(kind)
+        if size < 8:
+            break
+        offset += size
+    assert boxes.index("moov") < boxes.index("mdat")
+
+
+def test_multi_mux_argv_is_pinned(tmp_path):
+    from pipeline.languages import LANGUAGES
+
+    argv = multi_mux_argv(
+        Path("/p/clean.mp4"), [(Path("/p/en.srt"), LANGUAGES["en"]), (Path("/p/nb.srt"), LANGUAGES["nb"])],
+        Path("/p/dist/multi.mp4"), title="T", default="nb",
+    )
+    assert argv == [
+        "ffmpeg", "-hide_banner", "-nostdin", "-y", "-i", "/p/clean.mp4", "-i", "/p/en.srt", "-i", "/p/nb.srt",
+        "-map", "0:v:0", "-map", "0:a?", "-map", "1:0", "-map", "2:0",
+        "-c:v", "copy", "-c:a", "copy", "-c:s", "mov_text", "-metadata", "title=T",
+        "-metadata:s:s:0", "language=eng", "-metadata:s:s:0", "title=English", "-metadata:s:s:0", "handler_name=English", "-disposition:s:0", "0",
+        "-metadata:s:s:1", "language=nob", "-metadata:s:s:1", "title=Norsk bokmål", "-metadata:s:s:1", "handler_name=Norsk bokmål", "-disposition:s:1", "default",
+        "-movflags", "+faststart", "/p/dist/multi.partial.mp4",
+    ]
+
+
+# --- posters -------------------------------------------------------------------------------------------------
+
+
+def test_posters_are_jpegs_of_the_requested_size_from_their_own_render(released):
+    for code in CODES:
+        with Image.open(released.dist / released.layout.poster(code)) as poster:
+            assert poster.format == "JPEG"
+            assert poster.size == (POSTER_WIDTH, 54)
+            middle = poster.convert("RGB").getpixel((POSTER_WIDTH // 2, 27))
+        assert all(abs(got - want) <= 24 for got, want in zip(middle, COLOURS[code])), (code, middle)
+
+
+# --- the download page ---------------------------------------------------------------------------------------
+
+
+class _Page(HTMLParser):
+    """Every reference the page makes, its tracks, and the text of a few elements."""
+
+    URL_ATTRIBUTES = {("a", "href"), ("img", "src"), ("source", "src"), ("track", "src"), ("link", "href"), ("video", "poster"), ("script", "src")}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.references: list[tuple[str, str]] = []  # (tag, url)
+        self.tracks: list[dict[str, str | None]] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: dict[str, str] = {}
+        self._open: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        for name, value in attrs:
+            if (tag, name) in self.URL_ATTRIBUTES and value is not None:
+                self.references.append((tag, value))
+        if tag == "track":
+            self.tracks.append(attributes)
+        if tag in ("h1", "title"):
+            self._open = tag
+            self.text.setdefault(tag, "")
+
+    def handle_endtag(self, tag):
+        if tag == self._open:
+            self._open = None
+
+    def handle_data(self, data):
+        if self._open:
+            self.text[self._open] += data
+
+
+@pytest.fixture(scope="module")
+def page(released) -> _Page:
+    parser = _Page()
+    parser.feed((released.dist / "index.html").read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+def test_page_links_are_relative_and_resolve_to_files_in_dist(released, page):
+    linked = set()
+    for tag, url in page.references:
+        if url.startswith("data:"):
+            continue
+        parts = urlsplit(url)
+        assert not parts.scheme and not parts.netloc and not url.startswith("/"), f"{tag} links outside the release: {url}"
+        target = released.dist / unquote(parts.path)
+        assert target.is_file(), f"{tag} links to a missing file: {url}"
+        linked.add(target.name)
+    # Every file in the release can be reached from the page (the page itself aside).
+    assert linked == {path.name for path in released.dist.iterdir()} - {"index.html"}
+
+
+def test_page_embeds_each_sidecar_as_a_subtitle_track(released, page):
+    assert [(t["kind"], t["srclang"], t["label"]) for t in page.tracks] == [
+        ("subtitles", "en", "English"), ("subtitles", "nb", "Norsk bokmål"), ("subtitles", "nl", "Nederlands"), ("subtitles", "lv", "Latviešu"),
+    ]
+    assert ["default" in t for t in page.tracks] == [True, False, False, False]
+    for track, code in zip(page.tracks, CODES):
+        prefix = "data:text/vtt;charset=utf-8;base64,"
+        assert track["src"].startswith(prefix)
+        assert base64.b64decode(track["src"][len(prefix):]) == (released.dist / released.layout.vtt(code)).read_bytes()
+    sources = [attributes for tag, attributes in page.tags if tag == "source"]
+    assert sources == [{"src": "community-co-op_multi.mp4", "type": "video/mp4"}]
+
+
+def test_page_shows_size_and_sha256_for_each_download(released):
+    text = (released.dist / "index.html").read_text(encoding="utf-8")
+    for code in CODES:
+        name = released.layout.render(code)
+        path = released.dist / name
+        assert f'href="{name}"' in text
+        assert release.human_size(path.stat().st_size) in text
+        assert _sha256(path) in text
+
+
+def test_page_is_self_contained_escaped_and_phone_ready(released, page):
+    text = (released.dist / "index.html").read_text(encoding="utf-8")
+    tags = dict(page.tags)  # the first of each kind
+    assert tags["html"]["lang"] == "en"
+    assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in page.tags
+    assert not any(tag == "script" for tag, _ in page.tags)  # nothing to run, nothing to fail
+    assert not re.search(r"https?://|//[a-z]|@import|url\(", text, re.I)  # no fonts, styles or scripts from elsewhere
+    assert page.text["h1"] == TITLE and "<Community>" not in text  # the title is text, not markup
+    assert [attributes for tag, attributes in page.tags if tag == "h3"] == [{"lang": code} for code in CODES]
+    assert STATEMENT in text and " ".join(DISCLAIMER.split()) in text
+
+
+@pytest.mark.parametrize("size, shown", [(0, "0 B"), (999, "999 B"), (1000, "1.0 kB"), (23_400_000, "23.4 MB"), (1_500_000_000, "1.5 GB")])
+def test_human_size(size, shown):
+    assert release.human_size(size) == shown
+
+
+# --- failures leave the previous release as it was -----------------------------------------------------------
+
+
+@pytest.fixture
+def previous_dist(project_inputs) -> Path:
+    """A dist/ from an earlier release, to be kept intact by a failed one."""
+    dist = project_inputs.clean_render.parent.parent / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text("the previous release\n")
+    (dist / "community-co-op_en.mp4").write_bytes(b"previous render")
+    return dist
+
+
+def _leftovers(dist: Path) -> list[str]:
+    return sorted(path.name for path in dist.parent.iterdir() if path.name.startswith(f".{dist.name}."))
+
+
+def _changed(inputs: ReleaseInputs, which: str, **changes) -> ReleaseInputs:
+    """The inputs with one language's entry changed."""
+    languages = tuple(replace(entry, **changes) if entry.code == which else entry for entry in inputs.languages)
+    return replace(inputs, languages=languages)
+
+
+@pytest.mark.parametrize(
+    "breakage, message",
+    [
+        (lambda i: _changed(i, "lv", srt=i.languages[3].srt.with_name("missing.srt")), "missing.srt: no such subtitle file"),
+        (lambda i: _changed(i, "nl", render=i.languages[2].render.with_name("missing.mp4")), "missing.mp4: file not found"),
+        (lambda i: _changed(i, "nb", poster_time=Fraction(5)), "poster time 5.00 s for nb is outside its render"),
+        (lambda i: replace(i, languages=(*i.languages, i.languages[0])), "language 'en' is given twice"),
+        (lambda i: _changed(i, "lv", code="lt"), "unknown language code 'lt'"),
+        (lambda i: replace(i, duration=Fraction(3)), "lasts 2.000 s, the release 3.000 s"),
+        (lambda i: replace(i, default_language="de"), "default language 'de' is not among"),
+    ],
+    ids=["missing-srt", "missing-render", "poster-time", "duplicate-language", "unknown-language", "other-cut", "default-language"],
+)
+def test_bad_inputs_fail_with_one_clear_line_before_anything_is_written(project_inputs, previous_dist, breakage, message):
+    before = _snapshot(previous_dist)
+    with pytest.raises(PipelineError) as failure:
+        make_release(breakage(project_inputs), previous_dist)
+    assert message in str(failure.value) and "\n" not in str(failure.value)
+    assert _snapshot(previous_dist) == before
+    assert _leftovers(previous_dist) == []
+
+
+def test_a_render_from_another_cut_is_refused(project_inputs, previous_dist, make_media):
+    short = _clip(make_media, "release-short.mp4", "testsrc2", duration=1)
+    with pytest.raises(PipelineError, match=r"video_nl\.mp4 lasts 1\.000 s, the release 2\.000 s"):
+        shutil.copyfile(short, project_inputs.languages[2].render)
+        make_release(project_inputs, previous_dist)
+
+
+def test_a_malformed_srt_is_reported_with_its_line(project_inputs, previous_dist):
+    broken = project_inputs.languages[1].srt
+    broken.write_text("1\n00:00:00,200 --> 00:00:01;200\nTidlig\n", encoding="utf-8")
+    with pytest.raises(PipelineError, match=r"nb\.srt:2: malformed timestamp"):
+        make_release(project_inputs, previous_dist)
+
+
+@pytest.mark.parametrize("interruption", [RuntimeError("disk full"), KeyboardInterrupt()], ids=["failure", "ctrl-c"])
+def test_a_failure_midway_keeps_the_previous_release(project_inputs, previous_dist, monkeypatch, interruption):
+    """The multi MP4 and the posters are made by then; the emblem step breaks."""
+    before = _snapshot(previous_dist)
+
+    def broken(*args, **kwargs):
+        raise interruption
+
+    monkeypatch.setattr(release.graphics, "render_eu_emblem", broken)
+    with pytest.raises(type(interruption)):
+        make_release(project_inputs, previous_dist)
+    assert _snapshot(previous_dist) == before
+    assert _leftovers(previous_dist) == []
+
+
+def test_a_failed_swap_puts_the_previous_release_back(project_inputs, previous_dist, monkeypatch):
+    before = _snapshot(previous_dist)
+    real_rename = os.rename
+    calls = []
+
+    def rename(source, target):
+        calls.append((Path(source).name, Path(target).name))
+        if len(calls) == 2:  # the old release is aside; moving the new one in fails
+            raise OSError(28, "No space left on device")
+        real_rename(source, target)
+
+    monkeypatch.setattr(release.os, "rename", rename)
+    with pytest.raises(OSError):
+        make_release(project_inputs, previous_dist)
+    assert _snapshot(previous_dist) == before
+    assert _leftovers(previous_dist) == []
+
+
+def test_a_second_release_replaces_the_first(project_inputs, previous_dist):
+    dist = make_release(project_inputs, previous_dist)
+    assert (dist / "index.html").read_text(encoding="utf-8") != "the previous release\n"
+    assert (dist / "community-co-op_en.mp4").read_bytes() == project_inputs.languages[0].render.read_bytes()
+    assert _leftovers(dist) == []
+
+
+def test_leftovers_of_a_killed_release_are_tidied(project_inputs):
+    dist = project_inputs.clean_render.parent.parent / "dist"
+    dead = subprocess.Popen(["true"])  # only its process id is wanted, once it has exited
+    dead.wait()
+    staging = dist.parent / f".dist.partial-{dead.pid}"
+    staging.mkdir()
+    (staging / "community-co-op_multi.partial.mp4").write_bytes(b"half")
+    moved_aside = dist.parent / f".dist.old-{dead.pid}"  # killed between moving the old release aside and the new one in
+    moved_aside.mkdir()
+    (moved_aside / "index.html").write_text("the previous release\n")
+    running = dist.parent / f".dist.partial-{os.getpid()}"  # a release still at work: not to be touched
+    running.mkdir()
+    release._recover_leftovers(dist)
+    assert (dist / "index.html").read_text() == "the previous release\n"
+    assert not staging.exists() and not moved_aside.exists()
+    assert running.exists()
+
+
+# --- the page in a real browser ------------------------------------------------------------------------------
+
+
+def _chromium() -> str | None:
+    return os.environ.get("CHROMIUM_BINARY") or shutil.which("chromium")
+
+
+class DevTools:
+    """Headless Chromium driven over the DevTools protocol on a pipe: JSON messages ending in NUL, on fds 3 and 4."""
+
+    def __init__(self, binary: str, profile: Path, log: Path):
+        commands_read, self._commands = os.pipe()
+        self._replies, replies_write = os.pipe()
+        argv = [
+            binary, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe", f"--user-data-dir={profile}",
+            "--no-first-run", "--no-default-browser-check", "--mute-audio", "--autoplay-policy=no-user-gesture-required",
+            "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
+            "about:blank",
+        ]
+        log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        try:
+            # posix_spawn, not Popen: the pipe ends must land on fds 3 and 4 exactly.
+            self.pid = os.posix_spawn(
+                binary, argv, dict(os.environ),
+                file_actions=[
+                    (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                    (os.POSIX_SPAWN_DUP2, log_fd, 1), (os.POSIX_SPAWN_DUP2, log_fd, 2),
+                    (os.POSIX_SPAWN_DUP2, commands_read, 3), (os.POSIX_SPAWN_DUP2, replies_write, 4),
+                ],
+                setsid=True,  # its own process group, so every helper process it starts can be stopped together
+            )
+        finally:
+            for fd in (commands_read, replies_write, log_fd):
+                os.close(fd)
+        self.log = log
+        self._inbox: queue.Queue[dict | None] = queue.Queue()
+        self.events: list[dict] = []
+        self._next_id = 0
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        pending = b""
+        while chunk := os.read(self._replies, 1 << 16):
+            pending += chunk
+            *messages, pending = pending.split(b"\0")
+            for message in messages:
+                self._inbox.put(json.loads(message))
+        self._inbox.put(None)  # the browser closed the pipe
+
+    def _receive(self, deadline: float) -> dict:
+        try:
+            message = self._inbox.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise TimeoutError("Chromium did not answer in time") from None
+        if message is None:
+            raise RuntimeError(f"Chromium exited; its log ends: {self.log.read_text(errors='replace')[-2000:]}")
+        return message
+
+    def send(self, method: str, params: dict | None = None, *, session: str | None = None, timeout: float = 30) -> dict:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self._commands, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = self._receive(deadline)
+            if reply.get("id") == self._next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply["result"]
+            self.events.append(reply)
+
+    def wait_for(self, method: str, *, timeout: float = 30) -> dict:
+        deadline = time.monotonic() + timeout
+        seen = next((event for event in self.events if event.get("method") == method), None)
+        while seen is None:
+            event = self._receive(deadline)
+            self.events.append(event)
+            seen = event if event.get("method") == method else None
+        return seen
+
+    def console_errors(self) -> list[str]:
+        errors = []
+        for event in self.events:
+            method, params = event.get("method"), event.get("params", {})
+            if method == "Runtime.exceptionThrown":
+                errors.append(params["exceptionDetails"].get("text", "exception"))
+            elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+                errors.append(" ".join(str(arg.get("value", arg.get("description"))) for arg in params.get("args", [])))
+            elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
+                errors.append(f"{params['entry']['text']} ({params['entry'].get('url', '')})")
+        return errors
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.send("Browser.close", timeout=5)
+        for _ in range(50):
+            if os.waitpid(self.pid, os.WNOHANG) != (0, 0):
+                break
+            time.sleep(0.1)
+        else:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        self._reader.join(timeout=5)  # it sees the pipe close when the browser is gone
+        os.close(self._commands)
+        os.close(self._replies)
+
+
+# Runs in the page: everything it references, the images, and the player (plays, advances, four tracks).
+_INSPECT_PAGE = """
+(async () => {
+  const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+  const until = async (test, ms) => { const end = performance.now() + ms; while (!test() && performance.now() < end) await sleep(50); return test(); };
+  const urls = [];
+  for (const a of document.querySelectorAll('a[href]')) urls.push(a.href);
+  for (const e of document.querySelectorAll('img[src], source[src], track[src], link[href]')) urls.push(e.src || e.href);
+  const video = document.querySelector('video');
+  if (video.poster) urls.push(video.poster);
+  await until(() => [...document.images].every(img => img.complete), 10000);
+  const images = [...document.images].map(img => ({src: img.src, width: img.naturalWidth}));
+  video.muted = true;
+  const canPlay = await until(() => video.readyState >= 3, 10000);
+  let played = 'ok';
+  try { await video.play(); } catch (error) { played = String(error); }
+  const start = video.currentTime;
+  const advanced = await until(() => video.currentTime > start + 0.2, 10000);
+  const shown = document.querySelector('track[default]');
+  await until(() => shown.readyState >= 2, 10000);
+  const tracks = [...video.textTracks].map(t => ({language: t.language, label: t.label, mode: t.mode, cues: t.cues ? t.cues.length : null}));
+  video.pause();
+  return {
+    urls, images, canPlay, played, advanced, tracks, defaultTrackState: shown.readyState, videoError: video.error && video.error.message,
+    pageWidth: document.documentElement.scrollWidth, viewportWidth: window.innerWidth,
+    columns: new Set([...document.querySelectorAll('.languages li')].map(li => li.offsetLeft)).size,
+  };
+})()
+"""
+
+
+@contextlib.contextmanager
+def _serve(folder: Path):
+    """A static web host for the release on loopback, on a free port."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def _resolves(url: str, dist: Path) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme == "data":
+        return True
+    if parts.scheme == "file":
+        return Path(unquote(parts.path)).is_file() and Path(unquote(parts.path)).parent == dist
+    with urlopen(url, timeout=10) as response:
+        return response.status == 200
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("opened", ["from-disk", "over-http"])
+def test_page_works_in_chromium(released, tmp_path, opened):
+    binary = _chromium()
+    if not binary:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    browser = DevTools(binary, tmp_path / "profile", tmp_path / "chromium.log")
+    try:
+        with contextlib.ExitStack() as stack:
+            base = stack.enter_context(_serve(released.dist)) if opened == "over-http" else released.dist.as_uri() + "/"
+            target = next(t for t in browser.send("Target.getTargets")["targetInfos"] if t["type"] == "page")
+            session = browser.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})["sessionId"]
+            for domain in ("Page", "Runtime", "Log"):
+                browser.send(f"{domain}.enable", session=session)
+            # A phone: 360 CSS pixels wide.
+            browser.send("Emulation.setDeviceMetricsOverride", {"width": 360, "height": 780, "deviceScaleFactor": 2, "mobile": True}, session=session)
+            browser.send("Page.navigate", {"url": base + "index.html"}, session=session)
+            browser.wait_for("Page.loadEventFired")
+            result = browser.send(
+                "Runtime.evaluate", {"expression": _INSPECT_PAGE, "awaitPromise": True, "returnByValue": True}, session=session, timeout=60,
+            )
+            assert "exceptionDetails" not in result, result
+            seen = result["result"]["value"]
+            shot = browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, session=session)
+            (tmp_path / f"page-{opened}.png").write_bytes(base64.b64decode(shot["data"]))
+            browser.send("Runtime.evaluate", {"expression": "0"}, session=session)  # a round trip, so late console messages arrive
+            missing = [url for url in seen["urls"] if not _resolves(url, released.dist)]  # while the server still runs
+    finally:
+        browser.close()
+
+    assert browser.console_errors() == []
+    assert missing == [], missing
+    assert len(seen["urls"]) >= 4 * 4 + 6
+    assert all(image["width"] > 0 for image in seen["images"]), seen["images"]
+    assert seen["videoError"] is None and seen["canPlay"] and seen["played"] == "ok" and seen["advanced"], seen
+    assert [(t["language"], t["label"]) for t in seen["tracks"]] == [
+        ("en", "English"), ("nb", "Norsk bokmål"), ("nl", "Nederlands"), ("lv", "Latviešu"),
+    ]
+    assert seen["tracks"][0]["mode"] == "showing" and seen["tracks"][0]["cues"] == 2 and seen["defaultTrackState"] == 2
+    assert seen["pageWidth"] <= seen["viewportWidth"], "the page scrolls sideways on a phone"
+    assert seen["columns"] == 1, "a phone shows the languages one under another"
