@@ -18,9 +18,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	@touch '$(STAMP)'
 
+# The whole job: transcribe when the narration changed, check every language's
+# subtitles, render them all, and release into dist/.
 video: $(STAMP)
 	$(BIN)/pact-video transcribe $(STORYBOARD) --if-stale --align-script
-	$(BIN)/pact-video build $(STORYBOARD)
+	$(BIN)/pact-video release $(STORYBOARD) $(RELEASE_ARGS)
 
 preview: $(STAMP)
 	$(BIN)/pact-video preview $(STORYBOARD)

@@ -10,7 +10,7 @@ import contextlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -24,6 +24,7 @@ from pipeline.fonts import FONTS_DIR
 from pipeline.languages import language
 from pipeline.media import probe
 from pipeline.storyboard import Storyboard, load_storyboard
+from pipeline.subtitles.model import Cue
 from pipeline.textlayer import write_text_layer
 from pipeline.timebase import frames_to_timecode
 from pipeline.timeline import Clip, Timeline, build_timeline
@@ -193,9 +194,14 @@ def _placement(position: str) -> tuple[str, str]:
 # --- running plans, skipping fresh products ---------------------------------------------------------
 
 
+def _render_key(render: plan.RenderPlan, *, extra: tuple = (), extra_files: tuple[Path, ...] = ()) -> str:
+    """Everything a render depends on: its argv, ffmpeg's version, its input files' content and any extra files."""
+    return cache.key_of(render.argv[1:], ffmpeg_version(), extra, files=[*cache.argv_inputs(render.argv), *extra_files])
+
+
 def _run_plan(render: plan.RenderPlan, store: cache.ProductStore, reporter: Reporter, result: BuildResult, *, extra: tuple = (), extra_files: tuple[Path, ...] = ()) -> str | None:
     """Run a plan unless its products are fresh; returns ffmpeg's stderr when it ran."""
-    key = cache.key_of(render.argv[1:], ffmpeg_version(), extra, files=[*cache.argv_inputs(render.argv), *extra_files])
+    key = _render_key(render, extra=extra, extra_files=extra_files)
     if store.is_fresh(render.outputs, key):
         return None
     if render.cwd is not None:
@@ -254,11 +260,13 @@ def build_video(
     languages: tuple[str, ...] = ("en",),
     preview: bool = False,
     master: bool = True,
+    cues: Mapping[str, Sequence[Cue]] | None = None,
     reporter: Reporter | None = None,
 ) -> BuildResult:
     """Render the textless master and each language's render (or fast previews) from a storyboard.
 
     master=False renders only the language renders (one encode for one language).
+    cues: each language's subtitle cues, burned in with its on-screen text.
     """
     reporter = reporter or Reporter()
     board: Storyboard = load_storyboard(storyboard)
@@ -291,19 +299,35 @@ def build_video(
         gain_db, target = _sound(timeline, paths, store, reporter, result)
         sources, images = drawing.result()
 
-    outputs = [plan.VideoOutput(paths.master)] if master and not preview else []
+    spoken = language(timeline.narration_language).iso639_2  # every render carries the narration's sound
+    outputs = [plan.VideoOutput(paths.master, None, spoken)] if master and not preview else []
     for code in languages:
         suffix = "-preview" if preview else ""
-        layer = write_text_layer(timeline, code, paths.text / f"{code}{suffix}.ass", width=width, height=height)
+        layer = write_text_layer(timeline, code, paths.text / f"{code}{suffix}.ass", cues=(cues or {}).get(code, ()), width=width, height=height)
         out = paths.preview(code) if preview else paths.video(code)
-        outputs.append(plan.VideoOutput(out, layer, language(code).iso639_2))
+        outputs.append(plan.VideoOutput(out, layer, spoken))
     with_master = master and not preview
-    render = plan.picture_plan(
-        timeline, sources, mix=paths.mix, gain_db=gain_db, loudness=target, outputs=outputs, encoding=encoding,
-        fonts_dir=FONTS_DIR, text_dir=paths.text, images=images, width=width, height=height,
-    )
-    layers = tuple(o.text_layer for o in outputs if o.text_layer)
-    _run_plan(render, store, reporter, result, extra_files=(*layers, FONTS_DIR))
+
+    def picture(selected: list[plan.VideoOutput]) -> plan.RenderPlan:
+        return plan.picture_plan(
+            timeline, sources, mix=paths.mix, gain_db=gain_db, loudness=target, outputs=selected, encoding=encoding,
+            fonts_dir=FONTS_DIR, text_dir=paths.text, images=images, width=width, height=height,
+        )
+
+    # Each output has its own key (the render it would be alone, its text layer, the fonts), so a
+    # one-cue edit of lv.srt re-renders the Latvian output only; the stale ones share one process.
+    keys = {o.path: _render_key(picture([o]), extra_files=(*([o.text_layer] if o.text_layer else []), FONTS_DIR)) for o in outputs}
+    stale = [o for o in outputs if not store.is_fresh([o.path], keys[o.path])]
+    if stale:
+        render = picture(stale)
+        if render.cwd is not None:
+            render.cwd.mkdir(parents=True, exist_ok=True)
+        names = ", ".join(o.path.name for o in stale)
+        with reporter.task(f"rendering {names}", render.duration) as update:
+            run(render.argv, outputs=render.outputs, description=render.description, on_progress=update, cwd=render.cwd)
+        for output in stale:
+            store.record([output.path], keys[output.path])
+        result.rendered.extend(o.path.name for o in stale)
     for output in outputs:
         result.outputs[output.path.stem] = output.path
 

@@ -143,7 +143,44 @@ def build(storyboard: Path, strict: bool, languages: tuple[str, ...], no_master:
     Example:
       pact-video build storyboards/community-co-op.yaml --lang en
     """
-    result = build_video(storyboard, strict=strict, languages=languages, master=not no_master, reporter=TerminalReporter())
+    reporter = TerminalReporter()
+    result = build_video(storyboard, strict=strict, languages=languages, master=not no_master, cues=_subtitle_cues(storyboard, languages, reporter), reporter=reporter)
+    _report(result)
+
+
+def _subtitle_cues(storyboard: Path, languages: tuple[str, ...], reporter: TerminalReporter) -> dict:
+    """Each language's subtitles to burn in; their QC errors are shown, not fatal (that is `release`'s call)."""
+    from pipeline.produce import cues_of, subtitle_reports
+    from pipeline.subtitles.workflow import SubtitleProject
+
+    reports = subtitle_reports(SubtitleProject.open(storyboard), languages, reporter)
+    for report in reports.values():
+        for finding in report.errors:
+            reporter.info(f"warning: {finding.format(report.display_path)}")
+    return cues_of(reports)
+
+
+@main.command()
+@storyboard_argument
+@click.option("--allow-qc-errors", is_flag=True, help="Release languages whose subtitles fail the quality checks.")
+@click.option("--strict", is_flag=True, help="Refuse to render placeholders for missing media.")
+@_friendly_errors
+def release(storyboard: Path, allow_qc_errors: bool, strict: bool) -> None:
+    """Render every language with its subtitles burned in and write the partners' release into dist/.
+
+    Checks every language's subtitles first and refuses to release one with
+    QC errors (unless --allow-qc-errors). Writes dist/: one MP4 per language,
+    a multi-language MP4 with soft subtitles, SRT and WebVTT sidecars,
+    posters, manifest.json, SHA256SUMS and index.html. Unchanged products
+    are not made again; dist/ is replaced only once the new one is complete.
+
+    \b
+    Example:
+      pact-video release storyboards/community-co-op.yaml
+    """
+    from pipeline.produce import make_video
+
+    result, dist = make_video(storyboard, allow_qc_errors=allow_qc_errors, strict=strict, reporter=TerminalReporter())
     _report(result)
 
 
@@ -158,7 +195,8 @@ def preview(storyboard: Path, languages: tuple[str, ...]) -> None:
     Example:
       pact-video preview storyboards/community-co-op.yaml --lang lv
     """
-    result = build_video(storyboard, languages=languages, preview=True, reporter=TerminalReporter())
+    reporter = TerminalReporter()
+    result = build_video(storyboard, languages=languages, preview=True, cues=_subtitle_cues(storyboard, languages, reporter), reporter=reporter)
     _report(result)
 
 

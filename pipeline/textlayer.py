@@ -8,12 +8,14 @@ render height, so a 640x360 preview looks like the full render.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 from pipeline.atomic import write_text
+from pipeline.subtitles.model import Cue
 from pipeline.timeline import TextItem, Timeline
 
 FONT_NAME = "DejaVu Sans"  # the family shipped in assets/fonts/
@@ -77,6 +79,17 @@ def escape_text(text: str) -> str:
     text = text.replace("\\", "\\\u2060")  # a word joiner after a backslash stops \N, \h and the like
     text = text.replace("{", "\\{").replace("}", "\\}")
     return "\\N".join(line.strip() for line in text.strip().splitlines())
+
+
+# The <i> and <b> of SRT text, as ASS override tags. escape_text leaves "<" and ">" alone and
+# escapes every brace first, so these are the only override blocks the text can end up with.
+_ASS_TAGS = {"<i>": "{\\i1}", "</i>": "{\\i0}", "<b>": "{\\b1}", "</b>": "{\\b0}"}
+_KEPT_TAG = re.compile("|".join(re.escape(tag) for tag in _ASS_TAGS))
+
+
+def ass_event_text(text: str) -> str:
+    """A cue's text for libass: shown as written (braces, backslashes), line breaks as \\N, <i>/<b> as tags."""
+    return _KEPT_TAG.sub(lambda match: _ASS_TAGS[match.group(0)], escape_text(text))
 
 
 def safe_margins(width: int, height: int) -> tuple[int, int]:
@@ -167,19 +180,37 @@ def _pillow_to_numpad(anchor: str) -> int:
     return 1 + horizontal + vertical
 
 
-def text_layer_script(timeline: Timeline, language: str, *, width: int | None = None, height: int | None = None) -> str:
-    """The ASS script of one language's on-screen text."""
+def text_layer_script(
+    timeline: Timeline, language: str, *, cues: Sequence[Cue] = (), width: int | None = None, height: int | None = None,
+) -> str:
+    """The ASS script of one language's on-screen text and its subtitle cues."""
     width = width or timeline.width
     height = height or timeline.height
     layout = _Layout(timeline, width, height)
     rate = timeline.rate
-    lines = script_header(f"{timeline.title.get(language, '')} ({language}) text layer", width, height, STYLES.values())
+    lines = script_header(f"{timeline.title.get(language, '')} ({language}) text layer", width, height, [*STYLES.values(), CUE_STYLE])
     for item in sorted(timeline.texts, key=lambda t: (t.start, t.role)):
         text = escape_text(item.text.get(language, ""))
         if not text:
             continue
         lines.append(_item_event(item, text, language, layout, rate))
+    busy_bottom = [(Fraction(item.start) / rate, Fraction(item.end) / rate) for item in timeline.texts if _occupies_bottom(item)]
+    for cue in cues:
+        start, end = Fraction(cue.start, 1000), Fraction(cue.end, 1000)
+        # SUBTITLE-RULES.md: the cue moves to the top while a lower third or the like holds the bottom.
+        on_top = any(begin < end and start < finish for begin, finish in busy_bottom)
+        placement = "{\\an8}" if on_top else ""
+        lines.append(f"Dialogue: 3,{ass_time(start)},{ass_time(end)},{CUE_STYLE.name},,0,0,0,,{placement}{ass_event_text(cue.text)}")
     return "\n".join(lines) + "\n"
+
+
+def _occupies_bottom(item: TextItem) -> bool:
+    """Text in the bottom band of the frame, where the subtitles go."""
+    if item.role in ("lower_third", "statement", "credits"):
+        return True
+    if item.role in ("title", "subtitle", "end_title", "label"):
+        return False
+    return item.position.startswith("bottom")
 
 
 def _item_event(item: TextItem, text: str, language: str, layout: _Layout, rate: Fraction) -> str:
@@ -204,9 +235,11 @@ def _item_event(item: TextItem, text: str, language: str, layout: _Layout, rate:
     return _event(1, item.start, item.end, item.role if item.role in STYLES else "caption", text, rate, f"\\an{alignment}")
 
 
-def write_text_layer(timeline: Timeline, language: str, out: Path, *, width: int | None = None, height: int | None = None) -> Path:
+def write_text_layer(
+    timeline: Timeline, language: str, out: Path, *, cues: Sequence[Cue] = (), width: int | None = None, height: int | None = None,
+) -> Path:
     """Write the script atomically; unchanged content leaves the file (and its time stamp) alone."""
-    script = text_layer_script(timeline, language, width=width, height=height)
+    script = text_layer_script(timeline, language, cues=cues, width=width, height=height)
     if out.exists() and out.read_text(encoding="utf-8") == script:
         return out
     return write_text(out, script)

@@ -165,7 +165,7 @@ def test_every_command_reports_a_bad_storyboard_in_one_line_per_problem(runner, 
 def test_build_with_a_language_the_storyboard_lacks_is_one_line(runner, good):
     result = runner.invoke(main, ["build", str(good), "--lang", "de"])
     assert result.exit_code == 1
-    assert error_lines(result.stderr)[-1] == "Error: language 'de' is not among the storyboard's languages (en, nb) (add it to project.languages)"
+    assert error_lines(result.stderr)[-1] == f"Error: 'de' is not one of this project's languages (en, nb) (add it to project.languages in {good})"
     assert "Traceback" not in result.output
 
 

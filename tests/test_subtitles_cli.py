@@ -196,7 +196,7 @@ def test_export_and_review(translators):
     run("init", "lv")
     done = run("export", "lv", "--format", "vtt")
     assert done.exit_code == 0, done.output
-    vtt = translators.root / "build" / "subtitles" / "lv.vtt"
+    vtt = translators.root / "build" / "export" / "lv.vtt"
     assert vtt.read_text(encoding="utf-8").startswith("WEBVTT")
     review = run("review", "lv")
     assert review.exit_code == 0, review.output

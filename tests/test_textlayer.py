@@ -215,3 +215,19 @@ def test_latvian_letters_are_drawn_with_their_marks(tmp_path):
     rows, columns = np.nonzero(escaped)
     assert len(rows) and rows.min() > 360 * 0.6, "the caption moved: {\\an8} was read as an override"
     assert columns.max() - columns.min() > 20, "only the x was drawn"  # an x alone is about 6 px wide
+
+
+def test_subtitle_cues_burn_in_bottom_centre_and_move_up_over_a_lower_third():
+    from pipeline.subtitles.model import Cue
+
+    lower_third = TextItem("lower_third", 100, 150, {"en": "Anna", "lv": "Anna"}, {"en": "Teacher", "lv": "Skolotāja"}, position="bottom-left")
+    cues = [Cue(1000, 3000, "Labdien,\nvisiem."), Cue(4200, 5600, "{\\an8}<i>Mēs</i> veidojam")]  # the second overlaps 4-6 s
+    script = text_layer_script(timeline([lower_third]), "lv", cues=cues)
+    shown = [e for e in events(script) if e["Style"] == "cue"]
+    assert [(e["Start"], e["End"]) for e in shown] == [("0:00:01.00", "0:00:03.00"), ("0:00:04.20", "0:00:05.60")]
+    assert not shown[0]["Text"].startswith("{\\an8}")
+    assert visible(shown[0]["Text"]) == "Labdien,\nvisiem."
+    # Over the lower third: on top; the translator's own override block is shown, never obeyed; <i> is kept.
+    assert shown[1]["Text"].startswith("{\\an8}") and "{\\i1}Mēs{\\i0}" in shown[1]["Text"]
+    assert "\\{\\\u2060an8\\}" in shown[1]["Text"]
+    assert "Style: cue,DejaVu Sans," in script

@@ -8,7 +8,6 @@ is what the render will show.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -17,17 +16,7 @@ from pipeline.atomic import write_text
 from pipeline.errors import PipelineError
 from pipeline.subtitles.io import format_srt, format_vtt
 from pipeline.subtitles.model import SubtitleTrack
-from pipeline.textlayer import CUE_STYLE, ass_time, escape_text, script_header
-
-# The <i> and <b> of SRT text, as ASS override tags. escape_text leaves "<" and ">" alone and
-# escapes every brace first, so these are the only override blocks the text can end up with.
-_ASS_TAGS = {"<i>": "{\\i1}", "</i>": "{\\i0}", "<b>": "{\\b1}", "</b>": "{\\b0}"}
-_KEPT_TAG = re.compile("|".join(re.escape(tag) for tag in _ASS_TAGS))
-
-
-def ass_event_text(text: str) -> str:
-    """A cue's text for libass: shown as written (braces, backslashes), line breaks as \\N, <i>/<b> as tags."""
-    return _KEPT_TAG.sub(lambda match: _ASS_TAGS[match.group(0)], escape_text(text))
+from pipeline.textlayer import CUE_STYLE, ass_event_text, ass_time, script_header
 
 
 def format_ass(track: SubtitleTrack, *, width: int = 1920, height: int = 1080) -> str:

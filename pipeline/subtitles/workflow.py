@@ -202,11 +202,11 @@ class SubtitleProject:
 
 
     def export(self, language: str, fmt: str, out: Path | None = None, *, encoding: str | None = None) -> Path:
-        """The language's subtitles as SRT, WebVTT or ASS (for Aegisub), written atomically; never over its own source."""
+        """The language's subtitles as SRT, WebVTT or ASS (for Aegisub), by default in build/export/; never over its own source."""
         from pipeline.subtitles.export import export_track
 
         self.known(language)
-        out = out or self.board.root / "build" / "subtitles" / f"{language}.{fmt}"
+        out = out or self.board.root / "build" / "export" / f"{language}.{fmt}"
         if out.resolve() == self.path(language).resolve():
             raise PipelineError(f"{_relative(out)} is the file being exported", "choose another output path with --output")
         return export_track(self.translation(language, encoding=encoding), out, fmt)

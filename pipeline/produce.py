@@ -1,0 +1,171 @@
+"""The whole job, as `make video` runs it: subtitles checked, every language rendered with them burned in, the release in dist/.
+
+One build at a time per project: a lock (build/.lock) makes a second
+`make video` started meanwhile stop with a clear message instead of writing
+over the first one's files. Every step is keyed by what it depends on, so a
+second run renders nothing and an edit of one cue of subtitles/lv.srt
+re-renders the Latvian outputs only (build.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+
+from pipeline import cache
+from pipeline.build import BuildPaths, BuildResult, Reporter, build_video
+from pipeline.errors import PipelineError, QCError
+from pipeline.subtitles.io import write_srt, write_vtt
+from pipeline.subtitles.model import Cue
+from pipeline.subtitles.workflow import STALE, UNTRANSLATED, LanguageReport, SubtitleProject
+from pipeline.timeline import Timeline
+
+LOCK_NAME = ".lock"
+POSTER_DELAY = Fraction(3, 2)  # seconds into the opening title, past its fade-in
+
+
+@contextlib.contextmanager
+def project_lock(root: Path) -> Iterator[None]:
+    """Hold the project's build lock, or stop at once if another build holds it."""
+    from filelock import FileLock, Timeout
+
+    path = BuildPaths(root).build / LOCK_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path))  # an OS lock: released even if the holder is killed
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise PipelineError(f"another pact-video build is running in {root} (it holds {path})", "wait for it to finish, then run this again") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def subtitle_reports(project: SubtitleProject, languages: tuple[str, ...], reporter: Reporter) -> dict[str, LanguageReport]:
+    """Each language's subtitles read and checked; what is not ready is said, once per language."""
+    reports = {}
+    for code in languages:
+        report = project.report(code)
+        reports[code] = report
+        if not report.exists:
+            reporter.info(f"warning: {report.display_path} does not exist: the {code} render has no subtitles")
+            continue
+        waiting = [f"{report.count(state)} {state}" for state in (UNTRANSLATED, STALE) if report.count(state)]
+        if report.needs_sync:
+            waiting.append(f"the master changed (run `pact-video subtitles sync {code}`)")
+        if waiting:
+            reporter.info(f"warning: {report.display_path}: {', '.join(waiting)}")
+    return reports
+
+
+def cues_of(reports: dict[str, LanguageReport]) -> dict[str, tuple[Cue, ...]]:
+    return {code: report.track.cues for code, report in reports.items() if report.track is not None}
+
+
+def release_gate(reports: dict[str, LanguageReport], *, allow_qc_errors: bool, reporter: Reporter) -> None:
+    """A language with QC errors (or no subtitles) is not released, unless the producer says so."""
+    missing = [r for r in reports.values() if not r.exists]
+    if missing:
+        first = missing[0]
+        hint = "run `pact-video transcribe`" if first.is_master else f"run `pact-video subtitles init {first.language}` and translate it"
+        raise PipelineError(f"{first.display_path} does not exist, so {first.language} cannot be released", hint)
+    failing = {code: r.errors for code, r in reports.items() if r.errors}
+    for code, errors in failing.items():
+        for finding in errors:
+            reporter.info(f"{'warning' if allow_qc_errors else 'error'}: {finding.format(reports[code].display_path)}")
+    if failing and not allow_qc_errors:
+        counts = ", ".join(f"{code} ({len(errors)} error{'s' * (len(errors) != 1)})" for code, errors in failing.items())
+        raise QCError(
+            f"QC errors in {counts}: not released",
+            "fix them (`pact-video subtitles check` lists them), or release anyway with --allow-qc-errors",
+        )
+
+
+def poster_time(timeline: Timeline) -> Fraction:
+    """A moment on the opening title card (a third of the way in if there is none)."""
+    titles = sorted((t for t in timeline.texts if t.role == "title"), key=lambda t: t.start)
+    if titles:
+        start, end = Fraction(titles[0].start) / timeline.rate, Fraction(titles[0].end) / timeline.rate
+        return min(start + POSTER_DELAY, (start + end) / 2)
+    return timeline.duration / 3
+
+
+def _end_card_texts(timeline: Timeline, language: str) -> tuple[str, str]:
+    """The funding statement and the disclaimer, as the end card shows them."""
+    statement = next((t.text.get(language, "") for t in timeline.texts if t.role == "end_title"), "")
+    disclaimer = next((t.text.get(language, "") for t in timeline.texts if t.role == "statement"), "")
+    return statement, disclaimer
+
+
+def make_video(
+    storyboard: Path | str,
+    *,
+    allow_qc_errors: bool = False,
+    strict: bool = False,
+    reporter: Reporter | None = None,
+) -> tuple[BuildResult, Path]:
+    """Check, render every language with its subtitles, and release into dist/; see the module docstring."""
+    from pipeline.release import LanguageInputs, ReleaseInputs, make_release
+
+    reporter = reporter or Reporter()
+    project = SubtitleProject.open(storyboard)
+    root = project.board.root
+    with project_lock(root):
+        timeline = project.timeline
+        languages = tuple(timeline.languages)
+        reports = subtitle_reports(project, languages, reporter)
+        release_gate(reports, allow_qc_errors=allow_qc_errors, reporter=reporter)
+        result = build_video(project.board.path, strict=strict, languages=languages, master=True, cues=cues_of(reports), reporter=reporter)
+
+        paths = BuildPaths(root)
+        sidecars = paths.build / "subtitles"
+        entries = []
+        for code in languages:
+            track = reports[code].track
+            # UTF-8 copies, whatever encoding the translator's editor saved in.
+            srt = write_srt(track, sidecars / f"{code}.srt") if _changed(track, sidecars / f"{code}.srt", "srt") else sidecars / f"{code}.srt"
+            vtt = write_vtt(track, sidecars / f"{code}.vtt") if _changed(track, sidecars / f"{code}.vtt", "vtt") else sidecars / f"{code}.vtt"
+            entries.append(LanguageInputs(code, paths.video(code), srt, vtt, poster_time(timeline)))
+        page_language = timeline.narration_language
+        statement, disclaimer = _end_card_texts(timeline, page_language)
+        inputs = ReleaseInputs(
+            title=timeline.title.get(page_language, ""), funding_statement=statement, disclaimer=disclaimer,
+            clean_render=paths.master, languages=tuple(entries), duration=timeline.duration,
+            page_language=page_language, default_language=page_language, source_root=root,
+        )
+        dist = root / "dist"
+        store = cache.ProductStore(paths.keys)
+        key = cache.key_of("release", 1, repr(inputs), files=[paths.master, *(p for e in entries for p in (e.render, e.srt, e.vtt))])
+        manifest = dist / "manifest.json"
+        if store.is_fresh([manifest], key) and _intact(dist):
+            reporter.info(f"{dist}: up to date")
+        else:
+            make_release(inputs, dist, reporter=reporter)
+            store.record([manifest], key)
+            result.rendered.append("dist/")
+        result.outputs["dist"] = dist
+    return result, dist
+
+
+def _changed(track, path: Path, fmt: str) -> bool:
+    """Write a sidecar only when its text changes, so its time stamp (and what depends on it) stays."""
+    from pipeline.subtitles.io import format_srt, format_vtt
+
+    text = (format_srt if fmt == "srt" else format_vtt)(track)
+    return not path.exists() or path.read_text(encoding="utf-8") != text
+
+
+def _intact(dist: Path) -> bool:
+    """Every file SHA256SUMS lists is there with its checksum (a person may have deleted or replaced one)."""
+    sums = dist / "SHA256SUMS"
+    if not sums.exists():
+        return False
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        path = dist / name
+        if not path.is_file() or cache.fingerprint(path) != digest:
+            return False
+    return True

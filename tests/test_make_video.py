@@ -1,0 +1,158 @@
+"""`make video`'s whole job on a small project: QC gate, burn-in per language, dist/, incremental rebuilds, the lock.
+
+The project folder's name has spaces, quotes, colons, commas, brackets and
+non-ASCII letters, so every path through the filter graph (text layers,
+fonts) and the release is tested for escaping.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from media_checks import frame
+from pipeline.errors import PipelineError, QCError
+from pipeline.produce import make_video, project_lock
+
+pytestmark = pytest.mark.slow
+
+AWKWARD = "Prosjekt «Co-Op», Rīga: [v2] 'final' \"cut\""
+
+STORYBOARD = """\
+version: 1
+project:
+  title: Ciems
+  fps: 25
+  resolution: 320x180
+  languages: [en, lv, nb]
+  encoding: {preset: ultrafast}
+scenes:
+  - id: s
+    shots:
+      - {id: a, kind: title, text: {en: Village, lv: Ciems, nb: Landsby}, duration: 2}
+      - id: b
+        kind: placeholder
+        duration: 2
+        overlays:
+          - {kind: lower_third, name: Anna, role: {en: Teacher, lv: Skolotāja, nb: Lærer}, at: 0, duration: 2}
+"""
+
+SUBTITLES = {
+    "en": ["Good afternoon, everyone.", "We build a ring of support."],
+    "lv": ["Labdien, visiem.", "Mēs veidojam atbalstu."],
+    "nb": ["God ettermiddag, alle.", "Vi bygger en støttering."],
+}
+TIMES = [("00:00:00,200", "00:00:01,800"), ("00:00:02,200", "00:00:03,800")]
+
+
+def srt(texts: list[str]) -> str:
+    return "".join(f"{n}\n{a} --> {b}\n{text}\n\n" for n, ((a, b), text) in enumerate(zip(TIMES, texts), start=1))
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    root = tmp_path_factory.mktemp("release") / AWKWARD
+    (root / "storyboards").mkdir(parents=True)
+    (root / "storyboards" / "ciems.yaml").write_text(STORYBOARD, encoding="utf-8")
+    (root / "subtitles").mkdir()
+    for code, texts in SUBTITLES.items():
+        (root / "subtitles" / f"{code}.srt").write_text(srt(texts), encoding="utf-8")
+    result, dist = make_video(root / "storyboards" / "ciems.yaml")
+    return root, result, dist
+
+
+def test_dist_is_complete_and_its_checksums_pass(released):
+    root, result, dist = released
+    names = {p.name for p in dist.iterdir()}
+    for code in ("en", "lv", "nb"):
+        assert {f"community-co-op_{code}.{ext}" for ext in ("mp4", "srt", "vtt", "jpg")} <= names
+    assert {"community-co-op_multi.mp4", "manifest.json", "SHA256SUMS", "index.html"} <= names
+    if shutil.which("sha256sum"):
+        done = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=dist, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _bottom_band(path: Path, seconds: float) -> np.ndarray:
+    picture = frame(path, round(seconds * 25))
+    return picture[int(picture.shape[0] * 0.75):].astype(int)
+
+
+def test_each_render_shows_its_own_subtitles_and_the_master_none(released):
+    root, _, dist = released
+    master = root / "build" / "master-textless.mp4"
+    renders = {code: dist / f"community-co-op_{code}.mp4" for code in SUBTITLES}
+    at = 1.0  # the first cue, over the title card
+    bands = {code: _bottom_band(path, at) for code, path in renders.items()}
+    clean = _bottom_band(master, at)
+    for code, band in bands.items():
+        assert np.abs(band - clean).mean() > 1.0, f"no subtitle drawn in the {code} render"
+    # Different words draw different pixels.
+    assert np.abs(bands["lv"] - bands["en"]).mean() > 0.5 and np.abs(bands["nb"] - bands["en"]).mean() > 0.5
+
+
+def test_a_cue_moves_to_the_top_while_a_lower_third_is_on_screen(released):
+    root, _, dist = released
+    master = root / "build" / "master-textless.mp4"
+    at = 3.0  # the second cue, over the lower third
+    top = lambda path: frame(path, round(at * 25))[: int(180 * 0.25)].astype(int)  # noqa: E731
+    assert np.abs(top(dist / "community-co-op_lv.mp4") - top(master)).mean() > 1.0
+
+
+def test_a_second_run_renders_nothing(released):
+    root, _, dist = released
+    before = {p.name: p.stat().st_mtime_ns for p in dist.iterdir()}
+    result, _ = make_video(root / "storyboards" / "ciems.yaml")
+    assert result.rendered == []
+    assert {p.name: p.stat().st_mtime_ns for p in dist.iterdir()} == before
+
+
+def test_editing_one_latvian_cue_re_renders_only_latvian(released):
+    root, _, dist = released
+    board = root / "storyboards" / "ciems.yaml"
+    lv = root / "subtitles" / "lv.srt"
+    lv.write_text(lv.read_text(encoding="utf-8").replace("Labdien, visiem.", "Labdien, draugi."), encoding="utf-8")
+    result, _ = make_video(board)
+    assert sorted(result.rendered) == ["dist/", "video_lv.mp4"]
+    assert "Labdien, draugi." in (dist / "community-co-op_lv.srt").read_text(encoding="utf-8")
+
+
+def test_qc_errors_stop_the_release_unless_allowed(released):
+    root, _, dist = released
+    board = root / "storyboards" / "ciems.yaml"
+    nb = root / "subtitles" / "nb.srt"
+    good = nb.read_text(encoding="utf-8")
+    before = {p.name: p.stat().st_mtime_ns for p in dist.iterdir()}
+    try:
+        nb.write_text(good.replace("God ettermiddag, alle.", "God ettermiddag til alle sammen som ser på dette nå"), encoding="utf-8")
+        with pytest.raises(QCError, match=r"QC errors in nb \(2 errors\): not released"):
+            make_video(board)
+        assert {p.name: p.stat().st_mtime_ns for p in dist.iterdir()} == before  # dist/ untouched
+        result, _ = make_video(board, allow_qc_errors=True)
+        assert "video_nb.mp4" in result.rendered
+    finally:
+        nb.write_text(good, encoding="utf-8")
+
+
+def test_a_second_build_at_the_same_time_is_refused(released):
+    root, _, _ = released
+    with project_lock(root):
+        with pytest.raises(PipelineError, match="another pact-video build is running"):
+            make_video(root / "storyboards" / "ciems.yaml")
+
+
+def test_the_cli_release_command_says_what_it_did(released):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    root, _, _ = released
+    board = str(root / "storyboards" / "ciems.yaml")
+    CliRunner().invoke(main, ["release", board])  # up to date after the tests before
+    done = CliRunner().invoke(main, ["release", board])
+    assert done.exit_code == 0, done.output
+    assert "nothing changed" in done.stderr and "dist:" in done.stdout
