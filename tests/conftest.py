@@ -86,6 +86,3 @@ def project(tmp_path) -> ProjectDir:
     (tmp_path / "assets").mkdir()
     return ProjectDir(tmp_path)
 
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: opens a page in headless Chromium (skips when chromium is not installed)")

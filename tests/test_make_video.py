@@ -28,7 +28,7 @@ version: 1
 project:
   title: Ciems
   fps: 25
-  resolution: 320x180
+  resolution: 960x540  # large enough for tesseract to read the subtitles back
   languages: [en, lv, nb]
   encoding: {preset: ultrafast}
 scenes:
@@ -44,8 +44,8 @@ scenes:
 
 SUBTITLES = {
     "en": ["Good afternoon, everyone.", "We build a ring of support."],
-    "lv": ["Labdien, visiem.", "Mēs veidojam atbalstu."],
-    "nb": ["God ettermiddag, alle.", "Vi bygger en støttering."],
+    "lv": ["Labdien, mīļie kaimiņi.", "Mēs veidojam atbalstu."],
+    "nb": ["Hei, kjære små og store.", "Vi bygger en støttering."],
 }
 TIMES = [("00:00:00,200", "00:00:01,800"), ("00:00:02,200", "00:00:03,800")]
 
@@ -99,7 +99,7 @@ def test_a_cue_moves_to_the_top_while_a_lower_third_is_on_screen(released):
     root, _, dist = released
     master = root / "build" / "master-textless.mp4"
     at = 3.0  # the second cue, over the lower third
-    top = lambda path: frame(path, round(at * 25))[: int(180 * 0.25)].astype(int)  # noqa: E731
+    top = lambda path: frame(path, round(at * 25))[: 540 // 4].astype(int)  # noqa: E731
     assert np.abs(top(dist / "community-co-op_lv.mp4") - top(master)).mean() > 1.0
 
 
@@ -115,10 +115,10 @@ def test_editing_one_latvian_cue_re_renders_only_latvian(released):
     root, _, dist = released
     board = root / "storyboards" / "ciems.yaml"
     lv = root / "subtitles" / "lv.srt"
-    lv.write_text(lv.read_text(encoding="utf-8").replace("Labdien, visiem.", "Labdien, draugi."), encoding="utf-8")
+    lv.write_text(lv.read_text(encoding="utf-8").replace("Labdien, mīļie kaimiņi.", "Labdien, ļaudis."), encoding="utf-8")
     result, _ = make_video(board)
     assert sorted(result.rendered) == ["dist/", "video_lv.mp4"]
-    assert "Labdien, draugi." in (dist / "community-co-op_lv.srt").read_text(encoding="utf-8")
+    assert "Labdien, ļaudis." in (dist / "community-co-op_lv.srt").read_text(encoding="utf-8")
 
 
 def test_qc_errors_stop_the_release_unless_allowed(released):
@@ -128,7 +128,7 @@ def test_qc_errors_stop_the_release_unless_allowed(released):
     good = nb.read_text(encoding="utf-8")
     before = {p.name: p.stat().st_mtime_ns for p in dist.iterdir()}
     try:
-        nb.write_text(good.replace("God ettermiddag, alle.", "God ettermiddag til alle sammen som ser på dette nå"), encoding="utf-8")
+        nb.write_text(good.replace("Hei, kjære små og store.", "Hei, kjære små og store, alle sammen som ser på dette nå"), encoding="utf-8")
         with pytest.raises(QCError, match=r"QC errors in nb \(2 errors\): not released"):
             make_video(board)
         assert {p.name: p.stat().st_mtime_ns for p in dist.iterdir()} == before  # dist/ untouched
@@ -156,3 +156,47 @@ def test_the_cli_release_command_says_what_it_did(released):
     done = CliRunner().invoke(main, ["release", board])
     assert done.exit_code == 0, done.output
     assert "nothing changed" in done.stderr and "dist:" in done.stdout
+
+
+# --- what a viewer reads: the burned-in words, diacritics included (OCR) ----------------------
+
+TESSERACT_LANGUAGES = {"en": "eng", "lv": "lav", "nb": "nor"}
+
+
+def _tesseract_missing(code: str) -> str | None:
+    if not shutil.which("tesseract"):
+        return "tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-lav tesseract-ocr-nor)"
+    listed = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, check=False).stdout.split()
+    if TESSERACT_LANGUAGES[code] not in listed:
+        return f"tesseract has no {TESSERACT_LANGUAGES[code]} data (apt-get install tesseract-ocr-{TESSERACT_LANGUAGES[code]})"
+    return None
+
+
+def _read_text(picture: np.ndarray, code: str, tmp_path: Path) -> str:
+    """OCR of a frame's lower band: enlarged, white text on black turned dark on light, as tesseract likes it."""
+    from PIL import Image, ImageOps
+
+    band = Image.fromarray(picture[int(picture.shape[0] * 0.7):].clip(0, 255).astype(np.uint8)).convert("L")
+    band = ImageOps.invert(band.resize((band.width * 2, band.height * 2), Image.LANCZOS)).point(lambda v: 255 if v > 110 else 0)
+    image = tmp_path / f"{code}.png"
+    band.save(image)
+    done = subprocess.run(["tesseract", str(image), "-", "-l", TESSERACT_LANGUAGES[code], "--psm", "6"], capture_output=True, text=True, check=False)
+    return " ".join(done.stdout.split())
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("code", ["en", "lv", "nb"])
+def test_burned_in_subtitles_read_back_with_their_diacritics(released, code, tmp_path):
+    import difflib
+
+    reason = _tesseract_missing(code)
+    if reason:
+        pytest.skip(reason)
+    _, _, dist = released
+    expected = SUBTITLES[code][0]
+    # The first cue, mid-way, over the title card; lv.srt's first cue was edited by an earlier test.
+    srt_text = (dist / f"community-co-op_{code}.srt").read_text(encoding="utf-8").split("\n")[2]
+    read = _read_text(frame(dist / f"community-co-op_{code}.mp4", 25), code, tmp_path)
+    assert difflib.SequenceMatcher(None, srt_text, read).ratio() >= 0.9, (srt_text, read, expected)
+    letters = {c for c in srt_text if not c.isascii()}
+    assert letters <= set(read), (srt_text, read)
