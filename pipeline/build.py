@@ -333,9 +333,13 @@ def build_video(
 
     if not preview:
         result.outputs["narration"] = paths.narration
-    if with_master:
-        result.outputs["contact-sheet"] = contact_sheet(timeline, paths, store, reporter, result)
-    verify(result, reporter)
+    # The checks (probes, a loudness measurement) run while the contact sheet is made: both mostly wait on ffmpeg.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checking = pool.submit(verify, result, reporter)
+        sheet = contact_sheet(timeline, paths, store, reporter, result) if with_master else None
+        checking.result()
+    if sheet is not None:
+        result.outputs["contact-sheet"] = sheet
     return result
 
 
