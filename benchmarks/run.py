@@ -1,25 +1,30 @@
-"""The render benchmark: the pipeline against a plain MoviePy script and the bare-encode floor.
+"""The render benchmark: `make video`'s render against the bare-encode floor, an incremental rebuild, and MoviePy.
 
     python benchmarks/run.py [--project DIR] [--storyboard FILE] [--repeat N] [--skip-moviepy]
 
-All three contenders run on this machine in one go, each as its own process
-through benchmarks/measure.py (wall time, peak memory):
+Runs in a copy of the project (benchmarks/work/project: storyboards, assets,
+subtitles), so the project's own build/, dist/ and subtitles are untouched.
+Every contender runs on this machine in one go, each as its own process
+through benchmarks/measure.py (wall time, CPU time, peak memory):
 
-1. pipeline - `pact-video build STORYBOARD --lang en` from cold (the project's
-   build/ deleted first): graphics, sound mix, one ffmpeg process encoding the
-   textless master and the English render, thumbnails, checks;
-   pipeline_en - the same with --no-master: the English render alone, one encode;
-2. floor    - one ffmpeg run decoding the finished master and encoding it
-   twice (two outputs, `-map 0` each) with the same encoder settings and no
-   filters: what two encodes of this video cost at the very least;
-3. moviepy  - benchmarks/moviepy_baseline.py: the same storyboard composed
-   and encoded (once) by MoviePy.
+1. pipeline    - `pact-video release STORYBOARD` from cold (no build/, no dist/):
+                 graphics, sound mix, one ffmpeg process encoding the textless
+                 master and the four language renders with burned-in subtitles,
+                 checks, the release in dist/;
+2. floor       - one ffmpeg run decoding the finished master and encoding it
+                 five times (five outputs, `-map 0` each) with the same encoder
+                 settings and no filters: what five encodes cost at the very least;
+3. one_cue     - one cue of subtitles/lv.srt edited, then `pact-video release`
+                 again: the Latvian render alone is made again, and dist/;
+4. pipeline_en - `pact-video build --lang en --no-master` from cold: the English
+                 render alone, one encode (like for like with MoviePy);
+5. moviepy     - benchmarks/moviepy_baseline.py: the same storyboard composed
+                 and encoded (once) by MoviePy.
 
-Targets: the pipeline at least 4x faster than MoviePy, like for like (the
-English render from the storyboard, one encode each: pipeline_en), and the
-full build at most 1.25x the floor. Pipeline and floor run --repeat times, alternating, and report the
-median; MoviePy runs once. Every output is probed (frame count, duration) and
-a contender whose video is incomplete fails the run.
+Targets: pipeline at most 1.25x the floor; one_cue at most 0.35x pipeline;
+pipeline_en at least 4x faster than MoviePy. Pipeline and floor run --repeat
+times, alternating, and report the median; MoviePy runs once. Every output
+is probed (frame count, duration) and an incomplete video fails the run.
 
 Results: benchmarks/results/render-<UTC time>.json and latest.md.
 """
@@ -44,6 +49,8 @@ DEFAULT_PROJECT = HERE.parent
 DEFAULT_STORYBOARD = "storyboards/community-co-op.yaml"
 MOVIEPY_TARGET = 4.0  # the pipeline at least this many times faster than MoviePy
 FLOOR_TARGET = 1.25  # the pipeline at most this many times the floor
+ONE_CUE_TARGET = 0.35  # a one-cue rebuild at most this share of the full build
+COPIED = ("storyboards", "assets", "subtitles")  # what the benchmark's copy of the project holds
 
 
 # --- the machine ----------------------------------------------------------------------------------
@@ -190,12 +197,13 @@ def table(result: dict) -> list[str]:
         "|---|---|---:|---:|---:|---:|---|",
     ]
     what = {
-        "pipeline": "`pact-video build --lang en` from cold: 2 encodes (master + English)",
-        "floor": "ffmpeg: decode the master, encode it twice, no filters",
+        "pipeline": "`pact-video release` from cold: 5 encodes (master + 4 languages), dist/",
+        "floor": "ffmpeg: decode the master, encode it 5 times, no filters",
+        "one_cue": "one cue of lv.srt edited, `pact-video release` again",
         "pipeline_en": "`pact-video build --lang en --no-master` from cold: 1 encode (English)",
         "moviepy": "MoviePy 2 script: 1 encode (English)",
     }
-    for name in ("pipeline", "floor", "pipeline_en", "moviepy"):
+    for name in ("pipeline", "floor", "one_cue", "pipeline_en", "moviepy"):
         summary = result["contenders"].get(name)
         if summary is None:
             rows.append(f"| {name} | {what[name]} | skipped | | | | |")
@@ -215,8 +223,9 @@ def ratio_lines(result: dict) -> list[str]:
     lines = []
     for key, text in (
         ("moviepy_over_pipeline_en", f"MoviePy / pipeline, English render, one encode each = {{value}} (target: at least {MOVIEPY_TARGET:g}x faster)"),
-        ("pipeline_over_floor", f"pipeline (master + English) / floor = {{value}} (target: at most {FLOOR_TARGET:g}x)"),
-        ("moviepy_over_pipeline", "MoviePy (1 encode) / pipeline (master + English, 2 encodes) = {value} (no target; for the record)"),
+        ("pipeline_over_floor", f"pipeline (master + 4 languages) / floor (5 encodes) = {{value}} (target: at most {FLOOR_TARGET:g}x)"),
+        ("one_cue_over_pipeline", f"one-cue rebuild / full build = {{value}} (target: at most {ONE_CUE_TARGET:g}x)"),
+        ("moviepy_over_pipeline", "MoviePy (1 encode) / pipeline (5 encodes and the release) = {value} (no target; for the record)"),
     ):
         ratio = result["ratios"].get(key)
         if ratio is None:
@@ -275,67 +284,89 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the floor's and MoviePy's videos in PROJECT/benchmarks/work")
     args = parser.parse_args(argv)
 
-    project = args.project.resolve()
+    source = args.project.resolve()
+    results_dir = (args.results or source / "benchmarks" / "results").resolve()
+    work = source / "benchmarks" / "work"
+    project = work / "project"
     storyboard = project / args.storyboard
-    results_dir = (args.results or project / "benchmarks" / "results").resolve()
-    work = project / "benchmarks" / "work"
-    sys.path.insert(0, str(project))
+    sys.path.insert(0, str(source))
     from pipeline.build import BuildPaths
     from pipeline.ffmpeg import ffmpeg_binary, ffmpeg_version
     from pipeline.storyboard import load_storyboard
     from pipeline.timeline import build_timeline
 
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    for part in COPIED:
+        shutil.copytree(source / part, project / part)
     board = load_storyboard(storyboard)
     timeline = build_timeline(board)
     paths = BuildPaths(board.root)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")]))}
+    dist = project / "dist"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(source), os.environ.get("PYTHONPATH")]))}
     enc = timeline.encoding
     gop = 2 * -(-timeline.rate.numerator // timeline.rate.denominator)
     result: dict = {
         "when": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
         "machine": machine(),
         "ffmpeg": ffmpeg_version(),
-        "commit": _git_commit(project),
+        "commit": _git_commit(source),
         "storyboard": args.storyboard,
         "video": {"seconds": float(timeline.duration), "frames": timeline.frames, "width": timeline.width, "height": timeline.height,
-                  "fps": str(timeline.rate), "shots": len(timeline.clips), "texts": len(timeline.texts)},
+                  "fps": str(timeline.rate), "shots": len(timeline.clips), "texts": len(timeline.texts), "languages": list(timeline.languages)},
         "encoding": {"crf": enc.crf, "preset": enc.preset, "audio_bitrate": enc.audio_bitrate},
-        "runs": {"pipeline": [], "floor": [], "pipeline_en": [], "moviepy": []},
+        "runs": {"pipeline": [], "floor": [], "one_cue": [], "pipeline_en": [], "moviepy": []},
     }
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
     logs = Path(tempfile.mkdtemp(prefix="bench-logs-"))
+    renders = [paths.master, *(paths.video(code) for code in timeline.languages)]
 
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    say(f"benchmark: {args.storyboard}, {float(timeline.duration):.2f} s; {result['machine']['nproc']} cores; logs in {logs}")
+    def checked(files: list[Path]) -> list[dict]:
+        return [check_output(path, timeline.frames, timeline.rate) for path in files]
+
+    say(f"benchmark: {args.storyboard}, {float(timeline.duration):.2f} s, {len(timeline.languages)} languages; {result['machine']['nproc']} cores; logs in {logs}")
+    lv = project / "subtitles" / "lv.srt"
+    pristine = lv.read_text(encoding="utf-8") if lv.exists() else None
     for index in range(args.repeat):
-        shutil.rmtree(paths.build, ignore_errors=True)  # cold: no graphics, sound or renders kept
+        shutil.rmtree(paths.build, ignore_errors=True)  # cold: no graphics, sound, renders or release kept
+        shutil.rmtree(dist, ignore_errors=True)
+        if pristine is not None:
+            lv.write_text(pristine, encoding="utf-8")
         say(f"pipeline, run {index + 1}/{args.repeat} ...")
-        run = measured([sys.executable, "-m", "pipeline", "build", str(storyboard), "--lang", args.lang],
-                       cwd=project, log=logs / f"pipeline-{index + 1}.log", env=env)
-        run["outputs"] = [check_output(paths.master, timeline.frames, timeline.rate), check_output(paths.video(args.lang), timeline.frames, timeline.rate)]
+        run = measured([sys.executable, "-m", "pipeline", "release", str(storyboard)], cwd=project, log=logs / f"pipeline-{index + 1}.log", env=env)
+        run["outputs"] = checked(renders)
         result["runs"]["pipeline"].append(run)
         say(f"  {run.get('wall_seconds')} s, peak {run.get('peak_rss_mb')} MB")
         if run.get("returncode") or not paths.master.exists():
             say("  the pipeline failed: no floor without its master")
             break
-        outputs = [work / "floor-1.mp4", work / "floor-2.mp4"]
+        outputs = [work / f"floor-{n}.mp4" for n in range(1, len(renders) + 1)]
         say(f"floor, run {index + 1}/{args.repeat} ...")
         run = measured(floor_command(ffmpeg_binary(), paths.master, outputs, crf=enc.crf, preset=enc.preset, audio_bitrate=enc.audio_bitrate, gop=gop),
                        cwd=work, log=logs / f"floor-{index + 1}.log")
-        run["outputs"] = [check_output(out, timeline.frames, timeline.rate) for out in outputs]
+        run["outputs"] = checked(outputs)
         result["runs"]["floor"].append(run)
         say(f"  {run.get('wall_seconds')} s, peak {run.get('peak_rss_mb')} MB")
         if not args.keep:
             for out in outputs:
                 out.unlink(missing_ok=True)
+        if pristine is not None:
+            # A translator's one-cue edit: the first cue's text, nothing else.
+            first_text = pristine.split("\n\n")[0].split("\n", 2)[2]
+            lv.write_text(pristine.replace(first_text, first_text.rstrip(".") + "!", 1), encoding="utf-8")
+            say(f"one-cue rebuild, run {index + 1}/{args.repeat} ...")
+            run = measured([sys.executable, "-m", "pipeline", "release", str(storyboard)], cwd=project, log=logs / f"one-cue-{index + 1}.log", env=env)
+            run["outputs"] = checked([paths.video("lv")])
+            run["rendered"] = [line for line in (logs / f"one-cue-{index + 1}.log").read_text().splitlines() if line.startswith("rendered:")]
+            result["runs"]["one_cue"].append(run)
+            say(f"  {run.get('wall_seconds')} s, peak {run.get('peak_rss_mb')} MB; {run['rendered']}")
         shutil.rmtree(paths.build, ignore_errors=True)
         say(f"pipeline, English only, run {index + 1}/{args.repeat} ...")
         run = measured([sys.executable, "-m", "pipeline", "build", str(storyboard), "--lang", args.lang, "--no-master"],
                        cwd=project, log=logs / f"pipeline-en-{index + 1}.log", env=env)
-        run["outputs"] = [check_output(paths.video(args.lang), timeline.frames, timeline.rate)]
+        run["outputs"] = checked([paths.video(args.lang)])
         result["runs"]["pipeline_en"].append(run)
         say(f"  {run.get('wall_seconds')} s, peak {run.get('peak_rss_mb')} MB")
 
@@ -368,6 +399,10 @@ def main(argv: list[str] | None = None) -> int:
         value = c["pipeline"]["wall_seconds"] / c["floor"]["wall_seconds"]
         ratios["pipeline_over_floor"] = {"value": round(value, 3), "target": FLOOR_TARGET, "pass": value <= FLOOR_TARGET,
                                          "by_cpu_time": round(c["pipeline"]["cpu_seconds"] / c["floor"]["cpu_seconds"], 3)}
+    if "one_cue" in c and "pipeline" in c and c["one_cue"]["ok"] and c["pipeline"]["ok"]:
+        value = c["one_cue"]["wall_seconds"] / c["pipeline"]["wall_seconds"]
+        ratios["one_cue_over_pipeline"] = {"value": round(value, 3), "target": ONE_CUE_TARGET, "pass": value <= ONE_CUE_TARGET,
+                                           "by_cpu_time": round(c["one_cue"]["cpu_seconds"] / c["pipeline"]["cpu_seconds"], 3)}
     result["ratios"] = ratios
     result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
 
