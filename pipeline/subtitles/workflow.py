@@ -91,6 +91,7 @@ class SubtitleProject:
         self.state = SubtitleState.load(self.folder)
         self.master_language = timeline.narration_language
         self.languages = tuple(timeline.languages)
+        self._master: SubtitleTrack | None = None
 
     @classmethod
     def open(cls, storyboard: Path | str) -> "SubtitleProject":
@@ -109,10 +110,13 @@ class SubtitleProject:
         return language
 
     def master(self) -> SubtitleTrack:
-        path = self.path(self.master_language)
-        if not path.exists():
-            raise PipelineError(f"{_relative(path)}: the master subtitles do not exist yet", "run `pact-video transcribe` first")
-        return read_srt(Path(_relative(path)), language=self.master_language)
+        """The master subtitles, read once per command (every language is checked against them)."""
+        if self._master is None:
+            path = self.path(self.master_language)
+            if not path.exists():
+                raise PipelineError(f"{_relative(path)}: the master subtitles do not exist yet", "run `pact-video transcribe` first")
+            self._master = read_srt(Path(_relative(path)), language=self.master_language)
+        return self._master
 
     def translation(self, language: str, *, encoding: str | None = None) -> SubtitleTrack:
         return self.read(language, encoding=encoding).track
