@@ -40,3 +40,10 @@ def write_text(out: Path, text: str) -> Path:
     with replacing(out) as temporary:
         temporary.write_text(text, encoding="utf-8", newline="\n")
     return out
+
+
+def write_text_if_changed(out: Path, text: str) -> Path:
+    """write_text, except that unchanged content leaves the file (and its time stamp, which builds key on) alone."""
+    if out.exists() and out.read_text(encoding="utf-8") == text:
+        return out
+    return write_text(out, text)

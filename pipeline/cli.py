@@ -392,6 +392,8 @@ def subtitles_sync(languages: tuple[str, ...], storyboard: Path, encoding: str |
     Example:
       pact-video subtitles sync nb nl lv
     """
+    from pipeline.subtitles.qc import srt_time
+
     project = _project(storyboard)
     for language in languages or project.languages:
         result = project.sync(language, encoding=encoding)
@@ -399,11 +401,11 @@ def subtitles_sync(languages: tuple[str, ...], storyboard: Path, encoding: str |
             continue
         path = project.path(language).relative_to(project.board.root)
         for cue in result.marked_stale:
-            click.echo(f"stale: {path}#{cue.number} {_srt_time(cue.start)}: the master text changed; check {cue.text.splitlines()[0]!r}")
+            click.echo(f"stale: {path}#{cue.number} {srt_time(cue.start)}: the master text changed; check {cue.text.splitlines()[0]!r}")
         for cue in result.added:
-            click.echo(f"new: {path}#{cue.number} {_srt_time(cue.start)}: a new cue to translate")
+            click.echo(f"new: {path}#{cue.number} {srt_time(cue.start)}: a new cue to translate")
         for gone in result.removed:
-            click.echo(f"removed: {path} {_srt_time(gone.start)}: the master lost this cue; its translation {gone.text!r} is kept in subtitles/state.json")
+            click.echo(f"removed: {path} {srt_time(gone.start)}: the master lost this cue; its translation {gone.text!r} is kept in subtitles/state.json")
         changes = f"{len(result.marked_stale)} stale, {len(result.added)} new, {len(result.removed)} removed" if result.changed else "in step with the master"
         click.echo(f"{path}: {result.kept} translated cue(s) kept; {changes}", err=True)
 
@@ -460,12 +462,6 @@ def subtitles_review(language: str, output: Path | None, storyboard: Path, encod
     """
     path, report = _project(storyboard).review(language, output, encoding=encoding)
     click.echo(f"{path} ({len(report.errors)} error(s), {len(report.warnings)} warning(s))")
-
-
-def _srt_time(ms: int) -> str:
-    from pipeline.subtitles.qc import srt_time
-
-    return srt_time(ms)
 
 
 def _report(result) -> None:

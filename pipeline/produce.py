@@ -17,7 +17,8 @@ from pathlib import Path
 from pipeline import cache
 from pipeline.build import BuildPaths, BuildResult, Reporter, build_video
 from pipeline.errors import PipelineError, QCError
-from pipeline.subtitles.io import write_srt, write_vtt
+from pipeline.atomic import write_text_if_changed
+from pipeline.subtitles.io import format_srt, format_vtt
 from pipeline.subtitles.model import Cue
 from pipeline.subtitles.workflow import STALE, UNTRANSLATED, LanguageReport, SubtitleProject
 from pipeline.timeline import Timeline
@@ -126,8 +127,8 @@ def make_video(
         for code in languages:
             track = reports[code].track
             # UTF-8 copies, whatever encoding the translator's editor saved in.
-            srt = write_srt(track, sidecars / f"{code}.srt") if _changed(track, sidecars / f"{code}.srt", "srt") else sidecars / f"{code}.srt"
-            vtt = write_vtt(track, sidecars / f"{code}.vtt") if _changed(track, sidecars / f"{code}.vtt", "vtt") else sidecars / f"{code}.vtt"
+            srt = write_text_if_changed(sidecars / f"{code}.srt", format_srt(track))
+            vtt = write_text_if_changed(sidecars / f"{code}.vtt", format_vtt(track))
             entries.append(LanguageInputs(code, paths.video(code), srt, vtt, poster_time(timeline)))
         page_language = timeline.narration_language
         statement, disclaimer = _end_card_texts(timeline, page_language)
@@ -148,14 +149,6 @@ def make_video(
             result.rendered.append("dist/")
         result.outputs["dist"] = dist
     return result, dist
-
-
-def _changed(track, path: Path, fmt: str) -> bool:
-    """Write a sidecar only when its text changes, so its time stamp (and what depends on it) stays."""
-    from pipeline.subtitles.io import format_srt, format_vtt
-
-    text = (format_srt if fmt == "srt" else format_vtt)(track)
-    return not path.exists() or path.read_text(encoding="utf-8") != text
 
 
 def _intact(dist: Path) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from pipeline.atomic import write_text
+from pipeline.atomic import write_text_if_changed
 from pipeline.subtitles.model import Cue
 from pipeline.timeline import TextItem, Timeline
 
@@ -239,7 +239,4 @@ def write_text_layer(
     timeline: Timeline, language: str, out: Path, *, cues: Sequence[Cue] = (), width: int | None = None, height: int | None = None,
 ) -> Path:
     """Write the script atomically; unchanged content leaves the file (and its time stamp) alone."""
-    script = text_layer_script(timeline, language, cues=cues, width=width, height=height)
-    if out.exists() and out.read_text(encoding="utf-8") == script:
-        return out
-    return write_text(out, script)
+    return write_text_if_changed(out, text_layer_script(timeline, language, cues=cues, width=width, height=height))
