@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -32,6 +33,7 @@ from pipeline.timeline import Clip, Timeline, build_timeline
 PREVIEW_SIZE = (640, 360)
 LOUDNESS_TOLERANCE_LU = 1.0
 SILENCE_LUFS = -60.0  # a mix this quiet has no programme in it to normalise
+LIMITER_TOLERANCE_LU = 0.2  # how far under the target the limiter may leave the sound before the gain is corrected
 MAX_GAIN_DB = 30.0
 
 
@@ -71,6 +73,9 @@ class BuildPaths:
     @property
     def mix(self) -> Path:
         return self.build / "audio" / "mix.wav"
+
+    def sound(self, bitrate: str) -> Path:
+        return self.build / "audio" / f"sound-{bitrate}.m4a"
 
     @property
     def loudness(self) -> Path:
@@ -216,14 +221,23 @@ def _run_plan(render: plan.RenderPlan, store: cache.ProductStore, reporter: Repo
     return stderr
 
 
-def _sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, reporter: Reporter, result: BuildResult) -> tuple[float, plan.LoudnessTarget]:
-    """Mix the sound once; find the gain that brings it to the loudness target (limiter included)."""
+@dataclass(frozen=True)
+class Gain:
+    """The gain that brings the mix to the loudness target, from build/audio/loudness.json."""
+
+    db: float
+    silent: bool  # nearly silent: left as it is, never corrected
+
+
+def _sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, reporter: Reporter, result: BuildResult) -> tuple[Gain, plan.LoudnessTarget]:
+    """Mix the sound once and measure it: the gain towards the loudness target (corrected for the limiter once encoded)."""
     target = plan.LoudnessTarget(timeline.loudness.integrated_lufs, timeline.loudness.true_peak_db)
     render = plan.audio_plan(timeline, mix=paths.mix, stem=paths.narration, loudness=target)
     stderr = _run_plan(render, store, reporter, result)
     if stderr is None:
         try:
-            return float(json.loads(paths.loudness.read_text())["gain_db"]), target
+            stored = json.loads(paths.loudness.read_text())
+            return Gain(float(stored["gain_db"]), float(stored["measured"]["integrated"]) <= SILENCE_LUFS), target
         except (OSError, ValueError, KeyError, TypeError):
             store.forget(render.outputs)  # the mix is there but its measurement is not: mix again
             stderr = _run_plan(render, store, reporter, result)
@@ -231,16 +245,49 @@ def _sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, rep
     if measured.integrated <= SILENCE_LUFS:
         # Nothing but silence or faint room tone: raising it to the target would only make noise.
         reporter.info(f"warning: the sound mix is nearly silent ({measured.integrated:.0f} LUFS); it is left as it is")
-        write_text(paths.loudness, json.dumps({"measured": measured.__dict__, "gain_db": 0.0}, indent=1))
-        return 0.0, target
-    gain = min(target.integrated - measured.integrated, MAX_GAIN_DB)
-    # The limiter takes a little loudness off the peaks: measure once more and make up for it.
-    check = plan.loudness_check_plan(paths.mix, gain, target, timeline.duration)
-    with reporter.task(check.description, check.duration) as update:
-        after = plan.LoudnessMeasurement.from_ebur128(run(check.argv, description=check.description, on_progress=update, capture_stderr=True))
-    gain = min(gain + target.integrated - after.integrated, MAX_GAIN_DB)
-    write_text(paths.loudness, json.dumps({"measured": measured.__dict__, "gain_db": round(gain, 2)}, indent=1))
+        gain = Gain(0.0, silent=True)
+    else:
+        gain = Gain(round(min(target.integrated - measured.integrated, MAX_GAIN_DB), 2), silent=False)
+    _write_loudness(paths, measured, gain)
     return gain, target
+
+
+def _write_loudness(paths: BuildPaths, measured: plan.LoudnessMeasurement | dict, gain: Gain) -> None:
+    mix = measured.__dict__ if isinstance(measured, plan.LoudnessMeasurement) else measured
+    write_text(paths.loudness, json.dumps({"measured": mix, "gain_db": gain.db}, indent=1))
+
+
+def _encoded_sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, reporter: Reporter, result: BuildResult, encoding: plan.Encoding) -> Path:
+    """The delivery sound: the mix at the gain, limited, AAC-encoded once for every render.
+
+    The encode also meters what it encodes. The limiter takes a little loudness
+    off the peaks; when that leaves the sound more than LIMITER_TOLERANCE_LU off
+    the target, the gain is corrected once and the sound encoded again.
+    """
+    gain, target = _sound(timeline, paths, store, reporter, result)
+    sound = paths.sound(encoding.audio_bitrate)
+    stderr = _run_plan(plan.sound_plan(paths.mix, gain.db, target, sound, encoding, timeline.duration), store, reporter, result)
+    if stderr is None or gain.silent:
+        return sound
+    off_by = target.integrated - plan.LoudnessMeasurement.from_ebur128(stderr).integrated
+    if abs(off_by) > LIMITER_TOLERANCE_LU:
+        corrected = Gain(round(min(gain.db + off_by, MAX_GAIN_DB), 2), silent=False)
+        _write_loudness(paths, json.loads(paths.loudness.read_text())["measured"], corrected)
+        _run_plan(plan.sound_plan(paths.mix, corrected.db, target, sound, encoding, timeline.duration), store, reporter, result)
+    return sound
+
+
+def encoder_threads(encoders: int) -> int | None:
+    """Threads for each of several x264 encoders in one process: the cores shared out among them.
+
+    x264 alone takes 1.5 threads per core; five encoders each doing so on two
+    cores spent 4 % more CPU time and 400 MB more memory on the demo than one
+    thread apiece (benchmarks/README.md). One encoder keeps x264's own choice.
+    """
+    if encoders <= 1:
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, math.ceil(cores / encoders))
 
 
 def narration_stem(storyboard: Path | str, *, reporter: Reporter | None = None) -> tuple[Storyboard, Timeline, Path]:
@@ -283,7 +330,8 @@ def build_video(
     width, height = PREVIEW_SIZE if preview else (timeline.width, timeline.height)
     encoding = plan.Encoding(timeline.encoding.crf, timeline.encoding.preset, timeline.encoding.audio_bitrate)
     if preview:
-        encoding = plan.Encoding(crf=28, preset="ultrafast", audio_bitrate="128k")
+        # The sound is the delivery sound: encoded once, shared with `make video`'s renders.
+        encoding = plan.Encoding(crf=28, preset="ultrafast", audio_bitrate=encoding.audio_bitrate)
 
     unknown = [code for code in languages if code not in timeline.languages]
     if unknown:
@@ -293,10 +341,10 @@ def build_video(
         with reporter.task("drawing graphics", None):
             return picture_sources(timeline, paths, width, height), image_inputs(timeline, paths, width, height)
 
-    # Graphics (Python) and the sound mix (one ffmpeg) each keep about one core busy: run them side by side.
+    # Graphics (Python) and the sound (one ffmpeg at a time) each keep about one core busy: side by side.
     with ThreadPoolExecutor(max_workers=1) as pool:
         drawing = pool.submit(draw)
-        gain_db, target = _sound(timeline, paths, store, reporter, result)
+        sound = _encoded_sound(timeline, paths, store, reporter, result, encoding)
         sources, images = drawing.result()
 
     spoken = language(timeline.narration_language).iso639_2  # every render carries the narration's sound
@@ -308,32 +356,37 @@ def build_video(
         outputs.append(plan.VideoOutput(out, layer, spoken))
     with_master = master and not preview
 
-    def picture(selected: list[plan.VideoOutput]) -> plan.RenderPlan:
+    def picture(selected: list[plan.VideoOutput], encoder_threads: int | None = None) -> plan.RenderPlan:
         return plan.picture_plan(
-            timeline, sources, mix=paths.mix, gain_db=gain_db, loudness=target, outputs=selected, encoding=encoding,
+            timeline, sources, sound=sound, outputs=selected, encoding=encoding,
             fonts_dir=FONTS_DIR, text_dir=paths.text, images=images, width=width, height=height,
+            encoder_threads=encoder_threads,
         )
 
     # Each output has its own key (the render it would be alone, its text layer, the fonts), so a
     # one-cue edit of lv.srt re-renders the Latvian output only; the stale ones share one process.
     keys = {o.path: _render_key(picture([o]), extra_files=(*([o.text_layer] if o.text_layer else []), FONTS_DIR)) for o in outputs}
     stale = [o for o in outputs if not store.is_fresh([o.path], keys[o.path])]
-    if stale:
-        render = picture(stale)
-        if render.cwd is not None:
+    # The encoded sound is measured while the picture renders: a check that nothing waits for.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        measuring = pool.submit(check_loudness, sound, timeline, result, reporter)
+        if stale:
+            # (The thread count is left out of the keys: it changes how fast, not what, x264 encodes.)
+            render = picture(stale, encoder_threads(len(stale)))
             render.cwd.mkdir(parents=True, exist_ok=True)
-        names = ", ".join(o.path.name for o in stale)
-        with reporter.task(f"rendering {names}", render.duration) as update:
-            run(render.argv, outputs=render.outputs, description=render.description, on_progress=update, cwd=render.cwd)
-        for output in stale:
-            store.record([output.path], keys[output.path])
-        result.rendered.extend(o.path.name for o in stale)
+            names = ", ".join(o.path.name for o in stale)
+            with reporter.task(f"rendering {names}", render.duration) as update:
+                run(render.argv, outputs=render.outputs, description=render.description, on_progress=update, cwd=render.cwd)
+            for output in stale:
+                store.record([output.path], keys[output.path])
+            result.rendered.extend(o.path.name for o in stale)
+        measuring.result()
     for output in outputs:
         result.outputs[output.path.stem] = output.path
 
     if not preview:
         result.outputs["narration"] = paths.narration
-    # The checks (probes, a loudness measurement) run while the contact sheet is made: both mostly wait on ffmpeg.
+    # The checks (probes) run while the contact sheet is made: both mostly wait on ffmpeg.
     with ThreadPoolExecutor(max_workers=1) as pool:
         checking = pool.submit(verify, result, reporter)
         sheet = contact_sheet(timeline, paths, store, reporter, result) if with_master else None
@@ -380,7 +433,7 @@ def measure_loudness(path: Path) -> tuple[float, float]:
 
 
 def verify(result: BuildResult, reporter: Reporter) -> None:
-    """Probe what was rendered: duration within one frame of the storyboard's, loudness on target."""
+    """Probe what was rendered: duration within one frame of the storyboard's."""
     timeline = result.timeline
     frame = Fraction(1) / timeline.rate
     for name, path in result.outputs.items():
@@ -389,13 +442,15 @@ def verify(result: BuildResult, reporter: Reporter) -> None:
         info = probe(path)
         if info.duration is None or abs(info.duration - timeline.duration) > frame:
             raise RenderError(f"{path.name} lasts {float(info.duration or 0):.3f} s, the storyboard {float(timeline.duration):.3f} s", hint="this is a bug: please report it with the storyboard")
-    first = next((p for p in result.outputs.values() if p.suffix == ".mp4"), None)
-    if first is not None:
-        integrated, peak = measure_loudness(first)
-        result.measured.update(integrated_lufs=integrated, true_peak_dbtp=peak)
-        target = timeline.loudness
-        on_target = abs(integrated - target.integrated_lufs) <= LOUDNESS_TOLERANCE_LU and peak <= target.true_peak_db + 0.05
-        reporter.info(
-            f"{'' if on_target else 'warning: '}loudness of {first.name}: {integrated:.1f} LUFS, true peak {peak:.1f} dBTP "
-            f"(target {target.integrated_lufs:g} LUFS ± {LOUDNESS_TOLERANCE_LU:g} LU, true peak at most {target.true_peak_db:g} dBTP)"
-        )
+
+
+def check_loudness(sound: Path, timeline: Timeline, result: BuildResult, reporter: Reporter) -> None:
+    """Measure the encoded sound every render carries (AAC adds a little to the peaks): on target?"""
+    integrated, peak = measure_loudness(sound)
+    result.measured.update(integrated_lufs=integrated, true_peak_dbtp=peak)
+    target = timeline.loudness
+    on_target = abs(integrated - target.integrated_lufs) <= LOUDNESS_TOLERANCE_LU and peak <= target.true_peak_db + 0.05
+    reporter.info(
+        f"{'' if on_target else 'warning: '}loudness of the sound: {integrated:.1f} LUFS, true peak {peak:.1f} dBTP "
+        f"(target {target.integrated_lufs:g} LUFS ± {LOUDNESS_TOLERANCE_LU:g} LU, true peak at most {target.true_peak_db:g} dBTP)"
+    )

@@ -72,9 +72,7 @@ def picture() -> plan.RenderPlan:
     return plan.picture_plan(
         small_timeline(),
         small_sources(),
-        mix=BUILD / "audio" / "mix.wav",
-        gain_db=GAIN_DB,
-        loudness=plan.LoudnessTarget(),
+        sound=BUILD / "audio" / "sound-192k.m4a",
         outputs=[plan.VideoOutput(BUILD / "master-textless.mp4"), plan.VideoOutput(BUILD / "video_en.mp4", BUILD / "text" / "en.ass", "eng")],
         encoding=plan.Encoding(),
         fonts_dir=ASSETS / "fonts",
@@ -181,7 +179,7 @@ EXPECTED_PICTURE = [
     '-i',
     'color=c=0x000000:s=320x180:r=25/1:d=1.000000',
     '-i',
-    '/project/build/audio/mix.wav',
+    '/project/build/audio/sound-192k.m4a',
     '-filter_complex',
     ";".join([
         '[0:v]trim=end_frame=50[s0]',
@@ -228,24 +226,14 @@ EXPECTED_PICTURE = [
         '[s42]settb=1/25[s43]',
         '[s43]setpts=N[s44]',
         '[s44]split=2[s45][s46]',
-        '[4:a]volume=4.50dB[s47]',
-        '[s47]alimiter=attack=5:level=disabled:limit=0.7943:release=80[s48]',
-        '[s48]aresample=48000[s49]',
-        '[s49]asplit=2[s50][s51]',
-        '[s46]ass=filename=en.ass:fontsdir=../../assets/fonts[s52]',
+        '[s46]ass=filename=en.ass:fontsdir=../../assets/fonts[s47]',
     ]),
     '-map',
     '[s45]',
     '-map',
-    '[s50]',
-    '-ac',
-    '2',
-    '-ar',
-    '48000',
-    '-b:a',
-    '192k',
+    '4:a',
     '-c:a',
-    'aac',
+    'copy',
     '-c:v',
     'libx264',
     '-crf',
@@ -264,17 +252,11 @@ EXPECTED_PICTURE = [
     'high',
     '/project/build/master-textless.partial.mp4',
     '-map',
-    '[s52]',
+    '[s47]',
     '-map',
-    '[s51]',
-    '-ac',
-    '2',
-    '-ar',
-    '48000',
-    '-b:a',
-    '192k',
+    '4:a',
     '-c:a',
-    'aac',
+    'copy',
     '-c:v',
     'libx264',
     '-crf',
@@ -351,7 +333,7 @@ def test_picture_is_one_process_writing_partial_files(picture):
     assert argv.count("-filter_complex") == 1
     assert picture.outputs == [BUILD / "master-textless.mp4", BUILD / "video_en.mp4"]
     written = [arg for arg in argv if arg.startswith(str(BUILD))]
-    assert written == [str(BUILD / "audio" / "mix.wav"), str(BUILD / "master-textless.partial.mp4"), str(BUILD / "video_en.partial.mp4")]
+    assert written == [str(BUILD / "audio" / "sound-192k.m4a"), str(BUILD / "master-textless.partial.mp4"), str(BUILD / "video_en.partial.mp4")]
     assert picture.duration == Fraction(7)
     assert picture.cwd == BUILD / "text"
     inputs = [argv[i + 1] for i, arg in enumerate(argv) if arg == "-i"]
@@ -404,13 +386,36 @@ def test_contain_pads_and_cover_crops(picture):
     assert pad[2].startswith("320:180:(ow-iw)/2:(oh-ih)/2")
 
 
-def test_second_loudness_pass_is_one_gain_then_a_limiter(picture):
+@pytest.fixture
+def sound() -> plan.RenderPlan:
+    return plan.sound_plan(BUILD / "audio" / "mix.wav", GAIN_DB, plan.LoudnessTarget(), BUILD / "audio" / "sound-192k.m4a", plan.Encoding(), Fraction(7))
+
+
+def test_sound_plan_argv(sound):
+    assert sound.outputs == [BUILD / "audio" / "sound-192k.m4a"]
+    assert sound.measures_loudness  # the encode meters what it encodes: the limiter's toll on the loudness
+    assert sound.argv == [
+        "ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", "-y",
+        "-f", "wav", "-i", str(BUILD / "audio" / "mix.wav"),
+        "-filter_complex",
+        ";".join([
+            "[0:a]volume=4.50dB[s0]",
+            "[s0]alimiter=attack=5:level=disabled:limit=0.7943:release=80[s1]",
+            "[s1]aresample=48000[s2]",
+            "[s2]asplit=2[s3][s4]",
+            "[s4]ebur128=framelog=quiet[s5]",
+        ]),
+        "-map", "[s3]", "-ac", "2", "-ar", "48000", "-b:a", "192k", "-c:a", "aac", "-movflags", "+faststart",
+        str(BUILD / "audio" / "sound-192k.partial.m4a"),
+        "-map", "[s5]", "-f", "null", "/dev/null",
+    ]
+
+
+def test_second_loudness_pass_is_one_gain_then_a_limiter(sound):
     """The mix measured at -20.5 LUFS gets +4.5 dB to reach -16; a limiter keeps peaks 1 dB under the -1 dBTP target."""
-    filters = graph(picture.argv)
-    mix_input = picture.argv.index(str(BUILD / "audio" / "mix.wav"))
-    mix_label = f"{picture.argv[:mix_input].count('-i') - 1}:a"
+    filters = graph(sound.argv)
     (gain,) = [f for f in filters if f[1] == "volume"]
-    assert gain[0] == [mix_label]
+    assert gain[0] == ["0:a"]
     assert gain[2] == "4.50dB"
     limiter = next(f for f in filters if gain[3][0] in f[0])
     assert limiter[1] == "alimiter"
@@ -421,6 +426,17 @@ def test_second_loudness_pass_is_one_gain_then_a_limiter(picture):
     assert "loudnorm" not in [f[1] for f in filters]
 
 
+def test_every_output_copies_the_sound_encoded_once(picture):
+    """No audio filter in the picture graph: each output maps the encoded sound file's stream as it is."""
+    assert not [f for f in graph(picture.argv) if f[1] in ("volume", "alimiter", "asplit", "aresample")]
+    sound_input = picture.argv[: picture.argv.index(str(BUILD / "audio" / "sound-192k.m4a"))].count("-i") - 1
+    for output in ("master-textless", "video_en"):
+        opts = output_options(picture.argv, str(BUILD / f"{output}.partial.mp4"))
+        maps = [opts[i + 1] for i, arg in enumerate(opts) if arg == "-map"]
+        assert maps[1] == f"{sound_input}:a"
+        assert dict(zip(opts[::2], opts[1::2]))["-c:a"] == "copy"
+
+
 @pytest.mark.parametrize("output", ["master-textless", "video_en"])
 def test_delivery_encoding_options(picture, output):
     opts = output_options(picture.argv, str(BUILD / f"{output}.partial.mp4"))
@@ -429,8 +445,7 @@ def test_delivery_encoding_options(picture, output):
     assert pairs["-profile:v"] == "high"
     assert pairs["-pix_fmt"] == "yuv420p"
     assert pairs["-c:v"] == "libx264"
-    assert pairs["-c:a"] == "aac"
-    assert pairs["-ar"] == "48000" and pairs["-ac"] == "2"
+    assert pairs["-c:a"] == "copy"  # AAC, 48 kHz stereo: made once by the sound plan (test_sound_plan_argv)
     assert ("-metadata:s:a:0" in pairs) == (output == "video_en")
 
 
@@ -494,23 +509,6 @@ def test_no_narration_no_music_is_silence_of_the_right_length():
     assert "sidechaincompress" not in render.argv[render.argv.index("-filter_complex") + 1]
 
 
-def test_loudness_check_measures_the_normalised_mix():
-    check = plan.loudness_check_plan(BUILD / "audio" / "mix.wav", GAIN_DB, plan.LoudnessTarget(), Fraction(7))
-    assert check.outputs == [] and check.measures_loudness
-    assert check.argv == [
-        "ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", "-y",
-        "-i", str(BUILD / "audio" / "mix.wav"),
-        "-filter_complex",
-        ";".join([
-            "[0:a]volume=4.50dB[s0]",
-            "[s0]alimiter=attack=5:level=disabled:limit=0.7943:release=80[s1]",
-            "[s1]aresample=48000[s2]",
-            "[s2]ebur128=framelog=quiet[s3]",
-        ]),
-        "-map", "[s3]", "-f", "null", "/dev/null",
-    ]
-
-
 # --- the meter's report -----------------------------------------------------------------------------
 
 EBUR128_STDERR = """\
@@ -552,3 +550,23 @@ def test_loudness_measurement_of_silence_is_finite():
 def test_loudness_measurement_missing():
     with pytest.raises(ValueError, match="no loudness summary"):
         plan.LoudnessMeasurement.from_ebur128("Conversion failed!\n")
+
+
+def test_encoder_threads_go_to_every_x264_when_given():
+    shared = plan.picture_plan(
+        small_timeline(), small_sources(), sound=BUILD / "audio" / "sound-192k.m4a",
+        outputs=[plan.VideoOutput(BUILD / "master-textless.mp4"), plan.VideoOutput(BUILD / "video_en.mp4", BUILD / "text" / "en.ass", "eng")],
+        encoding=plan.Encoding(), fonts_dir=ASSETS / "fonts", text_dir=BUILD / "text", encoder_threads=1,
+    )
+    for output in ("master-textless", "video_en"):
+        opts = output_options(shared.argv, str(BUILD / f"{output}.partial.mp4"))
+        assert dict(zip(opts[::2], opts[1::2]))["-threads"] == "1"
+    assert "-threads" not in EXPECTED_PICTURE  # left to x264 unless the build shares the cores out
+
+
+@pytest.mark.parametrize(("cores", "encoders", "threads"), [(2, 1, None), (2, 2, 1), (2, 5, 1), (8, 5, 2), (16, 5, 4), (1, 3, 1)])
+def test_the_build_shares_the_cores_out_among_its_encoders(monkeypatch, cores, encoders, threads):
+    from pipeline.build import encoder_threads
+
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    assert encoder_threads(encoders) == threads

@@ -307,6 +307,29 @@ def test_near_silent_footage_is_not_boosted_into_noise(tmp_path):
     assert peak < source_peak + 30, f"room tone at {source_peak:.0f} dBTP was raised to {peak:.0f} dBTP"
 
 
+def test_gain_is_corrected_when_the_limiter_takes_loudness_off(tmp_path):
+    """A steady tone with loud 5 ms clicks: the gain lifts the clicks into the limiter, which takes some loudness back."""
+    voice = tmp_path / "assets" / "clicks.wav"
+    voice.parent.mkdir(parents=True)
+    ffmpeg("-f", "lavfi", "-i", "aevalsrc=if(lt(mod(t\\,0.4)\\,0.005)\\,0.9\\,0.1)*sin(2*PI*1000*t):s=48000:d=4", voice)
+    storyboard = tmp_path / "storyboards" / "clicks.yaml"
+    storyboard.parent.mkdir()
+    storyboard.write_text(
+        "version: 1\n"
+        "project: {title: Clicks, fps: 25, resolution: 320x180, languages: [en], encoding: {preset: ultrafast}}\n"
+        "scenes:\n"
+        "  - id: s\n"
+        "    shots:\n"
+        "      - {id: a, kind: title, text: Clicks, duration: 4, narration: [{text: Clicks., file: assets/clicks.wav, at: 0}]}\n"
+    )
+    result = build_video(storyboard, languages=("en",), master=False)
+    assert result.rendered.count("sound-192k.m4a") == 2  # encoded, metered short of the target, encoded again
+    integrated, peak = measure_loudness(result.outputs["video_en"])
+    assert abs(integrated - -16.0) <= 1.0
+    assert peak <= -1.0
+    assert build_video(storyboard, languages=("en",), master=False).rendered == []  # the corrected gain is the one kept
+
+
 # --- doing nothing twice, failing cleanly ---------------------------------------------------------------
 
 
