@@ -388,7 +388,7 @@ def build_video(
         result.outputs["narration"] = paths.narration
     # The checks (probes) run while the contact sheet is made: both mostly wait on ffmpeg.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        checking = pool.submit(verify, result, reporter)
+        checking = pool.submit(verify, result)
         sheet = contact_sheet(timeline, paths, store, reporter, result) if with_master else None
         checking.result()
     if sheet is not None:
@@ -432,7 +432,7 @@ def measure_loudness(path: Path) -> tuple[float, float]:
     return float(match.group(1)), float(match.group(2))
 
 
-def verify(result: BuildResult, reporter: Reporter) -> None:
+def verify(result: BuildResult) -> None:
     """Probe what was rendered: duration within one frame of the storyboard's."""
     timeline = result.timeline
     frame = Fraction(1) / timeline.rate
