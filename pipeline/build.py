@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -222,39 +222,45 @@ def _run_plan(render: plan.RenderPlan, store: cache.ProductStore, reporter: Repo
 
 
 @dataclass(frozen=True)
-class Gain:
-    """The gain that brings the mix to the loudness target, from build/audio/loudness.json."""
+class Loudness:
+    """build/audio/loudness.json: the mix as measured, and the gain its delivery sound is encoded with."""
 
-    db: float
-    silent: bool  # nearly silent: left as it is, never corrected
+    mix: plan.LoudnessMeasurement
+    gain_db: float
+
+    @property
+    def silent(self) -> bool:
+        # Nothing but silence or faint room tone: raising it to the target would only make noise.
+        return self.mix.integrated <= SILENCE_LUFS
+
+    def save(self, path: Path) -> None:
+        write_text(path, json.dumps({"measured": self.mix.__dict__, "gain_db": self.gain_db}, indent=1))
+
+    @classmethod
+    def load(cls, path: Path) -> "Loudness":
+        stored = json.loads(path.read_text())
+        mix = plan.LoudnessMeasurement(float(stored["measured"]["integrated"]), float(stored["measured"]["lra"]))
+        return cls(mix, float(stored["gain_db"]))
 
 
-def _sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, reporter: Reporter, result: BuildResult) -> tuple[Gain, plan.LoudnessTarget]:
+def _sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, reporter: Reporter, result: BuildResult) -> tuple[Loudness, plan.LoudnessTarget]:
     """Mix the sound once and measure it: the gain towards the loudness target (corrected for the limiter once encoded)."""
     target = plan.LoudnessTarget(timeline.loudness.integrated_lufs, timeline.loudness.true_peak_db)
     render = plan.audio_plan(timeline, mix=paths.mix, stem=paths.narration, loudness=target)
     stderr = _run_plan(render, store, reporter, result)
     if stderr is None:
         try:
-            stored = json.loads(paths.loudness.read_text())
-            return Gain(float(stored["gain_db"]), float(stored["measured"]["integrated"]) <= SILENCE_LUFS), target
+            return Loudness.load(paths.loudness), target
         except (OSError, ValueError, KeyError, TypeError):
             store.forget(render.outputs)  # the mix is there but its measurement is not: mix again
             stderr = _run_plan(render, store, reporter, result)
     measured = plan.LoudnessMeasurement.from_ebur128(stderr)
-    if measured.integrated <= SILENCE_LUFS:
-        # Nothing but silence or faint room tone: raising it to the target would only make noise.
+    loudness = Loudness(measured, round(min(target.integrated - measured.integrated, MAX_GAIN_DB), 2))
+    if loudness.silent:
         reporter.info(f"warning: the sound mix is nearly silent ({measured.integrated:.0f} LUFS); it is left as it is")
-        gain = Gain(0.0, silent=True)
-    else:
-        gain = Gain(round(min(target.integrated - measured.integrated, MAX_GAIN_DB), 2), silent=False)
-    _write_loudness(paths, measured, gain)
-    return gain, target
-
-
-def _write_loudness(paths: BuildPaths, measured: plan.LoudnessMeasurement | dict, gain: Gain) -> None:
-    mix = measured.__dict__ if isinstance(measured, plan.LoudnessMeasurement) else measured
-    write_text(paths.loudness, json.dumps({"measured": mix, "gain_db": gain.db}, indent=1))
+        loudness = Loudness(measured, 0.0)
+    loudness.save(paths.loudness)
+    return loudness, target
 
 
 def _encoded_sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, reporter: Reporter, result: BuildResult, encoding: plan.Encoding) -> Path:
@@ -264,16 +270,16 @@ def _encoded_sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductSt
     off the peaks; when that leaves the sound more than LIMITER_TOLERANCE_LU off
     the target, the gain is corrected once and the sound encoded again.
     """
-    gain, target = _sound(timeline, paths, store, reporter, result)
+    loudness, target = _sound(timeline, paths, store, reporter, result)
     sound = paths.sound(encoding.audio_bitrate)
-    stderr = _run_plan(plan.sound_plan(paths.mix, gain.db, target, sound, encoding, timeline.duration), store, reporter, result)
-    if stderr is None or gain.silent:
+    stderr = _run_plan(plan.sound_plan(paths.mix, loudness.gain_db, target, sound, encoding, timeline.duration), store, reporter, result)
+    if stderr is None or loudness.silent:
         return sound
     off_by = target.integrated - plan.LoudnessMeasurement.from_ebur128(stderr).integrated
     if abs(off_by) > LIMITER_TOLERANCE_LU:
-        corrected = Gain(round(min(gain.db + off_by, MAX_GAIN_DB), 2), silent=False)
-        _write_loudness(paths, json.loads(paths.loudness.read_text())["measured"], corrected)
-        _run_plan(plan.sound_plan(paths.mix, corrected.db, target, sound, encoding, timeline.duration), store, reporter, result)
+        corrected = replace(loudness, gain_db=round(min(loudness.gain_db + off_by, MAX_GAIN_DB), 2))
+        corrected.save(paths.loudness)
+        _run_plan(plan.sound_plan(paths.mix, corrected.gain_db, target, sound, encoding, timeline.duration), store, reporter, result)
     return sound
 
 
@@ -444,9 +450,24 @@ def verify(result: BuildResult) -> None:
             raise RenderError(f"{path.name} lasts {float(info.duration or 0):.3f} s, the storyboard {float(timeline.duration):.3f} s", hint="this is a bug: please report it with the storyboard")
 
 
-def check_loudness(sound: Path, timeline: Timeline, result: BuildResult, reporter: Reporter) -> None:
-    """Measure the encoded sound every render carries (AAC adds a little to the peaks): on target?"""
+def _delivered_loudness(sound: Path) -> tuple[float, float]:
+    """measure_loudness of the encoded sound, measured once per content (kept beside it, with its SHA-256)."""
+    record = sound.with_suffix(".loudness.json")
+    digest = cache.fingerprint(sound)
+    try:
+        stored = json.loads(record.read_text())
+        if stored["sha256"] == digest:
+            return float(stored["integrated"]), float(stored["true_peak"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     integrated, peak = measure_loudness(sound)
+    write_text(record, json.dumps({"sha256": digest, "integrated": integrated, "true_peak": peak}, indent=1))
+    return integrated, peak
+
+
+def check_loudness(sound: Path, timeline: Timeline, result: BuildResult, reporter: Reporter) -> None:
+    """The loudness of the encoded sound every render carries (AAC adds a little to the peaks): on target?"""
+    integrated, peak = _delivered_loudness(sound)
     result.measured.update(integrated_lufs=integrated, true_peak_dbtp=peak)
     target = timeline.loudness
     on_target = abs(integrated - target.integrated_lufs) <= LOUDNESS_TOLERANCE_LU and peak <= target.true_peak_db + 0.05
