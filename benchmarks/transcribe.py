@@ -41,7 +41,7 @@ CONTENDERS = {"faster-whisper": ("faster-whisper", "int8"), "faster-whisper-floa
 def transcribe_once(contender: str, audio: Path, glossary: list[str], beam: int) -> None:
     """The measured work, in its own process: load the model, transcribe, print a JSON line."""
     from pipeline.subtitles.master import _import_engines
-    from pipeline.transcribe import speech_only
+    from pipeline.transcribe import speech_windows
     from pipeline.transcribe.audio import SAMPLE_RATE, load_audio
     from pipeline.transcribe.engine import ENGINES as REGISTRY
     from pipeline.transcribe.engine import Request
@@ -53,7 +53,7 @@ def transcribe_once(contender: str, audio: Path, glossary: list[str], beam: int)
     started = time.perf_counter()
     runner = REGISTRY[engine](ensure_model("base"), **({"compute_type": compute_type} if compute_type else {}))
     loaded = time.perf_counter()
-    transcript = speech_only.transcribe(runner, samples, Request("en", glossary=tuple(glossary), beam_size=beam))
+    transcript = speech_windows.transcribe(runner, samples, Request("en", glossary=tuple(glossary), beam_size=beam))
     done = time.perf_counter()
     seconds = len(samples) / SAMPLE_RATE
     print(json.dumps({

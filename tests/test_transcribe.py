@@ -21,7 +21,8 @@ from pipeline.subtitles.qc import run_checks
 from pipeline.timeline import build_timeline
 from pipeline.transcribe import models
 from pipeline.transcribe.audio import load_audio
-from pipeline.transcribe.guard import guard, is_known_hallucination
+from pipeline.transcribe.guard import guard, is_known_hallucination, is_prompt_echo
+from pipeline.transcribe.speech_windows import group_at_pauses
 from pipeline.transcribe.types import Segment, Transcript, Word
 
 REPO = Path(__file__).resolve().parent.parent
@@ -103,6 +104,44 @@ def test_guard_drops_text_over_silence_and_trims_words_to_speech():
     hello = guarded.segments[0].words[0]
     assert hello.start >= 0.9  # moved off the silence onto the speech
     assert len(guarded.notes) == 2
+
+
+def test_windows_end_at_the_longest_pauses_and_fit_whisper():
+    second = 16000
+    # five 5 s utterances; the pause after the third is the longest
+    starts = [0, 6, 12, 20, 26]
+    spans = [(start * second, (start + 5) * second) for start in starts]
+    windows = group_at_pauses(spans, 28 * second)
+    assert windows == [(0, 17 * second), (20 * second, 31 * second)]  # cut at the 3 s pause, not where 28 s runs out
+    assert group_at_pauses(spans, 40 * second) == [(0, 31 * second)]
+    assert group_at_pauses([(0, 50 * second)], 28 * second) == [(0, 50 * second)]  # speech with no pause: one window
+    assert group_at_pauses([], 28 * second) == []
+
+
+def test_whisper_reciting_its_prompt_is_dropped_and_names_in_a_sentence_kept():
+    glossary = ("PACT", "Community Co-Op", "Erasmus University", "Sagene", "Oslo", "Rotterdam", "Riga", "Plevnieke", "Eurostat")
+    echo = Segment(42.2, 42.5, "Riga Plevnieke Eurostat", (Word("Riga", 42.2, 42.3, 0.0), Word("Plevnieke", 42.3, 42.4, 0.0), Word("Eurostat", 42.4, 42.5, 0.02)))
+    assert is_prompt_echo(echo, glossary)
+    assert is_prompt_echo(Segment(0, 1, "PACT Community Co-Op Co-Op Erasmus- Erasmus University"), glossary)
+    assert not is_prompt_echo(Segment(0, 1, "Oslo, Rotterdam and Riga"), glossary)  # a word outside the prompt
+    assert not is_prompt_echo(Segment(0, 1, "Riga, Oslo"), glossary)  # not in the prompt's order
+    assert not is_prompt_echo(Segment(0, 1, "Sagene."), glossary)  # one name alone is an answer, not a recital
+    rate = 16000
+    t = np.arange(rate * 3) / rate
+    voice = sum(np.sin(2 * np.pi * 150 * k * t) / k for k in range(1, 12)) * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t))
+    audio = np.concatenate([np.zeros(rate), 0.2 * voice / np.abs(voice).max(), np.zeros(rate)]).astype(np.float32)
+    spoken = Segment(1.0, 3.0, "In Oslo, Sagene", (Word("In", 1.0, 1.3, 0.9), Word("Oslo,", 1.3, 2.0, 0.8), Word("Sagene", 2.0, 3.0, 0.4)))
+    guessed = Segment(3.0, 3.5, "Sound", (Word("Sound", 3.0, 3.5, 0.04),))
+    guarded = guard(Transcript("en", 5.0, (spoken, guessed, replace_times(echo, 3.5))), audio, prompt_terms=glossary)
+    assert [segment.text for segment in guarded.segments] == ["In Oslo, Sagene"]
+    assert any("reciting its prompt" in note for note in guarded.notes)
+    assert any("no word of it heard with confidence" in note for note in guarded.notes)
+
+
+def replace_times(segment, start):
+    shift = start - segment.start
+    words = tuple(dataclasses.replace(w, start=w.start + shift, end=w.end + shift) for w in segment.words)
+    return dataclasses.replace(segment, start=start, end=segment.end + shift, words=words)
 
 
 # --- the demo narration, end to end ----------------------------------------------------------
@@ -234,7 +273,7 @@ class ScriptedEngine:
     def transcribe(self, audio, request, progress=None):
         ScriptedEngine.requests.append(request)
         text = {"transcribe": "Det skal en hel landsby til.", "translate": "It takes a whole village."}[request.task]
-        # The words spread over the audio it is given (the speech alone, as the pipeline decodes it).
+        # The words spread over the audio it is given (a window of speech, as the pipeline decodes it).
         # Where a real engine would put them: on speech (the longest stretch), not in its pauses.
         from pipeline.transcribe.guard import speech_spans
 

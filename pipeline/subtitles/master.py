@@ -25,7 +25,7 @@ from pipeline.subtitles.qc import Finding, run_checks
 from pipeline.subtitles.segment import segment
 from pipeline.subtitles.state import SubtitleState
 from pipeline.timeline import Timeline
-from pipeline.transcribe import speech_only
+from pipeline.transcribe import speech_windows
 from pipeline.transcribe.audio import SAMPLE_RATE, load_audio
 from pipeline.transcribe.engine import ENGINES, Request
 from pipeline.transcribe.guard import guard
@@ -72,8 +72,8 @@ def transcribe_narration(
     request = Request(language=WHISPER_LANGUAGE.get(language, language), task=task, glossary=glossary)
     runner = ENGINES[engine](model_path)
     with reporter.task(f"transcribing ({engine})", Fraction(len(audio), SAMPLE_RATE)) as update:
-        transcript = speech_only.transcribe(runner, audio, request, progress=lambda seconds: update(Fraction(seconds).limit_denominator(1000)))
-    transcript = guard(transcript, audio)
+        transcript = speech_windows.transcribe(runner, audio, request, progress=lambda seconds: update(Fraction(seconds).limit_denominator(1000)))
+    transcript = guard(transcript, audio, prompt_terms=glossary)
     for note in transcript.notes:
         reporter.info(f"note: {note}")
     return transcript

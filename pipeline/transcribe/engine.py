@@ -23,7 +23,7 @@ class Request:
     glossary: tuple[str, ...] = ()  # names to spell right: prompt and hotwords
     beam_size: int = 5
     threads: int = 0  # 0: the engine's choice
-    vad: bool = True  # decode the speech alone: done for every engine alike by speech_only.transcribe
+    vad: bool = True  # decode the speech alone, in windows cut at pauses: done for every engine alike by speech_windows.transcribe
     extra: dict = field(default_factory=dict)
 
     @property

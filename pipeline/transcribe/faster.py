@@ -33,7 +33,7 @@ class FasterWhisperEngine:
             task=request.task,
             beam_size=request.beam_size,
             word_timestamps=True,
-            vad_filter=False,  # the pipeline cuts out non-speech itself, the same for every engine (speech_only.py)
+            vad_filter=False,  # the pipeline cuts out non-speech itself, the same for every engine (speech_windows.py)
             # The glossary as hotwords: faster-whisper puts them before every 30 s window, as openai-whisper
             # does with a carried initial prompt; the same text gives both engines the same tokens.
             hotwords=request.prompt or None,

@@ -1,8 +1,12 @@
 """Hallucination guard: what Whisper says over silence or music is dropped.
 
-Two checks, for every engine: segments lying entirely in non-speech (by the
-Silero voice activity detector that faster-whisper ships) and the phrases
-Whisper is known to invent (../shared/SUBTITLE-RULES.md).
+For every engine: segments lying entirely in non-speech (by the Silero voice
+activity detector that faster-whisper ships), the phrases Whisper is known to
+invent (docs/subtitle-rules.md), segments in which the decoder was sure of no
+word, and echoes of the prompt: at the end of a window, with no speech left,
+Whisper tends to recite its hotwords ("Riga Plevnieke Eurostat"), each word
+at a probability near zero. Which window ends with an echo varies with the
+CPU back end, so dropping them is what keeps the transcript the same on all.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from pipeline.transcribe.types import Segment, Transcript, Word
 # Whisper's own no-speech rule (no_speech_threshold and logprob_threshold in its decoder)
 NO_SPEECH_PROB = 0.6
 LOW_LOGPROB = -0.7
+# A segment none of whose words reaches this probability is the decoder guessing, not hearing.
+# (Measured on the demo: such segments had every word at 0.00-0.04; real speech rarely has one under 0.2.)
+GUESSED_WORD_PROB = 0.1
 
 KNOWN_HALLUCINATIONS = (
     r"thanks? (you )?for watching",
@@ -65,14 +72,38 @@ def snap_to_speech(word: Word, spans: list[tuple[float, float]]) -> Word | None:
     return replace(word, start=start, end=max(end, start + 0.02))
 
 
-def guard(transcript: Transcript, audio: np.ndarray) -> Transcript:
-    """The transcript less its hallucinations, word times corrected to the speech, with a note for each drop."""
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold().strip(".,;:!?…-\"'()")
+
+
+def is_prompt_echo(segment: Segment, prompt_terms: tuple[str, ...]) -> bool:
+    """Two or more words, every one of them a word of the prompt, in the prompt's order: Whisper reciting it."""
+    order = {word: index for index, word in enumerate(_folded(w) for term in prompt_terms for w in term.split())}
+    spoken = [_folded(word) for word in segment.text.split()]
+    spoken = [word for word in spoken if word]
+    if len(spoken) < 2 or not all(word in order for word in spoken):
+        return False
+    positions = [order[word] for word in spoken]
+    return positions == sorted(positions)
+
+
+def guard(transcript: Transcript, audio: np.ndarray, prompt_terms: tuple[str, ...] = ()) -> Transcript:
+    """The transcript less its hallucinations, word times corrected to the speech, with a note for each drop.
+
+    `prompt_terms` are the words the decoder was prompted with (the glossary).
+    """
     spans = speech_spans(audio)
     kept: list[Segment] = []
     notes = list(transcript.notes)
     for segment in transcript.segments:
         if is_known_hallucination(segment.text):
             notes.append(f"dropped {segment.text!r} at {segment.start:.1f} s: a known Whisper hallucination")
+            continue
+        if prompt_terms and is_prompt_echo(segment, prompt_terms):
+            notes.append(f"dropped {segment.text!r} at {segment.start:.1f} s: Whisper reciting its prompt")
+            continue
+        if segment.words and max(word.probability for word in segment.words) < GUESSED_WORD_PROB:
+            notes.append(f"dropped {segment.text!r} at {segment.start:.1f} s: no word of it heard with confidence")
             continue
         if segment.no_speech_prob > NO_SPEECH_PROB and segment.avg_logprob < LOW_LOGPROB:
             notes.append(f"dropped {segment.text!r} at {segment.start:.1f} s: Whisper itself rated it as non-speech")

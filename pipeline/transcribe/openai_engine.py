@@ -6,7 +6,7 @@ gives the same words and times as faster-whisper at float32, so it serves to
 cross-check the default engine. It takes a `.pt` checkpoint, or a
 faster-whisper model folder, converted once (see convert.py).
 
-Like every engine, it is given the speech alone (speech_only.py), so both
+Like every engine, it is given the speech in windows cut at pauses (speech_windows.py), so both
 engines decode the very same samples. Glossary terms go in as the prompt of
 every 30 s window, the same tokens faster-whisper gets as hotwords.
 """
