@@ -164,6 +164,11 @@ def demo_transcript(tmp_path_factory):
 
 @pytest.mark.slow
 def test_demo_word_error_rate_is_at_most_five_percent(demo_transcript):
+    """The words vary a little with the CPU back end CTranslate2 picks (MKL or not, GENERIC to AVX-512).
+
+    Measured on all eight (CT2_USE_MKL=0|1 x CT2_FORCE_CPU_ISA=GENERIC|AVX|AVX2|AVX512):
+    2.1 % to 3.8 % WER, the worst 1.2 points under the bar. The bar holds on the worst.
+    """
     _, _, timeline, transcript = demo_transcript
     script = " ".join(line.text for line in timeline.narration)
     normalise = EnglishTextNormalizer()  # Whisper's normaliser: case, punctuation, spelling variants, numbers
