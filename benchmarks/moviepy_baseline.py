@@ -46,11 +46,12 @@ from moviepy import (
 )
 from PIL import ImageColor
 
-from pipeline.build import BuildPaths, image_inputs, picture_sources
-from pipeline.graphics import BOLD_FONT, FONTS_DIR, REGULAR_FONT, bar_chart_layout, read_bar_data
-from pipeline.storyboard import load_storyboard
-from pipeline.textlayer import STYLES
-from pipeline.timeline import Timeline, build_timeline
+from pipeline.core.layout import ProjectLayout
+from pipeline.jobs.build import image_inputs, picture_sources
+from pipeline.render.graphics import BOLD_FONT, FONTS_DIR, REGULAR_FONT, bar_chart_layout, read_bar_data
+from pipeline.story.storyboard import load_storyboard
+from pipeline.render.textlayer import STYLES
+from pipeline.story.timeline import Timeline, build_timeline
 
 TEXT_FADE = 0.25  # seconds, as the text layer's \fad(250,250)
 
@@ -136,7 +137,7 @@ def edit(timeline: Timeline, sources, fps: float, width: int, height: int, limit
     return clips
 
 
-def emblems(timeline: Timeline, paths: BuildPaths, fps: float, width: int, height: int) -> list:
+def emblems(timeline: Timeline, paths: ProjectLayout, fps: float, width: int, height: int) -> list:
     clips = []
     for image in image_inputs(timeline, paths, width, height):
         logo = ImageClip(str(image.path)).with_start(image.start / fps).with_duration((image.end - image.start) / fps)
@@ -250,7 +251,7 @@ def compose(storyboard: Path, work: Path, *, language: str = "en", limit: float 
     if limit is not None:
         timeline = dataclasses.replace(timeline, clips=tuple(c for c in timeline.clips if c.start / fps < limit))
 
-    paths = BuildPaths(work)  # slates, chart clip, emblem: drawn by the pipeline's library, into work/build/cache
+    paths = ProjectLayout(work)  # slates, chart clip, emblem: drawn by the pipeline's library, into work/build/cache
     sources = picture_sources(timeline, paths, width, height)
 
     layers = edit(timeline, sources, fps, width, height, limit)

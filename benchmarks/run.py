@@ -173,7 +173,7 @@ def floor_command(
     economies (for the tuned floor): the pipeline's two savings, the sound copied rather than encoded per
     output, and the cores shared out among the encoders (encoder_threads).
     """
-    from pipeline.build import encoder_threads
+    from pipeline.jobs.build import encoder_threads
 
     threads = encoder_threads(len(outputs)) if economies else None
     command = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-i", str(master)]
@@ -310,10 +310,10 @@ def main(argv: list[str] | None = None) -> int:
     project = work / "project"
     storyboard = project / args.storyboard
     sys.path.insert(0, str(source))
-    from pipeline.build import BuildPaths
-    from pipeline.ffmpeg import ffmpeg_binary, ffmpeg_version
-    from pipeline.storyboard import load_storyboard
-    from pipeline.timeline import build_timeline
+    from pipeline.core.layout import ProjectLayout
+    from pipeline.core.ffmpeg import ffmpeg_binary, ffmpeg_version
+    from pipeline.story.storyboard import load_storyboard
+    from pipeline.story.timeline import build_timeline
 
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree(source / part, project / part)
     board = load_storyboard(storyboard)
     timeline = build_timeline(board)
-    paths = BuildPaths(board.root)
+    paths = ProjectLayout(board.root)
     dist = project / "dist"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(source), os.environ.get("PYTHONPATH")]))}
     enc = timeline.encoding

@@ -40,7 +40,7 @@ CONTENDERS = {"faster-whisper": ("faster-whisper", "int8"), "faster-whisper-floa
 
 def transcribe_once(contender: str, audio: Path, glossary: list[str], beam: int) -> None:
     """The measured work, in its own process: load the model, transcribe, print a JSON line."""
-    from pipeline.subtitles.master import _import_engines
+    from pipeline.jobs.master_subtitles import _import_engines
     from pipeline.transcribe import speech_windows
     from pipeline.transcribe.audio import SAMPLE_RATE, load_audio
     from pipeline.transcribe.engine import ENGINES as REGISTRY
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     sys.path.insert(0, str(args.project))
-    from pipeline.build import narration_stem
+    from pipeline.jobs.build import narration_stem
 
     _, timeline, stem = narration_stem(args.project / args.storyboard)
     logs = Path(tempfile.mkdtemp(prefix="bench-transcribe-"))

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import click
 
-from pipeline.build import Reporter, build_video
-from pipeline.errors import PipelineError, StoryboardError
+from pipeline.core.report import Reporter
+from pipeline.jobs.build import build_video
+from pipeline.core.errors import PipelineError, StoryboardError
 
 DEFAULT_STORYBOARD = "storyboards/community-co-op.yaml"
 
@@ -99,7 +100,7 @@ def main(context: click.Context, debug: bool, ffmpeg_binary: str | None) -> None
     context.ensure_object(dict)
     context.obj["debug"] = debug
     if ffmpeg_binary:
-        os.environ["FFMPEG_BINARY"] = ffmpeg_binary  # read by pipeline.ffmpeg, the one module that runs it
+        os.environ["FFMPEG_BINARY"] = ffmpeg_binary  # read by pipeline.core.ffmpeg, the one module that runs it
 
 
 @main.command()
@@ -113,8 +114,8 @@ def check(storyboard: Path, strict: bool) -> None:
     Example:
       pact-video check storyboards/community-co-op.yaml --strict
     """
-    from pipeline.storyboard import load_storyboard
-    from pipeline.timeline import build_timeline
+    from pipeline.story.storyboard import load_storyboard
+    from pipeline.story.timeline import build_timeline
 
     timeline = build_timeline(load_storyboard(storyboard), strict=strict)
     for warning in timeline.warnings:
@@ -150,8 +151,8 @@ def build(storyboard: Path, strict: bool, languages: tuple[str, ...], no_master:
 
 def _subtitle_cues(storyboard: Path, languages: tuple[str, ...], reporter: TerminalReporter) -> dict:
     """Each language's subtitles to burn in; their QC errors are shown, not fatal (that is `release`'s call)."""
-    from pipeline.produce import cues_of, subtitle_reports
-    from pipeline.subtitles.workflow import SubtitleProject
+    from pipeline.jobs.make_video import cues_of, subtitle_reports
+    from pipeline.jobs.subtitle_workflow import SubtitleProject
 
     reports = subtitle_reports(SubtitleProject.open(storyboard), languages, reporter)
     for report in reports.values():
@@ -178,7 +179,7 @@ def release(storyboard: Path, allow_qc_errors: bool, strict: bool) -> None:
     Example:
       pact-video release storyboards/community-co-op.yaml
     """
-    from pipeline.produce import make_video
+    from pipeline.jobs.make_video import make_video
 
     result, dist = make_video(storyboard, allow_qc_errors=allow_qc_errors, strict=strict, reporter=TerminalReporter())
     _report(result)
@@ -219,8 +220,8 @@ def narrate(storyboard: Path, scratch: bool, synth: str | None, voice: str | Non
     Example:
       pact-video narrate --scratch storyboards/community-co-op.yaml
     """
-    from pipeline.narrate import make_scratch_narration
-    from pipeline.storyboard import load_storyboard
+    from pipeline.jobs.narrate import make_scratch_narration
+    from pipeline.story.storyboard import load_storyboard
 
     written = make_scratch_narration(load_storyboard(storyboard), force=force, synth=synth, voice=voice, speed=speed)
     click.echo(f"{len(written)} narration file(s) written" if written else "narration is up to date")
@@ -246,7 +247,7 @@ def transcribe(storyboard: Path, engine: str, model: str, align_script: bool, fo
     Example:
       pact-video transcribe storyboards/community-co-op.yaml --align-script
     """
-    from pipeline.subtitles.master import make_master_subtitles
+    from pipeline.jobs.master_subtitles import make_master_subtitles
 
     result = make_master_subtitles(
         storyboard, engine=engine, model=model, align_script=align_script, force=force, only_if_stale=if_stale,
@@ -286,7 +287,7 @@ def subtitles() -> None:
 
 
 def _project(storyboard: Path):
-    from pipeline.subtitles.workflow import SubtitleProject
+    from pipeline.jobs.subtitle_workflow import SubtitleProject
 
     return SubtitleProject.open(storyboard)
 
@@ -355,7 +356,7 @@ def subtitles_status(storyboard: Path) -> None:
     Example:
       pact-video subtitles status
     """
-    from pipeline.subtitles.workflow import STALE, TRANSLATED, UNTRANSLATED
+    from pipeline.jobs.subtitle_workflow import STALE, TRANSLATED, UNTRANSLATED
 
     project = _project(storyboard)
     header = ("language", "cues", "translated", "untranslated", "stale", "errors", "warnings", "ready")

@@ -32,15 +32,15 @@ from pathlib import Path
 
 import av
 
-from pipeline import graphics
-from pipeline.atomic import write_text
-from pipeline.build import Reporter
-from pipeline.errors import MediaError, PipelineError
-from pipeline.ffmpeg import partial_path, run
-from pipeline.languages import Language, language
-from pipeline.media import MediaInfo, probe
+from pipeline.render import graphics
+from pipeline.core.atomic import write_text
+from pipeline.core.report import Reporter
+from pipeline.core.errors import MediaError, PipelineError
+from pipeline.core.ffmpeg import partial_path, run
+from pipeline.core.languages import Language, language
+from pipeline.core.media import MediaInfo, probe
 from pipeline.subtitles.io import read_srt
-from pipeline.timebase import ffmpeg_time
+from pipeline.core.timebase import ffmpeg_time
 
 MANIFEST_VERSION = 1
 DEFAULT_NAME = "community-co-op"
@@ -59,7 +59,7 @@ class ReleaseError(PipelineError):
 class LanguageInputs:
     """One language's finished files."""
 
-    code: str  # en, nb, nl, lv (pipeline.languages)
+    code: str  # en, nb, nl, lv (pipeline.core.languages)
     render: Path  # the render with this language's subtitles burned in
     srt: Path
     vtt: Path

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ffmpeg import ffmpeg_binary
+from pipeline.core.ffmpeg import ffmpeg_binary
 
 REPO = Path(__file__).resolve().parent.parent
 

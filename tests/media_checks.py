@@ -17,7 +17,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from pipeline.ffmpeg import ffmpeg_binary
+from pipeline.core.ffmpeg import ffmpeg_binary
 
 
 # --- making media ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.errors import StoryboardError
+from pipeline.core.errors import StoryboardError
 
 GOOD = """
 version: 1
@@ -147,7 +147,7 @@ def test_real_process_with_debug_shows_the_traceback(bad):
     )
     assert process.returncode == 1
     assert "Traceback (most recent call last)" in process.stderr
-    assert "pipeline.errors.StoryboardError" in process.stderr
+    assert "pipeline.core.errors.StoryboardError" in process.stderr
 
 
 # --- the other commands fail just as cleanly ----------------------------------------------------

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from media_checks import ffmpeg, frames, luma
-from pipeline.errors import PipelineError
-from pipeline.fonts import FONTS_DIR
+from pipeline.core.errors import PipelineError
+from pipeline.core.fonts import FONTS_DIR
 from pipeline.subtitles.export import ass_event_text, export_track, format_ass
 from pipeline.subtitles.io import parse_srt, read_srt, read_vtt
 from pipeline.subtitles.model import Cue, SubtitleTrack, profile_for
 from pipeline.subtitles.qc import Context, Finding, run_checks
 from pipeline.subtitles.review import pair_cues, review_page
-from pipeline.textlayer import CUE_STYLE
+from pipeline.render.textlayer import CUE_STYLE
 
 LATVIAN = SubtitleTrack(
     "lv",

@@ -1,4 +1,4 @@
-"""Tests for pipeline.graphics: every picture is checked by looking at its pixels."""
+"""Tests for pipeline.render.graphics: every picture is checked by looking at its pixels."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline import graphics
-from pipeline.errors import MediaError
+from pipeline.render import graphics
+from pipeline.core.errors import MediaError
 
 
 def pixels(path: Path) -> np.ndarray:

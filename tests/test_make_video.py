@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from media_checks import frame
-from pipeline.errors import PipelineError, QCError
-from pipeline.produce import make_video, project_lock
+from pipeline.core.errors import PipelineError, QCError
+from pipeline.jobs.make_video import make_video, project_lock
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""Tests for pipeline.media.probe on footage as it really arrives (NTSC rates, phones, VFR, anamorphic)."""
+"""Tests for pipeline.core.media.probe on footage as it really arrives (NTSC rates, phones, VFR, anamorphic)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from fractions import Fraction
 import pytest
 
 from media_checks import make_image, make_tone, make_video, rotate
-from pipeline.errors import MediaError
-from pipeline.media import probe
+from pipeline.core.errors import MediaError
+from pipeline.core.media import probe
 
 
 def test_ntsc_rate_is_exact_and_mono_44k_audio(tmp_path):

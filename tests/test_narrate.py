@@ -13,10 +13,10 @@ import av
 import numpy as np
 import pytest
 
-from pipeline import narrate
-from pipeline.errors import PipelineError
-from pipeline.narrate import MANIFEST, Recipe, choose_recipe, make_scratch_narration, source_sha256, trim_silence
-from pipeline.storyboard import load_storyboard
+from pipeline.jobs import narrate
+from pipeline.core.errors import PipelineError
+from pipeline.jobs.narrate import MANIFEST, Recipe, choose_recipe, make_scratch_narration, source_sha256, trim_silence
+from pipeline.story.storyboard import load_storyboard
 
 HTS_VOICE = "cmu_us_slt_arctic_hts"
 TEXT2WAVE = shutil.which("text2wave")

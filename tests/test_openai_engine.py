@@ -15,7 +15,7 @@ from types import ModuleType, SimpleNamespace
 import numpy as np
 import pytest
 
-from pipeline.errors import PipelineError
+from pipeline.core.errors import PipelineError
 from pipeline.transcribe import openai_engine
 from pipeline.transcribe.convert import ConversionError, checkpoint_for, whisper_dims, whisper_state_dict
 from pipeline.transcribe.ct2 import CT2Model, Header
@@ -202,7 +202,7 @@ def test_both_engines_transcribe_the_demo_narration_alike(tmp_path, repo_root):
     pytest.importorskip("faster_whisper", reason="faster-whisper is not installed")
     import shutil
 
-    from pipeline.build import narration_stem
+    from pipeline.jobs.build import narration_stem
     from pipeline.transcribe import speech_windows
     from pipeline.transcribe.audio import load_audio
     from pipeline.transcribe.faster import FasterWhisperEngine

@@ -1,4 +1,4 @@
-"""Tests for pipeline.plan: the exact argv of small plans, pinned, so any change to a graph shows in review.
+"""Tests for pipeline.render.plan: the exact argv of small plans, pinned, so any change to a graph shows in review.
 
 The timeline is built by hand (no probing, no files): a colour title, a still
 and a piece of footage, then a black end card; a cut, a dissolve, a cut. One
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import plan
-from pipeline import storyboard as sb
-from pipeline.timeline import CUT, AudioClip, Clip, MusicBed, Timeline, Transition
+from pipeline.render import plan
+from pipeline.story import storyboard as sb
+from pipeline.story.timeline import CUT, AudioClip, Clip, MusicBed, Timeline, Transition
 
 RATE = Fraction(25)
 PROJECT = Path("/project")  # never touched: the plan is pure
@@ -566,7 +566,7 @@ def test_encoder_threads_go_to_every_x264_when_given():
 
 @pytest.mark.parametrize(("cores", "encoders", "threads"), [(2, 1, None), (2, 2, 1), (2, 5, 1), (8, 5, 2), (16, 5, 4), (1, 3, 1)])
 def test_the_build_shares_the_cores_out_among_its_encoders(monkeypatch, cores, encoders, threads):
-    from pipeline.build import encoder_threads
+    from pipeline.jobs.build import encoder_threads
 
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(cores)), raising=False)
     assert encoder_threads(encoders) == threads

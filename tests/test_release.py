@@ -37,7 +37,7 @@ import pytest
 from PIL import Image
 
 from pipeline import release
-from pipeline.errors import PipelineError
+from pipeline.core.errors import PipelineError
 from pipeline.release import DistLayout, LanguageInputs, ReleaseInputs, make_release, multi_mux_argv, probe_streams
 
 CODES = ("en", "nb", "nl", "lv")
@@ -305,7 +305,7 @@ def test_multi_starts_with_its_index_for_streaming(released):
 
 
 def test_multi_mux_argv_is_pinned(tmp_path):
-    from pipeline.languages import LANGUAGES
+    from pipeline.core.languages import LANGUAGES
 
     argv = multi_mux_argv(
         Path("/p/clean.mp4"), [(Path("/p/en.srt"), LANGUAGES["en"]), (Path("/p/nb.srt"), LANGUAGES["nb"])],

@@ -36,10 +36,10 @@ from media_checks import (
     tone_level_db,
     top_level_boxes,
 )
-from pipeline import ffmpeg as ffmpeg_module
-from pipeline import plan
-from pipeline.build import build_video, measure_loudness
-from pipeline.errors import RenderError
+from pipeline.core import ffmpeg as ffmpeg_module
+from pipeline.render import plan
+from pipeline.jobs.build import build_video, measure_loudness
+from pipeline.core.errors import RenderError
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""Tests for pipeline.storyboard: every problem names file, line, column and field, and all are reported at once."""
+"""Tests for pipeline.story.storyboard: every problem names file, line, column and field, and all are reported at once."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from fractions import Fraction
 
 import pytest
 
-from pipeline.errors import StoryboardError
-from pipeline.storyboard import FootageShot, TitleShot, load_storyboard, project_root_for
+from pipeline.core.errors import StoryboardError
+from pipeline.story.storyboard import FootageShot, TitleShot, load_storyboard, project_root_for
 
 # A small valid storyboard; each case below is a full copy with one thing wrong, so line numbers are easy to read.
 GOOD = """

@@ -10,8 +10,8 @@ import srt
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.errors import PipelineError
-from pipeline.ffmpeg import ffmpeg_binary
+from pipeline.core.errors import PipelineError
+from pipeline.core.ffmpeg import ffmpeg_binary
 from pipeline.subtitles.io import (
     SubtitleFileError,
     decode_subtitle_bytes,

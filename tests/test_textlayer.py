@@ -1,4 +1,4 @@
-"""Tests for pipeline.textlayer: the ASS script of each language's on-screen text, and libass drawing it."""
+"""Tests for pipeline.render.textlayer: the ASS script of each language's on-screen text, and libass drawing it."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 from media_checks import frames, luma
-from pipeline import storyboard as sb
-from pipeline.build import FONTS_DIR
-from pipeline.ffmpeg import ffmpeg_binary
-from pipeline.textlayer import escape_text, text_layer_script, write_text_layer
-from pipeline.timeline import ImageOverlay, TextItem, Timeline
+from pipeline.story import storyboard as sb
+from pipeline.jobs.build import FONTS_DIR
+from pipeline.core.ffmpeg import ffmpeg_binary
+from pipeline.render.textlayer import escape_text, text_layer_script, write_text_layer
+from pipeline.story.timeline import ImageOverlay, TextItem, Timeline
 
 RATE = Fraction(25)
 

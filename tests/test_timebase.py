@@ -1,4 +1,4 @@
-"""Tests for pipeline.timebase: exact frames, timecode at 24, 25 and 29.97 fps, storyboard time forms."""
+"""Tests for pipeline.core.timebase: exact frames, timecode at 24, 25 and 29.97 fps, storyboard time forms."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.timebase import (
+from pipeline.core.timebase import (
     ffmpeg_time,
     frames_to_seconds,
     frames_to_timecode,

@@ -1,4 +1,4 @@
-"""Tests for pipeline.timeline: the storyboard laid out in frames, and the problems only media can reveal."""
+"""Tests for pipeline.story.timeline: the storyboard laid out in frames, and the problems only media can reveal."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from fractions import Fraction
 
 import pytest
 
-from pipeline.errors import StoryboardError
-from pipeline.storyboard import load_storyboard
-from pipeline.timeline import CUT, Transition, build_timeline
+from pipeline.core.errors import StoryboardError
+from pipeline.story.storyboard import load_storyboard
+from pipeline.story.timeline import CUT, Transition, build_timeline
 
 HEAD = """
 version: 1

@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 from whisper_normalizer.english import EnglishTextNormalizer
 
-from pipeline.errors import MediaError
-from pipeline.ffmpeg import ffmpeg_binary
-from pipeline.storyboard import load_storyboard
+from pipeline.core.errors import MediaError
+from pipeline.core.ffmpeg import ffmpeg_binary
+from pipeline.story.storyboard import load_storyboard
 from pipeline.subtitles.io import read_srt
-from pipeline.subtitles.master import check_context, make_master_subtitles, transcribe_narration
+from pipeline.jobs.master_subtitles import check_context, make_master_subtitles, transcribe_narration
 from pipeline.subtitles.qc import run_checks
-from pipeline.timeline import build_timeline
+from pipeline.story.timeline import build_timeline
 from pipeline.transcribe import models
 from pipeline.transcribe.audio import load_audio
 from pipeline.transcribe.guard import guard, is_known_hallucination, is_prompt_echo
@@ -155,7 +155,7 @@ def demo_transcript(tmp_path_factory):
         shutil.copytree(REPO / part, root / part)
     board = load_storyboard(root / "storyboards" / DEMO.name)
     timeline = build_timeline(board)
-    from pipeline.build import narration_stem
+    from pipeline.jobs.build import narration_stem
 
     _, _, stem = narration_stem(board.path)
     transcript = transcribe_narration(stem, language="en", glossary=timeline.glossary, engine="faster-whisper", model="base")

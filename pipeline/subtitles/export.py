@@ -12,11 +12,11 @@ from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
-from pipeline.atomic import write_text
-from pipeline.errors import PipelineError
+from pipeline.core.atomic import write_text
+from pipeline.core.errors import PipelineError
 from pipeline.subtitles.io import format_srt, format_vtt
 from pipeline.subtitles.model import SubtitleTrack
-from pipeline.textlayer import CUE_STYLE, ass_event_text, ass_time, script_header
+from pipeline.render.textlayer import CUE_STYLE, ass_event_text, ass_time, script_header
 
 
 def format_ass(track: SubtitleTrack, *, width: int = 1920, height: int = 1080) -> str:

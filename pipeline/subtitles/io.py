@@ -19,8 +19,8 @@ from pathlib import Path
 
 import srt
 
-from pipeline.atomic import write_text
-from pipeline.errors import PipelineError
+from pipeline.core.atomic import write_text
+from pipeline.core.errors import PipelineError
 from pipeline.subtitles.model import Cue, SubtitleTrack, normalise_text
 
 _TIMING = re.compile(r"^\s*(\d+:\d{1,2}:\d{1,2}[,.]\d{1,3})\s*-->\s*(\d+:\d{1,2}:\d{1,2}[,.]\d{1,3})")

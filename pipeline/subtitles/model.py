@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from pipeline.languages import language
+from pipeline.core.languages import language
 
 # Numbers every language shares (../shared/SUBTITLE-RULES.md, "Timing").
 MIN_DURATION = Fraction(5, 6)  # seconds

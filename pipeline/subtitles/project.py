@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from pipeline.errors import StoryboardError
-from pipeline.fonts import font_files
-from pipeline.storyboard import Storyboard, SubtitleProfile
+from pipeline.core.errors import StoryboardError
+from pipeline.core.fonts import font_files
+from pipeline.story.storyboard import Storyboard, SubtitleProfile
 from pipeline.subtitles.model import Profile, profile_for
 from pipeline.subtitles.qc import RULES, Context, font_glyphs_of
-from pipeline.timeline import Timeline
+from pipeline.story.timeline import Timeline
 
 
 def _overrides(profile: SubtitleProfile) -> dict:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.atomic import write_text
-from pipeline.errors import PipelineError
+from pipeline.core.atomic import write_text
+from pipeline.core.errors import PipelineError
 
 STATE_VERSION = 1
 STATE_FILE = "state.json"

@@ -7,7 +7,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from pipeline.errors import MediaError
+from pipeline.core.errors import MediaError
 
 SAMPLE_RATE = 16000
 

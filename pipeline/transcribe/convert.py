@@ -43,9 +43,9 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.atomic import replacing
-from pipeline.cache import fingerprint
-from pipeline.errors import PipelineError
+from pipeline.core.atomic import replacing
+from pipeline.core.cache import fingerprint
+from pipeline.core.errors import PipelineError
 from pipeline.transcribe.ct2 import CT2Model, read_model
 
 # Bump when the conversion changes, so checkpoints made by older code are not reused.

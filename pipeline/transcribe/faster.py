@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.errors import PipelineError
+from pipeline.core.errors import PipelineError
 from pipeline.transcribe.audio import SAMPLE_RATE
 from pipeline.transcribe.engine import ProgressCallback, Request, register
 from pipeline.transcribe.types import Segment, Transcript, words_from_pieces

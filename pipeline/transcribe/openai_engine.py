@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.errors import PipelineError
+from pipeline.core.errors import PipelineError
 from pipeline.transcribe.audio import SAMPLE_RATE
 from pipeline.transcribe.convert import checkpoint_for, missing_openai_extra
 from pipeline.transcribe.engine import ProgressCallback, Request, register

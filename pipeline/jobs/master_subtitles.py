@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from pipeline.build import Reporter, narration_stem
-from pipeline.cache import fingerprint
-from pipeline.errors import PipelineError
-from pipeline.storyboard import Storyboard
+from pipeline.core.report import Reporter
+from pipeline.jobs.build import narration_stem
+from pipeline.core.cache import fingerprint
+from pipeline.core.layout import ProjectLayout
+from pipeline.core.errors import PipelineError
+from pipeline.story.storyboard import Storyboard
 from pipeline.subtitles.align import Deviation, align_to_script, apply_glossary
 from pipeline.subtitles.io import format_srt
 from pipeline.subtitles.model import SubtitleTrack
@@ -24,7 +26,7 @@ from pipeline.subtitles.project import check_context, project_profile
 from pipeline.subtitles.qc import Finding, run_checks
 from pipeline.subtitles.segment import segment
 from pipeline.subtitles.state import SubtitleState
-from pipeline.timeline import Timeline
+from pipeline.story.timeline import Timeline
 from pipeline.transcribe import speech_windows
 from pipeline.transcribe.audio import SAMPLE_RATE, load_audio
 from pipeline.transcribe.engine import ENGINES, Request
@@ -48,7 +50,7 @@ class MasterResult:
 
 
 def subtitles_dir(board: Storyboard) -> Path:
-    return board.root / "subtitles"
+    return ProjectLayout(board.root).subtitles
 
 
 def _import_engines(name: str) -> None:

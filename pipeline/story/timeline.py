@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from pipeline import storyboard as sb
-from pipeline.errors import MediaError, Problem, StoryboardError
-from pipeline.media import MediaInfo, probe
-from pipeline.timebase import frames_to_timecode, parse_time, seconds_to_frames
+from pipeline.story import storyboard as sb
+from pipeline.core.errors import MediaError, Problem, StoryboardError
+from pipeline.core.media import MediaInfo, probe
+from pipeline.core.timebase import frames_to_timecode, parse_time, seconds_to_frames
 
 
 @dataclass(frozen=True)

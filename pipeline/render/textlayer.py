@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from pipeline.atomic import write_text_if_changed
+from pipeline.core.atomic import write_text_if_changed
 from pipeline.subtitles.model import Cue
-from pipeline.timeline import TextItem, Timeline
+from pipeline.story.timeline import TextItem, Timeline
 
 FONT_NAME = "DejaVu Sans"  # the family shipped in assets/fonts/
 
@@ -150,7 +150,7 @@ class _Layout:
 
     def chart_anchor(self, item: TextItem) -> tuple[str, str]:
         """\\pos and \\an for a chart label, from the same layout the chart was drawn with."""
-        from pipeline.graphics import bar_chart_layout, read_bar_data
+        from pipeline.render.graphics import bar_chart_layout, read_bar_data
 
         clip = next(c for c in self.timeline.clips if c.shot_id == item.shot_id)
         anchor = item.anchor

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import av
 
-from pipeline.errors import MediaError
+from pipeline.core.errors import MediaError
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
 

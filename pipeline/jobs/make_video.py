@@ -14,16 +14,17 @@ from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
-from pipeline import cache
-from pipeline.build import BuildPaths, BuildResult, Reporter, build_video
-from pipeline.errors import PipelineError, QCError
-from pipeline.atomic import write_text_if_changed
+from pipeline.core import cache
+from pipeline.core.layout import ProjectLayout
+from pipeline.core.report import Reporter
+from pipeline.jobs.build import BuildResult, build_video
+from pipeline.core.errors import PipelineError, QCError
+from pipeline.core.atomic import write_text_if_changed
 from pipeline.subtitles.io import format_srt, format_vtt
 from pipeline.subtitles.model import Cue
-from pipeline.subtitles.workflow import STALE, UNTRANSLATED, LanguageReport, SubtitleProject
-from pipeline.timeline import Timeline
+from pipeline.jobs.subtitle_workflow import STALE, UNTRANSLATED, LanguageReport, SubtitleProject
+from pipeline.story.timeline import Timeline
 
-LOCK_NAME = ".lock"
 POSTER_DELAY = Fraction(3, 2)  # seconds into the opening title, past its fade-in
 
 
@@ -32,7 +33,7 @@ def project_lock(root: Path) -> Iterator[None]:
     """Hold the project's build lock, or stop at once if another build holds it."""
     from filelock import FileLock, Timeout
 
-    path = BuildPaths(root).build / LOCK_NAME
+    path = ProjectLayout(root).lock
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(path))  # an OS lock: released even if the holder is killed
     try:
@@ -121,8 +122,8 @@ def make_video(
         release_gate(reports, allow_qc_errors=allow_qc_errors, reporter=reporter)
         result = build_video(project.board.path, strict=strict, languages=languages, master=True, cues=cues_of(reports), reporter=reporter)
 
-        paths = BuildPaths(root)
-        sidecars = paths.build / "subtitles"
+        paths = ProjectLayout(root)
+        sidecars = paths.sidecars
         entries = []
         for code in languages:
             track = reports[code].track
@@ -137,7 +138,7 @@ def make_video(
             clean_render=paths.master, languages=tuple(entries), duration=timeline.duration,
             page_language=page_language, default_language=page_language, source_root=root,
         )
-        dist = root / "dist"
+        dist = paths.dist
         store = cache.ProductStore(paths.keys)
         key = cache.key_of("release", 1, repr(inputs), files=[paths.master, *(p for e in entries for p in (e.render, e.srt, e.vtt))])
         manifest = dist / "manifest.json"

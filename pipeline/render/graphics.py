@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageColor, ImageDraw, ImageFont, UnidentifiedImageError
 
-from pipeline.atomic import replacing
-from pipeline.errors import MediaError
-from pipeline.fonts import FONTS_DIR
+from pipeline.core.atomic import replacing
+from pipeline.core.errors import MediaError
+from pipeline.core.fonts import FONTS_DIR
 
 REGULAR_FONT = "DejaVuSans.ttf"
 BOLD_FONT = "DejaVuSans-Bold.ttf"

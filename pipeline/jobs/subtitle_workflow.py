@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.atomic import write_text
-from pipeline.errors import PipelineError
-from pipeline.storyboard import Storyboard, load_storyboard
+from pipeline.core.atomic import write_text
+from pipeline.core.layout import ProjectLayout
+from pipeline.core.errors import PipelineError
+from pipeline.story.storyboard import Storyboard, load_storyboard
 from pipeline.subtitles.io import format_srt, read_srt, read_subtitles
 from pipeline.subtitles.model import SubtitleTrack
 from pipeline.subtitles.project import check_context
@@ -34,7 +35,7 @@ from pipeline.subtitles.translation import (
     source_track,
     sync_translation,
 )
-from pipeline.timeline import Timeline, build_timeline
+from pipeline.story.timeline import Timeline, build_timeline
 
 TRANSLATIONS = "translations"  # the state file's section
 
@@ -87,7 +88,7 @@ class SubtitleProject:
     def __init__(self, board: Storyboard, timeline: Timeline):
         self.board = board
         self.timeline = timeline
-        self.folder = board.root / "subtitles"
+        self.folder = ProjectLayout(board.root).subtitles
         self.state = SubtitleState.load(self.folder)
         self.master_language = timeline.narration_language
         self.languages = tuple(timeline.languages)
@@ -210,7 +211,7 @@ class SubtitleProject:
         from pipeline.subtitles.export import export_track
 
         self.known(language)
-        out = out or self.board.root / "build" / "export" / f"{language}.{fmt}"
+        out = out or ProjectLayout(self.board.root).export / f"{language}.{fmt}"
         if out.resolve() == self.path(language).resolve():
             raise PipelineError(f"{_relative(out)} is the file being exported", "choose another output path with --output")
         return export_track(self.translation(language, encoding=encoding), out, fmt)
@@ -224,7 +225,7 @@ class SubtitleProject:
             raise PipelineError(f"{report.display_path}: no such file", f"run `pact-video subtitles init {language}`")
         source = self.master() if not report.is_master else report.track
         title = f"{self.timeline.title.get(self.master_language, '')}: {language} subtitles"
-        out = out or self.board.root / "build" / "review" / f"{language}.html"
+        out = out or ProjectLayout(self.board.root).review / f"{language}.html"
         write_text(out, review_page(source, report.track, report.findings, title=title, file=report.display_path))
         return out, report
 

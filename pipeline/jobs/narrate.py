@@ -40,10 +40,10 @@ from typing import Callable
 
 import numpy as np
 
-from pipeline.atomic import replacing, write_text
-from pipeline.errors import PipelineError
-from pipeline.ffmpeg import ffmpeg_binary
-from pipeline.storyboard import NarrationLine, Storyboard
+from pipeline.core.atomic import replacing, write_text
+from pipeline.core.errors import PipelineError
+from pipeline.core.ffmpeg import ffmpeg_binary
+from pipeline.story.storyboard import NarrationLine, Storyboard
 
 MANIFEST = Path("assets/audio/narration/scratch.json")
 MANIFEST_VERSION = 2  # 2: synth and speed recorded; version 1 (espeak-ng only, words_per_minute) is still read

@@ -27,9 +27,9 @@ from pathlib import Path
 
 import ffmpeg
 
-from pipeline.ffmpeg import partial_path
-from pipeline.timebase import ffmpeg_time
-from pipeline.timeline import AudioClip, Clip, Timeline
+from pipeline.core.ffmpeg import partial_path
+from pipeline.core.timebase import ffmpeg_time
+from pipeline.story.timeline import AudioClip, Clip, Timeline
 
 SAMPLE_RATE = 48000
 STEM_SAMPLE_RATE = 16000  # what Whisper reads

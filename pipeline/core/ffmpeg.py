@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from pipeline.errors import RenderError
+from pipeline.core.errors import RenderError
 
 ProgressCallback = Callable[[Fraction], None]  # seconds of output done
 

@@ -6,96 +6,38 @@ second run with nothing changed renders nothing.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
-from pipeline import cache, graphics, plan
-from pipeline.atomic import write_text
-from pipeline.errors import RenderError
-from pipeline.ffmpeg import ffmpeg_version, run
-from pipeline.fonts import FONTS_DIR
-from pipeline.languages import language
-from pipeline.media import probe
-from pipeline.storyboard import Storyboard, load_storyboard
+from pipeline.core import cache
+from pipeline.render import graphics
+from pipeline.render import plan
+from pipeline.core.atomic import write_text
+from pipeline.core.layout import ProjectLayout
+from pipeline.core.report import Reporter
+from pipeline.core.errors import RenderError
+from pipeline.core.ffmpeg import ffmpeg_version, run
+from pipeline.core.fonts import FONTS_DIR
+from pipeline.core.languages import language
+from pipeline.core.media import probe
+from pipeline.story.storyboard import Storyboard, load_storyboard
 from pipeline.subtitles.model import Cue
-from pipeline.textlayer import write_text_layer
-from pipeline.timebase import frames_to_timecode
-from pipeline.timeline import Clip, Timeline, build_timeline
+from pipeline.render.textlayer import write_text_layer
+from pipeline.core.timebase import frames_to_timecode
+from pipeline.story.timeline import Clip, Timeline, build_timeline
 
 PREVIEW_SIZE = (640, 360)
 LOUDNESS_TOLERANCE_LU = 1.0
 SILENCE_LUFS = -60.0  # a mix this quiet has no programme in it to normalise
 LIMITER_TOLERANCE_LU = 0.2  # how far under the target the limiter may leave the sound before the gain is corrected
 MAX_GAIN_DB = 30.0
-
-
-class Reporter:
-    """How the build talks to the person running it; the CLI draws progress bars, tests stay quiet."""
-
-    def info(self, message: str) -> None:
-        pass
-
-    @contextlib.contextmanager
-    def task(self, description: str, total: Fraction | None) -> Iterator[Callable[[Fraction], None]]:
-        yield lambda done: None
-
-
-@dataclass(frozen=True)
-class BuildPaths:
-    root: Path
-
-    @property
-    def build(self) -> Path:
-        return self.root / "build"
-
-    @property
-    def master(self) -> Path:
-        return self.build / "master-textless.mp4"
-
-    def video(self, language: str) -> Path:
-        return self.build / f"video_{language}.mp4"
-
-    def preview(self, language: str) -> Path:
-        return self.build / f"preview_{language}.mp4"
-
-    @property
-    def narration(self) -> Path:
-        return self.build / "narration.wav"
-
-    @property
-    def mix(self) -> Path:
-        return self.build / "audio" / "mix.wav"
-
-    def sound(self, bitrate: str) -> Path:
-        return self.build / "audio" / f"sound-{bitrate}.m4a"
-
-    @property
-    def loudness(self) -> Path:
-        return self.build / "audio" / "loudness.json"
-
-    @property
-    def contact_sheet(self) -> Path:
-        return self.build / "contact-sheet.png"
-
-    @property
-    def graphics(self) -> Path:
-        return self.build / "cache" / "graphics"
-
-    @property
-    def text(self) -> Path:
-        return self.build / "text"
-
-    @property
-    def keys(self) -> Path:
-        return self.build / ".keys"
 
 
 @dataclass
@@ -109,7 +51,7 @@ class BuildResult:
 # --- graphics: everything that is drawn in Python becomes a file the graph reads ----------------
 
 
-def _slate_source(clip: Clip, timeline: Timeline, paths: BuildPaths, width: int, height: int) -> plan.PictureSource:
+def _slate_source(clip: Clip, timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> plan.PictureSource:
     fields = dict(
         width=width, height=height, shot_id=clip.shot_id, kind=clip.kind, description=clip.description,
         duration=frames_to_timecode(clip.frames, timeline.rate, drop_frame=False),
@@ -122,7 +64,7 @@ def _slate_source(clip: Clip, timeline: Timeline, paths: BuildPaths, width: int,
     return plan.PictureSource("image", out)
 
 
-def _generated_source(clip: Clip, timeline: Timeline, paths: BuildPaths, width: int, height: int) -> plan.PictureSource:
+def _generated_source(clip: Clip, timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> plan.PictureSource:
     spec = clip.generator
     fields = dict(generator=spec.generator, params=spec.params, width=width, height=height, fps=str(timeline.rate), frames=clip.frames)
     files = [clip.source] if clip.source else []
@@ -135,13 +77,13 @@ def _generated_source(clip: Clip, timeline: Timeline, paths: BuildPaths, width: 
     return plan.PictureSource("video", out)
 
 
-def _drawn_source(clip: Clip, timeline: Timeline, paths: BuildPaths, width: int, height: int) -> plan.PictureSource:
+def _drawn_source(clip: Clip, timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> plan.PictureSource:
     if clip.renders_as_slate:
         return _slate_source(clip, timeline, paths, width, height)
     return _generated_source(clip, timeline, paths, width, height)
 
 
-def picture_sources(timeline: Timeline, paths: BuildPaths, width: int, height: int) -> dict[str, plan.PictureSource]:
+def picture_sources(timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> dict[str, plan.PictureSource]:
     sources = {}
     drawn = [clip for clip in timeline.clips if clip.renders_as_slate or clip.generator is not None]
     # Pillow and the MoviePy encoder release the interpreter while they work: draw side by side.
@@ -161,7 +103,7 @@ def picture_sources(timeline: Timeline, paths: BuildPaths, width: int, height: i
     return sources
 
 
-def image_inputs(timeline: Timeline, paths: BuildPaths, width: int, height: int) -> list[plan.ImageInput]:
+def image_inputs(timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> list[plan.ImageInput]:
     """Logos and the EU emblem, rendered at their on-screen size and placed inside the title-safe area."""
     from PIL import Image
 
@@ -243,7 +185,7 @@ class Loudness:
         return cls(mix, float(stored["gain_db"]))
 
 
-def _sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, reporter: Reporter, result: BuildResult) -> tuple[Loudness, plan.LoudnessTarget]:
+def _sound(timeline: Timeline, paths: ProjectLayout, store: cache.ProductStore, reporter: Reporter, result: BuildResult) -> tuple[Loudness, plan.LoudnessTarget]:
     """Mix the sound once and measure it: the gain towards the loudness target (corrected for the limiter once encoded)."""
     target = plan.LoudnessTarget(timeline.loudness.integrated_lufs, timeline.loudness.true_peak_db)
     render = plan.audio_plan(timeline, mix=paths.mix, stem=paths.narration, loudness=target)
@@ -263,7 +205,7 @@ def _sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, rep
     return loudness, target
 
 
-def _encoded_sound(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, reporter: Reporter, result: BuildResult, encoding: plan.Encoding) -> Path:
+def _encoded_sound(timeline: Timeline, paths: ProjectLayout, store: cache.ProductStore, reporter: Reporter, result: BuildResult, encoding: plan.Encoding) -> Path:
     """The delivery sound: the mix at the gain, limited, AAC-encoded once for every render.
 
     The encode also meters what it encodes. The limiter takes a little loudness
@@ -301,7 +243,7 @@ def narration_stem(storyboard: Path | str, *, reporter: Reporter | None = None) 
     reporter = reporter or Reporter()
     board = load_storyboard(storyboard)
     timeline = build_timeline(board)
-    paths = BuildPaths(board.root)
+    paths = ProjectLayout(board.root)
     _sound(timeline, paths, cache.ProductStore(paths.keys), reporter, BuildResult(timeline))
     return board, timeline, paths.narration
 
@@ -330,7 +272,7 @@ def build_video(
             reporter.info(f"warning: {warning}")
     if missing:
         reporter.info(f"{len(missing)} shot(s) have no media yet and render as placeholder slates (`pact-video check` lists them)")
-    paths = BuildPaths(board.root)
+    paths = ProjectLayout(board.root)
     store = cache.ProductStore(paths.keys)
     result = BuildResult(timeline)
     width, height = PREVIEW_SIZE if preview else (timeline.width, timeline.height)
@@ -402,9 +344,9 @@ def build_video(
     return result
 
 
-def contact_sheet(timeline: Timeline, paths: BuildPaths, store: cache.ProductStore, reporter: Reporter, result: BuildResult) -> Path:
+def contact_sheet(timeline: Timeline, paths: ProjectLayout, store: cache.ProductStore, reporter: Reporter, result: BuildResult) -> Path:
     """One thumbnail per shot (from the middle of its time on screen), with shot id and timecode."""
-    thumbs_dir = paths.build / "cache" / "thumbnails"
+    thumbs_dir = paths.thumbnails
     thumbs = [thumbs_dir / f"{index:03d}-{clip.shot_id}.png" for index, clip in enumerate(timeline.clips, start=1)]
     sheet_key = cache.key_of("sheet", 4, [clip.shot_id for clip in timeline.clips], files=[paths.master])
     if store.is_fresh([paths.contact_sheet], sheet_key):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-FONTS_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
+FONTS_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 
 
 def font_files() -> list[Path]:

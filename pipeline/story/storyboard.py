@@ -23,9 +23,9 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from pipeline.errors import Problem, StoryboardError
-from pipeline.languages import LANGUAGES, language
-from pipeline.timebase import parse_rate
+from pipeline.core.errors import Problem, StoryboardError
+from pipeline.core.languages import LANGUAGES, language
+from pipeline.core.timebase import parse_rate
 
 SUPPORTED_VERSIONS = (1,)
 
