@@ -36,7 +36,8 @@ from pipeline.render import graphics
 from pipeline.core.atomic import write_text
 from pipeline.core.report import Reporter
 from pipeline.core.errors import MediaError, PipelineError
-from pipeline.core.ffmpeg import partial_path, run
+from pipeline.core.atomic import partial_path
+from pipeline.core.ffmpeg import run
 from pipeline.core.languages import Language, language
 from pipeline.core.media import MediaInfo, probe
 from pipeline.subtitles.io import read_srt

@@ -9,6 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+def partial_path(final: Path) -> Path:
+    """Where a program writes before the rename: same folder (so the rename is atomic), same suffix (so the muxer is right)."""
+    return final.with_name(f"{final.stem}.partial{final.suffix}")
+
+
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)

@@ -21,14 +21,10 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
+from pipeline.core.atomic import partial_path
 from pipeline.core.errors import RenderError
 
 ProgressCallback = Callable[[Fraction], None]  # seconds of output done
-
-
-def partial_path(final: Path) -> Path:
-    """Where ffmpeg writes before the rename: same folder (so the rename is atomic), same suffix (so the muxer is right)."""
-    return final.with_name(f"{final.stem}.partial{final.suffix}")
 
 
 @functools.cache

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import ffmpeg
 
-from pipeline.core.ffmpeg import partial_path
+from pipeline.core.atomic import partial_path
 from pipeline.core.timebase import ffmpeg_time
 from pipeline.story.timeline import AudioClip, Clip, Timeline
 
