@@ -17,7 +17,7 @@ from pipeline.subtitles.io import parse_srt, read_srt, read_vtt
 from pipeline.subtitles.model import Cue, SubtitleTrack, profile_for
 from pipeline.subtitles.qc import Context, Finding, run_checks
 from pipeline.subtitles.review import pair_cues, review_page
-from pipeline.render.textlayer import CUE_STYLE
+from pipeline.subtitles.ass import CUE_STYLE
 
 LATVIAN = SubtitleTrack(
     "lv",

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from pipeline.jobs import narrate
+from pipeline.core.cache import fingerprint
 from pipeline.core.errors import PipelineError
 from pipeline.jobs.narrate import MANIFEST, Recipe, choose_recipe, make_scratch_narration, source_sha256, trim_silence
 from pipeline.story.storyboard import load_storyboard
@@ -110,7 +111,7 @@ def test_makes_trimmed_opus_for_every_line_with_a_file(tmp_path, synth):
         assert entry["text"] == text
         assert entry["synth"] == synth and entry["voice"] == narrate.SYNTHESISERS[synth].default_voice and entry["speed"] == 1.0
         assert entry["source_sha256"] == source_sha256(text, synth, entry["voice"], 1.0)
-        assert entry["sha256"] == narrate.file_sha256(path)
+        assert entry["sha256"] == fingerprint(path)
         assert entry["speech_seconds"] == pytest.approx(seconds, abs=0.05)
         assert 1.2 <= len(text.split()) / seconds <= 4.5  # about 2.5 words a second
         loud = np.flatnonzero(np.abs(samples[0]) > 0.02)

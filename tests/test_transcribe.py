@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from whisper_normalizer.english import EnglishTextNormalizer
 
+from pipeline.core.cache import fingerprint
 from pipeline.core.errors import MediaError
 from pipeline.core.ffmpeg import ffmpeg_binary
 from pipeline.story.storyboard import load_storyboard
@@ -38,7 +39,7 @@ def ffmpeg(*args):
 
 def test_base_model_is_reassembled_and_verified(tmp_path):
     folder = models.ensure_model("base", cache=tmp_path)
-    assert models.sha256_of(folder / "model.bin") == models.PACKAGED_MODELS["base"].sha256
+    assert fingerprint(folder / "model.bin") == models.PACKAGED_MODELS["base"].sha256
     assert {"config.json", "tokenizer.json", "vocabulary.txt"} <= {p.name for p in folder.iterdir()}
     assert models.ensure_model("base", cache=tmp_path) == folder  # second time: from the cache
 

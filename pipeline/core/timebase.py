@@ -152,3 +152,11 @@ def ffmpeg_time(seconds: Fraction) -> str:
     sign = "-" if seconds < 0 and micros else ""
     whole, frac = divmod(micros, 1_000_000)
     return f"{sign}{whole}.{frac:06d}"
+
+
+def milliseconds_to_clock(ms: int, decimal_mark: str = ",") -> str:
+    """HH:MM:SS,mmm as SRT writes times (decimal_mark "." for WebVTT)."""
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{decimal_mark}{millis:03d}"

@@ -41,6 +41,7 @@ from typing import Callable
 import numpy as np
 
 from pipeline.core.atomic import replacing, write_text
+from pipeline.core.cache import fingerprint
 from pipeline.core.errors import PipelineError
 from pipeline.core.ffmpeg import ffmpeg_binary
 from pipeline.story.storyboard import NarrationLine, Storyboard
@@ -290,14 +291,6 @@ class _Job:
     path: Path
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def read_manifest(root: Path) -> dict:
     """The scratch manifest of the project at `root` (empty when there is none yet)."""
     path = root / MANIFEST
@@ -360,7 +353,7 @@ def _plan(board: Storyboard, manifest: dict, *, force: bool, recipe: Recipe | No
             continue  # not a scratch file: a recording, kept
         if _is_current(entry, line.text, recipe):
             continue  # up to date, or a recording of the same text: kept either way
-        if file_sha256(path) != entry.get("sha256"):
+        if fingerprint(path) != entry.get("sha256"):
             if entry.get("text") == line.text:
                 continue  # a recording of the unchanged line; only the scratch voice changed
             raise PipelineError(
@@ -410,7 +403,7 @@ def make_scratch_narration(
             "voice": recipe.voice,
             "speed": recipe.speed,
             "source_sha256": recipe.source_sha256(job.line.text),
-            "sha256": file_sha256(job.path),
+            "sha256": fingerprint(job.path),
             "speech_seconds": round(seconds, 3),
         }
         _write_manifest(root, manifest)  # after every file: an interrupted run loses nothing

@@ -103,12 +103,7 @@ class SubtitleProject:
         return self.folder / f"{language}.srt"
 
     def known(self, language: str) -> str:
-        if language not in self.languages:
-            raise PipelineError(
-                f"{language!r} is not one of this project's languages ({', '.join(self.languages)})",
-                f"add it to project.languages in {_relative(self.board.path)}",
-            )
-        return language
+        return self.board.project_language(language)
 
     def master(self) -> SubtitleTrack:
         """The master subtitles, read once per command (every language is checked against them)."""

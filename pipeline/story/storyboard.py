@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from pipeline.core.errors import Problem, StoryboardError
+from pipeline.core.errors import PipelineError, Problem, StoryboardError
 from pipeline.core.languages import LANGUAGES, language
 from pipeline.core.timebase import parse_rate
 
@@ -320,7 +320,8 @@ def load_yaml(path: Path) -> tuple[Any, Positions]:
 _TAGGED = {"footage", "still", "title", "generated", "placeholder", "lower_third", "logo", "text"}
 
 
-def _dotted(path: Path_) -> str:
+def dotted(path: Path_) -> str:
+    """A YAML path as people write it: scenes[0].shots[2].duration."""
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -423,7 +424,7 @@ def _problems_from_validation(exc: ValidationError, path: Path, data: Any, posit
             if message.startswith("value error, "):
                 message = message[len("value error, "):]
             line, column = positions.of(loc)
-        problems.append(Problem(path, line, column, _dotted(loc), message, hint))
+        problems.append(Problem(path, line, column, dotted(loc), message, hint))
     # A union failing on every branch reports once per branch; one line per place is enough.
     unique: dict[tuple[int, int, str], Problem] = {}
     for problem in problems:
@@ -449,10 +450,18 @@ class Storyboard:
 
     def problem(self, at: Path_, message: str, hint: str | None = None, *, key: bool = False, code: str = "") -> Problem:
         line, column = self.positions.of(at, key=key)
-        return Problem(self.path, line, column, _dotted(at), message, hint, code)
+        return Problem(self.path, line, column, dotted(at), message, hint, code)
 
     def asset(self, relative: str) -> Path:
         return (self.root / relative).resolve()
+
+    def project_language(self, code: str) -> str:
+        """`code` if it is one of the project's languages; else the one error every command gives."""
+        languages = self.document.project.languages
+        if code not in languages:
+            where = self.path.relative_to(self.root) if self.path.is_relative_to(self.root) else self.path
+            raise PipelineError(f"{code!r} is not one of this project's languages ({', '.join(languages)})", f"add it to project.languages in {where}")
+        return code
 
 
 def project_root_for(path: Path) -> Path:
@@ -503,7 +512,7 @@ class _MeaningChecks:
 
     def problem(self, at: Path_, message: str, hint: str | None = None, *, key: bool = False) -> Problem:
         line, column = self.positions.of(at, key=key)
-        return Problem(self.path, line, column, _dotted(at), message, hint)
+        return Problem(self.path, line, column, dotted(at), message, hint)
 
     def project(self, project: dict) -> None:
         try:

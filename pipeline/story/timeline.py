@@ -282,7 +282,7 @@ class _Builder:
             warnings=tuple(self.warnings),
         )
 
-    def clip(self, shot: sb._Shot, scene_id: str, at: sb.Path_, cursor: int, previous: Clip | None) -> Clip | None:
+    def clip(self, shot: sb.Shot, scene_id: str, at: sb.Path_, cursor: int, previous: Clip | None) -> Clip | None:
         transition = CUT
         if shot.transition is not None and shot.transition.type != "cut":
             frames = self.time(shot.transition.duration, at + ("transition", "duration"))
@@ -359,7 +359,7 @@ class _Builder:
 
     def positive(self, frames: int, at: sb.Path_) -> bool:
         if frames <= 0:
-            if any(p.field == sb._dotted(at + ("duration",)) for p in self.problems):
+            if any(p.field == sb.dotted(at + ("duration",)) for p in self.problems):
                 return False  # the duration itself did not parse: that problem is already reported
             self.problems.append(self.board.problem(at + ("duration",), "the shot has no duration", "give a duration above 0"))
             return False
@@ -368,7 +368,7 @@ class _Builder:
     def tc(self, frame: int) -> str:
         return frames_to_timecode(frame, self.rate)
 
-    def shot_texts(self, shot: sb._Shot, clip: Clip) -> list[TextItem]:
+    def shot_texts(self, shot: sb.Shot, clip: Clip) -> list[TextItem]:
         if isinstance(shot, sb.TitleShot):
             role = "end_title" if shot.style == "end" else "title"
             items = [TextItem(role, clip.start, clip.end, self.texts(shot.text), position="center", shot_id=shot.id)]

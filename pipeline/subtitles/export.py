@@ -2,7 +2,7 @@
 
 Writers sit in one registry keyed by format; every file is UTF-8 with LF line
 ends and written atomically. The ASS script carries the style the subtitles
-are burned in with (textlayer.CUE_STYLE), so what a translator sees in Aegisub
+are burned in with (ass.CUE_STYLE), so what a translator sees in Aegisub
 is what the render will show.
 """
 
@@ -16,7 +16,7 @@ from pipeline.core.atomic import write_text
 from pipeline.core.errors import PipelineError
 from pipeline.subtitles.io import format_srt, format_vtt
 from pipeline.subtitles.model import SubtitleTrack
-from pipeline.render.textlayer import CUE_STYLE, ass_event_text, ass_time, script_header
+from pipeline.subtitles.ass import CUE_STYLE, ass_event_text, ass_time, script_header
 
 
 def format_ass(track: SubtitleTrack, *, width: int = 1920, height: int = 1080) -> str:

