@@ -1,4 +1,4 @@
-"""The languages the project knows: one table, the numbers of ../shared/SUBTITLE-RULES.md.
+"""The languages the project knows: one table, the numbers of docs/subtitle-rules.md.
 
 A storyboard may override any number per project (subtitles: profile: ...).
 """

@@ -107,7 +107,7 @@ def text_layer_script(
     busy_bottom = [(Fraction(item.start) / rate, Fraction(item.end) / rate) for item in timeline.texts if _occupies_bottom(item)]
     for cue in cues:
         start, end = Fraction(cue.start, 1000), Fraction(cue.end, 1000)
-        # SUBTITLE-RULES.md: the cue moves to the top while a lower third or the like holds the bottom.
+        # docs/subtitle-rules.md: the cue moves to the top while a lower third or the like holds the bottom.
         on_top = any(begin < end and start < finish for begin, finish in busy_bottom)
         placement = "{\\an8}" if on_top else ""
         lines.append(f"Dialogue: 3,{ass_time(start)},{ass_time(end)},{CUE_STYLE.name},,0,0,0,,{placement}{ass_event_text(cue.text)}")

@@ -194,7 +194,7 @@ class Music(_Model):
 
 
 class SubtitleProfile(_Model):
-    """Numbers of ../shared/SUBTITLE-RULES.md a project may set otherwise (unset: the language's default)."""
+    """Numbers of docs/subtitle-rules.md a project may set otherwise (unset: the language's default)."""
 
     max_chars_per_line: int | None = Field(None, ge=10, le=80)
     max_lines: int | None = Field(None, ge=1, le=4)

@@ -259,7 +259,7 @@ _VTT_TIMESTAMP = re.compile(r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})")
 _VTT_HEADER = re.compile(r"WEBVTT(?:[ \t].*)?")
 _VTT_TAG = re.compile(r"(<[^>]*>)")
 _VTT_KEPT_TAG = re.compile(r"<(/?)([ib])(?:\.[^\s>]*)?(?:[ \t][^>]*)?>")  # <i>, <b>, with classes or annotations
-_KEPT_TAGS = re.compile(r"(</?[ib]>)")  # the only markup a cue's text may carry (SUBTITLE-RULES.md)
+_KEPT_TAGS = re.compile(r"(</?[ib]>)")  # the only markup a cue's text may carry (docs/subtitle-rules.md)
 
 
 def _vtt_time(ms: int) -> str:

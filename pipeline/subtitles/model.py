@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from pipeline.core.languages import language
 
-# Numbers every language shares (../shared/SUBTITLE-RULES.md, "Timing").
+# Numbers every language shares (docs/subtitle-rules.md, "Timing").
 MIN_DURATION = Fraction(5, 6)  # seconds
 MAX_DURATION = Fraction(7)
 MIN_GAP_FRAMES = 2

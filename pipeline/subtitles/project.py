@@ -1,6 +1,6 @@
 """A project's subtitle settings: the language profiles with the storyboard's overrides, and the QC rules' severities.
 
-The storyboard may set any number of ../shared/SUBTITLE-RULES.md for every
+The storyboard may set any number of docs/subtitle-rules.md for every
 language or for one, and any QC rule's severity (error, warning or off):
 
     subtitles:

@@ -1,6 +1,6 @@
 """Quality checks: one table of named rules, each returning findings that name the cue.
 
-The numbers come from the language profile (../shared/SUBTITLE-RULES.md),
+The numbers come from the language profile (docs/subtitle-rules.md),
 which a storyboard may override per project.
 """
 

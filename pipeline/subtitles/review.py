@@ -47,7 +47,7 @@ def _overlap(a: Cue, b: Cue) -> int:
 
 
 def reading_speed(cue: Cue) -> float | None:
-    """Characters per second as SUBTITLE-RULES.md counts them; None for a cue with no duration."""
+    """Characters per second as docs/subtitle-rules.md counts them; None for a cue with no duration."""
     return cue.reading_chars / (cue.duration / 1000) if cue.duration > 0 else None
 
 

@@ -1,4 +1,4 @@
-"""From recognised words with times to subtitle cues, by the rules of ../shared/SUBTITLE-RULES.md.
+"""From recognised words with times to subtitle cues, by the rules of docs/subtitle-rules.md.
 
 Grouping is a shortest-path search over the places between words: each cue
 (a run of words) gets a cost from how well it reads — where it ends (a full
