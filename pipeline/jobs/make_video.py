@@ -22,6 +22,7 @@ from pipeline.core.errors import PipelineError, QCError
 from pipeline.core.atomic import write_text_if_changed
 from pipeline.subtitles.io import format_srt, format_vtt
 from pipeline.subtitles.model import Cue
+from pipeline.render.products import Products
 from pipeline.jobs.subtitle_workflow import STALE, UNTRANSLATED, LanguageReport, SubtitleProject
 from pipeline.story.timeline import Timeline
 
@@ -110,7 +111,8 @@ def make_video(
     reporter: Reporter | None = None,
 ) -> tuple[BuildResult, Path]:
     """Check, render every language with its subtitles, and release into dist/; see the module docstring."""
-    from pipeline.release import LanguageInputs, ReleaseInputs, make_release
+    from pipeline.release.inputs import LanguageInputs, ReleaseInputs
+    from pipeline.release.publish import make_release
 
     reporter = reporter or Reporter()
     project = SubtitleProject.open(storyboard)
@@ -139,15 +141,14 @@ def make_video(
             page_language=page_language, default_language=page_language, source_root=root,
         )
         dist = paths.dist
-        store = cache.ProductStore(paths.keys)
+        products = Products(cache.ProductStore(paths.keys), reporter, result.rendered)
         key = cache.key_of("release", 1, repr(inputs), files=[paths.master, *(p for e in entries for p in (e.render, e.srt, e.vtt))])
-        manifest = dist / "manifest.json"
-        if store.is_fresh([manifest], key) and _intact(dist):
+        released = products.make(
+            {dist / "manifest.json": key}, lambda _stale: make_release(inputs, dist, reporter=reporter),
+            intact=lambda: _intact(dist), name="dist/",
+        )
+        if released is None:
             reporter.info(f"{dist}: up to date")
-        else:
-            make_release(inputs, dist, reporter=reporter)
-            store.record([manifest], key)
-            result.rendered.append("dist/")
         result.outputs["dist"] = dist
     return result, dist
 

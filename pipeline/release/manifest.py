@@ -1,0 +1,97 @@
+"""What is in the release: manifest.json (media facts, sizes, SHA-256, build time, source commit) and SHA256SUMS."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+
+from pipeline.core.atomic import write_text
+from pipeline.release.inputs import CheckedInputs, DistLayout, ReleaseInputs
+from pipeline.release.probe import ProbedRender, round_seconds
+
+MANIFEST_VERSION = 1
+
+
+def build_time() -> str:
+    """UTC, ISO 8601; SOURCE_DATE_EPOCH (the reproducible-builds convention) pins it."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch and epoch.isdigit() else datetime.datetime.now(datetime.UTC)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def source_commit(root: Path) -> str | None:
+    """The commit the release was made from, "-dirty" when tracked files differ from it; None outside git."""
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "--verify", "HEAD")
+    if not commit:
+        return None
+    # Untracked files (build/, dist/ themselves) do not make a tree dirty, as with `git describe --dirty`.
+    changes = git("status", "--porcelain", "--untracked-files=no")
+    return f"{commit}-dirty" if changes else commit
+
+
+def release_manifest(
+    inputs: ReleaseInputs,
+    checked: CheckedInputs,
+    layout: DistLayout,
+    sizes_and_hashes: dict[str, tuple[int, str]],
+    multi: ProbedRender,
+    built_at: str,
+    source_commit: str | None,
+) -> dict:
+    """What is in the release; every media fact is probed from the released files."""
+    clean = checked.clean
+    language_of = {name: lang.code for lang in checked.languages for name in layout.language_files(lang.code).values()}
+    files = []
+    for name, (size, digest) in sorted(sizes_and_hashes.items()):
+        entry: dict = {"name": name, "size": size, "sha256": digest}
+        code = language_of.get(name)
+        if code:
+            entry["language"] = code
+        if name == layout.multi:
+            entry["media"] = multi.facts()
+        elif code and name == layout.render(code):
+            entry["media"] = checked.renders[code].facts()
+        files.append(entry)
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "title": inputs.title,
+        "source_commit": source_commit,
+        "built_at": built_at,
+        "duration_seconds": round_seconds(multi.picture_duration),
+        "resolution": {"width": clean.info.video.width, "height": clean.info.video.height},
+        "frame_rate": str(clean.info.video.rate),  # exact: "25", or "30000/1001"
+        "codecs": {"video": multi.codec("video"), "audio": multi.codec("audio"), "subtitles": "mov_text"},
+        "default_language": checked.default,
+        "languages": [
+            {"code": lang.code, "name": lang.name, "iso639_2": lang.iso639_2, "files": layout.language_files(lang.code)}
+            for lang in checked.languages
+        ],
+        "multi": {"file": layout.multi, "subtitle_languages": [lang.iso639_2 for lang in checked.languages]},
+        "page": layout.page,
+        "checksums": layout.checksums,
+        "files": files,  # every file but this manifest and SHA256SUMS (which lists both)
+    }
+
+
+def sha256_of(path: Path) -> str:
+    # Not cache.fingerprint: its memo keys on path, size and mtime, and a staging folder's
+    # path comes back on the next release from the same process, possibly within one mtime tick.
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def write_checksums(folder: Path, name: str = "SHA256SUMS") -> Path:
+    """`<hex>  <name>` lines, sorted by name, for every other file: what `sha256sum -c` reads."""
+    lines = [f"{sha256_of(path)}  {path.name}\n" for path in sorted(folder.iterdir(), key=lambda p: p.name) if path.is_file() and path.name != name]
+    return write_text(folder / name, "".join(lines))
