@@ -47,7 +47,7 @@ from moviepy import (
 from PIL import ImageColor
 
 from pipeline.core.layout import ProjectLayout
-from pipeline.jobs.build import image_inputs, picture_sources
+from pipeline.render.sources import image_inputs, picture_sources
 from pipeline.render.graphics import BOLD_FONT, FONTS_DIR, REGULAR_FONT, bar_chart_layout, read_bar_data
 from pipeline.story.storyboard import load_storyboard
 from pipeline.render.textlayer import STYLES

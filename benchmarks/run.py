@@ -173,7 +173,7 @@ def floor_command(
     economies (for the tuned floor): the pipeline's two savings, the sound copied rather than encoded per
     output, and the cores shared out among the encoders (encoder_threads).
     """
-    from pipeline.jobs.build import encoder_threads
+    from pipeline.render.products import encoder_threads
 
     threads = encoder_threads(len(outputs)) if economies else None
     command = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-i", str(master)]

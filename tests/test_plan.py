@@ -547,6 +547,19 @@ def test_loudness_measurement_of_silence_is_finite():
     assert plan.LoudnessMeasurement.from_ebur128(SILENT_STDERR) == plan.LoudnessMeasurement(-70.0, 0.0)
 
 
+TRUE_PEAK_STDERR = SILENT_STDERR + """\
+
+  True peak:
+    Peak:       -inf dBFS
+"""
+
+
+def test_loudness_measurement_reads_the_true_peak_when_metered():
+    assert plan.LoudnessMeasurement.from_ebur128(EBUR128_STDERR).true_peak is None
+    assert plan.LoudnessMeasurement.from_ebur128(EBUR128_STDERR + "\n  True peak:\n    Peak:       -1.4 dBFS\n").true_peak == -1.4
+    assert plan.LoudnessMeasurement.from_ebur128(TRUE_PEAK_STDERR).true_peak == float("-inf")
+
+
 def test_loudness_measurement_missing():
     with pytest.raises(ValueError, match="no loudness summary"):
         plan.LoudnessMeasurement.from_ebur128("Conversion failed!\n")
@@ -566,7 +579,7 @@ def test_encoder_threads_go_to_every_x264_when_given():
 
 @pytest.mark.parametrize(("cores", "encoders", "threads"), [(2, 1, None), (2, 2, 1), (2, 5, 1), (8, 5, 2), (16, 5, 4), (1, 3, 1)])
 def test_the_build_shares_the_cores_out_among_its_encoders(monkeypatch, cores, encoders, threads):
-    from pipeline.jobs.build import encoder_threads
+    from pipeline.render.products import encoder_threads
 
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(cores)), raising=False)
     assert encoder_threads(encoders) == threads

@@ -38,7 +38,8 @@ from media_checks import (
 )
 from pipeline.core import ffmpeg as ffmpeg_module
 from pipeline.render import plan
-from pipeline.jobs.build import build_video, measure_loudness
+from pipeline.jobs.build import build_video
+from pipeline.render.sound import measure_loudness
 from pipeline.core.errors import RenderError
 
 pytestmark = pytest.mark.slow

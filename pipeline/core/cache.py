@@ -4,7 +4,8 @@ A product's key hashes everything it depends on: the exact ffmpeg argv (every
 filter setting), the content of each input file, the ffmpeg version and any
 extra inputs (text layers, fonts). The key is stored beside the product in
 build/.keys/; a product whose files exist and whose stored key matches is
-fresh.
+fresh. ProductStore.make_unless_fresh is the one way a product is skipped
+when fresh, else made and its key recorded.
 """
 
 from __future__ import annotations
@@ -12,8 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 _CHUNK = 1 << 20
 _fingerprints: dict[tuple[str, int, int], str] = {}
@@ -52,6 +57,14 @@ def argv_inputs(argv: Sequence[str]) -> list[Path]:
     return [Path(argv[i + 1]) for i, arg in enumerate(argv[:-1]) if arg == "-i" and Path(argv[i + 1]).is_file()]
 
 
+@dataclass(frozen=True)
+class Made(Generic[T]):
+    """What make_unless_fresh made: the products it was asked to make, and what `make` returned."""
+
+    products: list[Path]
+    value: T
+
+
 class ProductStore:
     """Remembers the key each product was built with."""
 
@@ -76,3 +89,28 @@ class ProductStore:
     def forget(self, products: Sequence[Path]) -> None:
         for product in products:
             self._key_file(product).unlink(missing_ok=True)
+
+    def make_unless_fresh(
+        self,
+        keys: Mapping[Path, str],
+        make: Callable[[list[Path]], T],
+        *,
+        intact: Callable[[], bool] | None = None,
+    ) -> Made[T] | None:
+        """Skip if fresh, else make and record: the one way a product is (re)made.
+
+        keys: each product and the key it must have been made with (one key for
+        all of a process's outputs, or one each). When every product is fresh and
+        intact() (if given) holds, nothing is made and None is returned. Otherwise
+        make(stale) is called with the stale products (all of them when only
+        intact() failed); it must write at least those, and they are recorded
+        with their keys (a fresh product it rewrote keeps its key).
+        """
+        stale = [product for product, key in keys.items() if not self.is_fresh([product], key)]
+        if not stale and (intact is None or intact()):
+            return None
+        stale = stale or list(keys)
+        value = make(stale)
+        for product in stale:
+            self.record([product], keys[product])
+        return Made(stale, value)

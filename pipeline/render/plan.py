@@ -92,16 +92,22 @@ class LoudnessTarget:
 
 @dataclass(frozen=True)
 class LoudnessMeasurement:
-    """Integrated loudness and loudness range, as ffmpeg's ebur128 meter reports them (ITU-R BS.1770)."""
+    """Integrated loudness, loudness range and (when metered) true peak, as ffmpeg's ebur128 meter reports them (ITU-R BS.1770).
+
+    from_ebur128 is the one reader of the meter's summary.
+    """
 
     integrated: float  # LUFS; silence reads as -70 (the meter's absolute gate)
     lra: float
+    true_peak: float | None = None  # dBTP (the meter's "Peak:", -inf for digital silence); None unless metered with peak=true
 
     @classmethod
-    def from_ebur128(cls, stderr: str) -> "LoudnessMeasurement":
+    def from_ebur128(cls, stderr: str) -> LoudnessMeasurement:
+        """The last summary in ffmpeg's stderr; ValueError when there is none."""
         summary = stderr[stderr.rfind("Summary:"):]
         integrated = _EBUR128_I.search(summary)
         lra = _EBUR128_LRA.search(summary)
+        peak = _EBUR128_PEAK.search(summary)
         if "Summary:" not in stderr or not integrated:
             raise ValueError("ffmpeg printed no loudness summary")
 
@@ -109,11 +115,12 @@ class LoudnessMeasurement:
             value = float(text)
             return value if math.isfinite(value) else -70.0
 
-        return cls(number(integrated.group(1)), number(lra.group(1)) if lra else 0.0)
+        return cls(number(integrated.group(1)), number(lra.group(1)) if lra else 0.0, float(peak.group(1)) if peak else None)
 
 
 _EBUR128_I = re.compile(r"I:\s+(-?[\d.]+|-?inf) LUFS")
 _EBUR128_LRA = re.compile(r"LRA:\s+(-?[\d.]+|-?inf) LU\b")
+_EBUR128_PEAK = re.compile(r"Peak:\s+(-?[\d.]+|-?inf) dBFS")
 
 
 def _meter(stream):

@@ -1,0 +1,106 @@
+"""Picture sources: everything that is drawn in Python becomes a file the graph reads.
+
+Slates (titles and placeholders for missing media), generated shots, logos
+and the EU emblem are drawn into build/cache/graphics under names that carry
+their content key, so a drawing is made once and found again by its name.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from fractions import Fraction
+
+from pipeline.core import cache
+from pipeline.core.layout import ProjectLayout
+from pipeline.core.timebase import frames_to_timecode
+from pipeline.render import graphics, plan
+from pipeline.story.timeline import Clip, Timeline
+
+
+def _slate_source(clip: Clip, timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> plan.PictureSource:
+    fields = {
+        "width": width, "height": height, "shot_id": clip.shot_id, "kind": clip.kind, "description": clip.description,
+        "duration": frames_to_timecode(clip.frames, timeline.rate, drop_frame=False),
+        "timecode": timeline.timecode(clip.start),
+        "source": clip.missing.name if clip.missing else None,
+    }
+    out = paths.graphics / f"slate-{clip.shot_id}-{cache.key_of('slate', 2, fields)[:12]}.png"
+    if not out.exists():
+        graphics.render_slate(out, **fields)
+    return plan.PictureSource("image", out)
+
+
+def _generated_source(clip: Clip, timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> plan.PictureSource:
+    spec = clip.generator
+    fields = {"generator": spec.generator, "params": spec.params, "width": width, "height": height, "fps": str(timeline.rate), "frames": clip.frames}
+    files = [clip.source] if clip.source else []
+    out = paths.graphics / f"generated-{clip.shot_id}-{cache.key_of('generated', 1, fields, files=files)[:12]}.mp4"
+    if not out.exists():
+        graphics.render_generated_clip(
+            out, generator=spec.generator, params=spec.params, data_path=clip.source, width=width, height=height,
+            fps=timeline.rate, frames=clip.frames,
+        )
+    return plan.PictureSource("video", out)
+
+
+def _drawn_source(clip: Clip, timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> plan.PictureSource:
+    if clip.renders_as_slate:
+        return _slate_source(clip, timeline, paths, width, height)
+    return _generated_source(clip, timeline, paths, width, height)
+
+
+def picture_sources(timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> dict[str, plan.PictureSource]:
+    """What each shot's picture is made from: its footage or still, a colour, or a drawn slate or generated clip."""
+    sources = {}
+    drawn = [clip for clip in timeline.clips if clip.renders_as_slate or clip.generator is not None]
+    # Pillow and the MoviePy encoder release the interpreter while they work: draw side by side.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for clip, source in zip(drawn, pool.map(lambda c: _drawn_source(c, timeline, paths, width, height), drawn)):
+            sources[clip.shot_id] = source
+    for clip in timeline.clips:
+        if clip.shot_id in sources:
+            continue
+        if clip.colour is not None:
+            sources[clip.shot_id] = plan.PictureSource("colour", colour=clip.colour)
+        else:
+            info = clip.source_info
+            kind = "image" if info.is_image else "video"
+            sar = info.video.sample_aspect if info.video else Fraction(1)
+            sources[clip.shot_id] = plan.PictureSource(kind, clip.source, source_in=clip.source_in, sample_aspect=sar)
+    return sources
+
+
+def image_inputs(timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> list[plan.ImageInput]:
+    """Logos and the EU emblem, rendered at their on-screen size and placed inside the title-safe area."""
+    from PIL import Image
+
+    margin_x, margin_y = round(width * 0.06), round(height * 0.07)
+    inputs = []
+    for image in timeline.images:
+        target_height = max(2, round(image.height * height))
+        if image.emblem == "eu":
+            out = paths.graphics / f"emblem-eu-{target_height}.png"
+            if not out.exists():
+                graphics.render_eu_emblem(out, height=target_height)
+        else:
+            out = paths.graphics / f"logo-{cache.key_of('logo', target_height, files=[image.file])[:12]}.png"
+            if not out.exists():
+                with Image.open(image.file) as original:
+                    logo = original.convert("RGBA")
+                    logo = logo.resize((max(1, round(logo.width * target_height / logo.height)), target_height), Image.LANCZOS)
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    logo.save(out)
+        with Image.open(out) as rendered:
+            w, h = rendered.size
+        horizontal, vertical = _placement(image.position)
+        x = {"left": margin_x, "center": (width - w) // 2, "right": width - margin_x - w}[horizontal]
+        y = {"top": margin_y, "middle": round(height * 0.30) - h // 2, "bottom": height - margin_y - h}[vertical]
+        inputs.append(plan.ImageInput(out, image.start, image.end, x, y))
+    return inputs
+
+
+def _placement(position: str) -> tuple[str, str]:
+    vertical = "top" if position.startswith("top") else "bottom" if position.startswith("bottom") else "middle"
+    horizontal = "left" if position.endswith("left") else "right" if position.endswith("right") else "center"
+    return horizontal, vertical
