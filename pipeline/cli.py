@@ -2,12 +2,17 @@
 
 Every command calls one library function. A PipelineError becomes one line,
 "Error: ...", and exit status 1; --debug shows the traceback instead.
+
+Commands run from any folder inside a project: without a STORYBOARD (or
+--storyboard) they use the project's default storyboard, found by
+pipeline.core.layout.discover_storyboard.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -16,11 +21,10 @@ from pathlib import Path
 
 import click
 
+from pipeline.core.errors import PipelineError, StoryboardError
+from pipeline.core.layout import PROJECT_FILE, discover_storyboard
 from pipeline.core.report import Reporter
 from pipeline.jobs.build import build_video
-from pipeline.core.errors import PipelineError, StoryboardError
-
-DEFAULT_STORYBOARD = "storyboards/community-co-op.yaml"
 
 
 class TerminalReporter(Reporter):
@@ -76,12 +80,59 @@ def _friendly_errors(command: Callable) -> Callable:
     return wrapper
 
 
-storyboard_argument = click.argument(
-    "storyboard", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_STORYBOARD, required=False
-)
+def _storyboard(storyboard: Path | None) -> Path:
+    """The storyboard given, or else the project's default, found from the current folder (as a path from it)."""
+    if storyboard is not None:
+        return storyboard
+    found = discover_storyboard()
+    try:
+        return Path(os.path.relpath(found, Path.cwd()))
+    except ValueError:  # another drive (Windows)
+        return found
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _default_storyboard_help(short: bool = False) -> str:
+    """What a missing STORYBOARD means here and now, for --help (never fails)."""
+    try:
+        found = _storyboard(None)
+    except (PipelineError, OSError):
+        return "the project's storyboard" if short else f"the project's storyboard: the one {PROJECT_FILE} names, or the only one in storyboards/"
+    return str(found) if short else f"{found}, this project's default"
+
+
+class _Command(click.Command):
+    """A command whose --help says which storyboard STORYBOARD defaults to, from the current folder."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_help_text(ctx, formatter)
+        if any(isinstance(param, click.Argument) and param.name == "storyboard" for param in self.params):
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(f"STORYBOARD defaults to {_default_storyboard_help()}.")
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+
+class _StoryboardOption(click.Option):
+    """--storyboard, whose help shows the storyboard the current folder's project uses by default."""
+
+    def get_help_extra(self, ctx: click.Context):  # click >= 8.3
+        extra = super().get_help_extra(ctx)
+        extra["default"] = _default_storyboard_help(short=True)
+        return extra
+
+    def get_help_record(self, ctx: click.Context):
+        if not hasattr(click.Option, "get_help_extra"):  # older click: the default is shown as (text)
+            self.show_default = _default_storyboard_help(short=True)
+        return super().get_help_record(ctx)
+
+
+storyboard_argument = click.argument("storyboard", type=click.Path(dir_okay=False, path_type=Path), default=None, required=False)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show Python tracebacks instead of one-line errors.")
 @click.option(
     "--ffmpeg", "ffmpeg_binary", envvar="FFMPEG_BINARY", type=click.Path(dir_okay=False), default=None,
@@ -90,12 +141,17 @@ storyboard_argument = click.argument(
 @click.version_option(package_name="pact-video")
 @click.pass_context
 def main(context: click.Context, debug: bool, ffmpeg_binary: str | None) -> None:
-    """Build the PACT "Community Co-Op" video from a storyboard.
+    """Build a video from its storyboard: check it, preview it, render it, release it.
+
+    Run the commands from any folder inside a project (the nearest folder
+    holding storyboards/); they use the project's default storyboard unless
+    given one. `pact-video new DIR` starts a project.
 
     \b
     Example:
-      pact-video check storyboards/community-co-op.yaml
-      pact-video build storyboards/community-co-op.yaml
+      pact-video new my-video && cd my-video
+      pact-video check && pact-video preview
+      pact-video build storyboards/my-video.yaml --lang en
     """
     context.ensure_object(dict)
     context.obj["debug"] = debug
@@ -106,20 +162,40 @@ def main(context: click.Context, debug: bool, ffmpeg_binary: str | None) -> None
 @main.command()
 @storyboard_argument
 @click.option("--strict", is_flag=True, help="Treat media that does not exist yet as an error.")
+@click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON (shots, totals, errors and warnings), for tools and CI.")
 @_friendly_errors
-def check(storyboard: Path, strict: bool) -> None:
+def check(storyboard: Path | None, strict: bool, as_json: bool) -> None:
     """Validate a storyboard and report every problem at once.
+
+    With --json, standard output is the timeline as data: every shot's
+    start and duration in seconds and frames, whether its media exists,
+    the totals, and the errors and warnings; the exit status is as without.
 
     \b
     Example:
-      pact-video check storyboards/community-co-op.yaml --strict
+      pact-video check --strict
+      pact-video check --json > timeline.json
     """
-    from pipeline.story.storyboard import load_storyboard
-    from pipeline.story.timeline import build_timeline
+    from pipeline.jobs.check_report import CheckResult, check_json, check_storyboard
 
-    timeline = build_timeline(load_storyboard(storyboard), strict=strict)
+    def emit(result: CheckResult) -> None:
+        if as_json:
+            click.echo(json.dumps(check_json(result), indent=2, ensure_ascii=False))
+
+    try:
+        storyboard = _storyboard(storyboard)
+    except PipelineError as exc:
+        emit(CheckResult(None, error=exc))
+        raise
+    result = check_storyboard(storyboard, strict=strict)
+    emit(result)
+    if result.error is not None:
+        raise result.error
+    timeline = result.timeline
     for warning in timeline.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if as_json:
+        return
     seconds = float(timeline.duration)
     click.echo(
         f"{storyboard}: OK — {len(timeline.clips)} shots, {timeline.timecode(timeline.frames)} "
@@ -133,7 +209,7 @@ def check(storyboard: Path, strict: bool) -> None:
 @click.option("--lang", "languages", multiple=True, default=("en",), show_default=True, help="Language render(s) to make; repeat for more.")
 @click.option("--no-master", is_flag=True, help="Skip the textless master (and the contact sheet made from it).")
 @_friendly_errors
-def build(storyboard: Path, strict: bool, languages: tuple[str, ...], no_master: bool) -> None:
+def build(storyboard: Path | None, strict: bool, languages: tuple[str, ...], no_master: bool) -> None:
     """Render the textless master and the language render(s) into build/.
 
     Writes build/master-textless.mp4, build/video_<lang>.mp4,
@@ -142,8 +218,9 @@ def build(storyboard: Path, strict: bool, languages: tuple[str, ...], no_master:
 
     \b
     Example:
-      pact-video build storyboards/community-co-op.yaml --lang en
+      pact-video build --lang en
     """
+    storyboard = _storyboard(storyboard)
     reporter = TerminalReporter()
     result = build_video(storyboard, strict=strict, languages=languages, master=not no_master, cues=_subtitle_cues(storyboard, languages, reporter), reporter=reporter)
     _report(result)
@@ -166,7 +243,7 @@ def _subtitle_cues(storyboard: Path, languages: tuple[str, ...], reporter: Termi
 @click.option("--allow-qc-errors", is_flag=True, help="Release languages whose subtitles fail the quality checks.")
 @click.option("--strict", is_flag=True, help="Refuse to render placeholders for missing media.")
 @_friendly_errors
-def release(storyboard: Path, allow_qc_errors: bool, strict: bool) -> None:
+def release(storyboard: Path | None, allow_qc_errors: bool, strict: bool) -> None:
     """Render every language with its subtitles burned in and write the partners' release into dist/.
 
     Checks every language's subtitles first and refuses to release one with
@@ -177,11 +254,12 @@ def release(storyboard: Path, allow_qc_errors: bool, strict: bool) -> None:
 
     \b
     Example:
-      pact-video release storyboards/community-co-op.yaml
+      pact-video release --strict
     """
     from pipeline.jobs.make_video import make_video
 
-    result, dist = make_video(storyboard, allow_qc_errors=allow_qc_errors, strict=strict, reporter=TerminalReporter())
+    storyboard = _storyboard(storyboard)
+    result, _dist = make_video(storyboard, allow_qc_errors=allow_qc_errors, strict=strict, reporter=TerminalReporter())
     _report(result)
 
 
@@ -189,13 +267,14 @@ def release(storyboard: Path, allow_qc_errors: bool, strict: bool) -> None:
 @storyboard_argument
 @click.option("--lang", "languages", multiple=True, default=("en",), show_default=True, help="Language(s) to preview.")
 @_friendly_errors
-def preview(storyboard: Path, languages: tuple[str, ...]) -> None:
+def preview(storyboard: Path | None, languages: tuple[str, ...]) -> None:
     """Render a fast 640x360 preview with its text layer, for checking the edit.
 
     \b
     Example:
-      pact-video preview storyboards/community-co-op.yaml --lang lv
+      pact-video preview --lang lv
     """
+    storyboard = _storyboard(storyboard)
     reporter = TerminalReporter()
     result = build_video(storyboard, languages=languages, preview=True, cues=_subtitle_cues(storyboard, languages, reporter), reporter=reporter)
     _report(result)
@@ -209,7 +288,7 @@ def preview(storyboard: Path, languages: tuple[str, ...]) -> None:
 @click.option("--speed", type=float, default=1.0, show_default=True, help="Speaking rate; below 1 is slower.")
 @click.option("--force", is_flag=True, help="Also replace recordings that were not made by --scratch.")
 @_friendly_errors
-def narrate(storyboard: Path, scratch: bool, synth: str | None, voice: str | None, speed: float, force: bool) -> None:
+def narrate(storyboard: Path | None, scratch: bool, synth: str | None, voice: str | None, speed: float, force: bool) -> None:
     """Record a scratch narration from the storyboard's script.
 
     Writes the files the storyboard's narration lines name. Lines whose text,
@@ -218,12 +297,12 @@ def narrate(storyboard: Path, scratch: bool, synth: str | None, voice: str | Non
 
     \b
     Example:
-      pact-video narrate --scratch storyboards/community-co-op.yaml
+      pact-video narrate --scratch
     """
     from pipeline.jobs.narrate import make_scratch_narration
     from pipeline.story.storyboard import load_storyboard
 
-    written = make_scratch_narration(load_storyboard(storyboard), force=force, synth=synth, voice=voice, speed=speed)
+    written = make_scratch_narration(load_storyboard(_storyboard(storyboard)), force=force, synth=synth, voice=voice, speed=speed)
     click.echo(f"{len(written)} narration file(s) written" if written else "narration is up to date")
 
 
@@ -236,7 +315,7 @@ def narrate(storyboard: Path, scratch: bool, synth: str | None, voice: str | Non
 @click.option("--if-stale", is_flag=True, help="Do nothing if the subtitles were made from this very narration (for make video).")
 @click.option("--translate-to-en", is_flag=True, help="For a narration not in English, also write an English draft, subtitles/en.srt.")
 @_friendly_errors
-def transcribe(storyboard: Path, engine: str, model: str, align_script: bool, force: bool, if_stale: bool, translate_to_en: bool) -> None:
+def transcribe(storyboard: Path | None, engine: str, model: str, align_script: bool, force: bool, if_stale: bool, translate_to_en: bool) -> None:
     """Transcribe the narration into the master subtitles, subtitles/<lang>.srt.
 
     Reads build/narration.wav (mixed first if needed), never the music mix.
@@ -245,12 +324,12 @@ def transcribe(storyboard: Path, engine: str, model: str, align_script: bool, fo
 
     \b
     Example:
-      pact-video transcribe storyboards/community-co-op.yaml --align-script
+      pact-video transcribe --align-script
     """
     from pipeline.jobs.master_subtitles import make_master_subtitles
 
     result = make_master_subtitles(
-        storyboard, engine=engine, model=model, align_script=align_script, force=force, only_if_stale=if_stale,
+        _storyboard(storyboard), engine=engine, model=model, align_script=align_script, force=force, only_if_stale=if_stale,
         translate_to_en=translate_to_en, reporter=TerminalReporter(),
     )
     if result.skipped:
@@ -265,7 +344,7 @@ def transcribe(storyboard: Path, engine: str, model: str, align_script: bool, fo
 
 
 storyboard_option = click.option(
-    "--storyboard", "-s", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_STORYBOARD, show_default=True,
+    "--storyboard", "-s", cls=_StoryboardOption, type=click.Path(dir_okay=False, path_type=Path), default=None,
     help="The project's storyboard.",
 )
 encoding_option = click.option(
@@ -286,10 +365,10 @@ def subtitles() -> None:
     """
 
 
-def _project(storyboard: Path):
+def _project(storyboard: Path | None):
     from pipeline.jobs.subtitle_workflow import SubtitleProject
 
-    return SubtitleProject.open(storyboard)
+    return SubtitleProject.open(_storyboard(storyboard))
 
 
 @subtitles.command("init")
@@ -463,6 +542,28 @@ def subtitles_review(language: str, output: Path | None, storyboard: Path, encod
     """
     path, report = _project(storyboard).review(language, output, encoding=encoding)
     click.echo(f"{path} ({len(report.errors)} error(s), {len(report.warnings)} warning(s))")
+
+
+@main.command("new")
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--title", default=None, help="The video's title (default: made from DIR's name).")
+@_friendly_errors
+def new(directory: Path, title: str | None) -> None:
+    """Start a project in DIR: its folders, pact-video.toml, a storyboard skeleton and a README.
+
+    DIR must be new or empty. The skeleton checks cleanly and renders
+    straight away, missing media as slates, so the edit can be watched
+    before anything is filmed.
+
+    \b
+    Example:
+      pact-video new school-garden --title "The School Garden"
+    """
+    from pipeline.jobs.new_project import new_project
+
+    project = new_project(directory, title=title)
+    click.echo(f"{project.root}: new project; its storyboard is {project.storyboard.relative_to(project.root)}")
+    click.echo(f"next: cd {project.root} && pact-video check && pact-video preview", err=True)
 
 
 def _report(result) -> None:

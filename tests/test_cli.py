@@ -126,6 +126,7 @@ def test_debug_lets_the_error_through(runner, bad):
     assert len(result.exception.problems) == 3
 
 
+@pytest.mark.slow  # a real `python -m pipeline` process
 def test_real_process_prints_clean_errors_and_exits_1(bad):
     process = subprocess.run(
         [sys.executable, "-m", "pipeline", "check", str(bad)], capture_output=True, text=True, timeout=60, check=False
@@ -141,6 +142,7 @@ def test_real_process_prints_clean_errors_and_exits_1(bad):
     assert "Traceback" not in process.stderr + process.stdout
 
 
+@pytest.mark.slow  # a real `python -m pipeline` process
 def test_real_process_with_debug_shows_the_traceback(bad):
     process = subprocess.run(
         [sys.executable, "-m", "pipeline", "--debug", "check", str(bad)], capture_output=True, text=True, timeout=60, check=False

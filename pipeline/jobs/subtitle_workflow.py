@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core.atomic import write_text
-from pipeline.core.layout import ProjectLayout
+from pipeline.core.layout import ProjectLayout, shown_path
 from pipeline.core.errors import PipelineError
 from pipeline.story.storyboard import Storyboard, load_storyboard
 from pipeline.subtitles.io import format_srt, read_srt, read_subtitles
@@ -76,10 +76,7 @@ class LanguageReport:
 
 
 def _relative(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    return shown_path(path)
 
 
 class SubtitleProject:

@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.core.errors import PipelineError, Problem, StoryboardError
+from pipeline.core.layout import shown_path
 from pipeline.core.languages import LANGUAGES, language
 from pipeline.core.timebase import parse_rate
 
@@ -459,8 +460,7 @@ class Storyboard:
         """`code` if it is one of the project's languages; else the one error every command gives."""
         languages = self.document.project.languages
         if code not in languages:
-            where = self.path.relative_to(self.root) if self.path.is_relative_to(self.root) else self.path
-            raise PipelineError(f"{code!r} is not one of this project's languages ({', '.join(languages)})", f"add it to project.languages in {where}")
+            raise PipelineError(f"{code!r} is not one of this project's languages ({', '.join(languages)})", f"add it to project.languages in {shown_path(self.path)}")
         return code
 
 
