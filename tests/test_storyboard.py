@@ -593,7 +593,7 @@ def test_problem_fields(project):
 def test_empty_file(project, text):
     path = project.root / "storyboards" / "empty.yaml"
     path.write_text(text, encoding="utf-8")
-    assert problems(path) == [f"{path}:1:1: file: the storyboard is empty (start from storyboards/community-co-op.yaml)"]
+    assert problems(path) == [f"{path}:1:1: file: the storyboard is empty (start from the skeleton `pact-video new DIR` writes)"]
 
 
 def test_non_utf8_file(project):

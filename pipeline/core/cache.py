@@ -20,20 +20,21 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
-_CHUNK = 1 << 20
 _fingerprints: dict[tuple[str, int, int], str] = {}
 
 
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's content, read now (for what is published: never from a memo)."""
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
 def fingerprint(path: Path) -> str:
-    """SHA-256 of a file's content (memoised per size and mtime within one run)."""
+    """sha256_file, memoised per path, size and mtime within one run (for build keys)."""
     stat = path.stat()
     memo = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     if memo not in _fingerprints:
-        digest = hashlib.sha256()
-        with path.open("rb") as stream:
-            while chunk := stream.read(_CHUNK):
-                digest.update(chunk)
-        _fingerprints[memo] = digest.hexdigest()
+        _fingerprints[memo] = sha256_file(path)
     return _fingerprints[memo]
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TypeVar
 
 from pipeline.core import cache
-from pipeline.core.errors import RenderError
 from pipeline.core.languages import language
 from pipeline.core.layout import ProjectLayout
 from pipeline.core.report import Reporter
@@ -69,7 +68,8 @@ def build_video(
     """
     reporter = reporter or Reporter()
     board, timeline = _timeline(storyboard, strict, reporter)
-    _check_languages(timeline, languages)
+    for code in languages:
+        board.project_language(code)
     paths = ProjectLayout(board.root)
     result = BuildResult(timeline)
     products = Products(cache.ProductStore(paths.keys), reporter, result.rendered)
@@ -116,12 +116,6 @@ def _timeline(storyboard: Path | str, strict: bool, reporter: Reporter) -> tuple
     if missing:
         reporter.info(f"{len(missing)} shot(s) have no media yet and render as placeholder slates (`pact-video check` lists them)")
     return board, timeline
-
-
-def _check_languages(timeline: Timeline, languages: Sequence[str]) -> None:
-    unknown = [code for code in languages if code not in timeline.languages]
-    if unknown:
-        raise RenderError(f"language {unknown[0]!r} is not among the storyboard's languages ({', '.join(timeline.languages)})", hint="add it to project.languages")
 
 
 def _encoding(timeline: Timeline, preview: bool) -> plan.Encoding:

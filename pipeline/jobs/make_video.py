@@ -10,6 +10,7 @@ re-renders the Latvian outputs only (build.py).
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -87,6 +88,12 @@ def release_gate(reports: dict[str, LanguageReport], *, allow_qc_errors: bool, r
         )
 
 
+def release_name(storyboard: Path) -> str:
+    """The stem of every file in dist/: the storyboard's name (community-co-op for the demo), made safe."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", storyboard.stem).strip("-._")
+    return safe or "video"
+
+
 def poster_time(timeline: Timeline) -> Fraction:
     """A moment on the opening title card (a third of the way in if there is none)."""
     titles = sorted((t for t in timeline.texts if t.role == "title"), key=lambda t: t.start)
@@ -139,6 +146,7 @@ def make_video(
             title=timeline.title.get(page_language, ""), funding_statement=statement, disclaimer=disclaimer,
             clean_render=paths.master, languages=tuple(entries), duration=timeline.duration,
             page_language=page_language, default_language=page_language, source_root=root,
+            name=release_name(project.board.path),
         )
         dist = paths.dist
         products = Products(cache.ProductStore(paths.keys), reporter, result.rendered)

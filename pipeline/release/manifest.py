@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import os
 import subprocess
 from pathlib import Path
 
 from pipeline.core.atomic import write_text
+from pipeline.core.cache import sha256_file
 from pipeline.release.inputs import CheckedInputs, DistLayout, ReleaseInputs
 from pipeline.release.probe import ProbedRender, round_seconds
 
@@ -84,14 +84,7 @@ def release_manifest(
     }
 
 
-def sha256_of(path: Path) -> str:
-    # Not cache.fingerprint: its memo keys on path, size and mtime, and a staging folder's
-    # path comes back on the next release from the same process, possibly within one mtime tick.
-    with path.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
-
-
 def write_checksums(folder: Path, name: str = "SHA256SUMS") -> Path:
     """`<hex>  <name>` lines, sorted by name, for every other file: what `sha256sum -c` reads."""
-    lines = [f"{sha256_of(path)}  {path.name}\n" for path in sorted(folder.iterdir(), key=lambda p: p.name) if path.is_file() and path.name != name]
+    lines = [f"{sha256_file(path)}  {path.name}\n" for path in sorted(folder.iterdir(), key=lambda p: p.name) if path.is_file() and path.name != name]
     return write_text(folder / name, "".join(lines))

@@ -26,6 +26,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from pipeline.core.atomic import write_text
+from pipeline.core.cache import sha256_file
 from pipeline.core.ffmpeg import run
 from pipeline.core.report import Reporter
 from pipeline.release.inputs import (
@@ -40,7 +41,6 @@ from pipeline.release.inputs import (
 from pipeline.release.manifest import (
     build_time,
     release_manifest,
-    sha256_of,
     source_commit,
     write_checksums,
 )
@@ -95,9 +95,9 @@ def _write_release(inputs: ReleaseInputs, checked: CheckedInputs, staging: Path,
     graphics.render_eu_emblem(staging / layout.emblem, height=EMBLEM_HEIGHT)
 
     built_at = build_time()
-    sizes_and_hashes = {path.name: (path.stat().st_size, sha256_of(path)) for path in sorted(staging.iterdir())}
+    sizes_and_hashes = {path.name: (path.stat().st_size, sha256_file(path)) for path in sorted(staging.iterdir())}
     write_text(staging / layout.page, index_html(inputs, checked, layout, sizes_and_hashes, multi_render, built_at))
-    sizes_and_hashes[layout.page] = ((staging / layout.page).stat().st_size, sha256_of(staging / layout.page))
+    sizes_and_hashes[layout.page] = ((staging / layout.page).stat().st_size, sha256_file(staging / layout.page))
     manifest = release_manifest(inputs, checked, layout, sizes_and_hashes, multi_render, built_at, source_commit(inputs.source_root or dist.parent))
     write_text(staging / layout.manifest, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     write_checksums(staging, layout.checksums)

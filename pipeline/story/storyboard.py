@@ -303,7 +303,7 @@ def load_yaml(path: Path) -> tuple[Any, Positions]:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise StoryboardError([Problem(path, 1, 1, "file", "the storyboard is empty", "start from storyboards/community-co-op.yaml")])
+            raise StoryboardError([Problem(path, 1, 1, "file", "the storyboard is empty", "start from the skeleton `pact-video new DIR` writes")])
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
