@@ -1,6 +1,7 @@
 """Transcription: offline models, the engine, the hallucination guard, and the master subtitles."""
 
 import dataclasses
+import re
 import shutil
 import subprocess
 import sys
@@ -37,6 +38,7 @@ def ffmpeg(*args):
 # --- models, offline ------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # joins and hashes the 145 MB packaged model: over half a second
 def test_base_model_is_reassembled_and_verified(tmp_path):
     folder = models.ensure_model("base", cache=tmp_path)
     assert fingerprint(folder / "model.bin") == models.PACKAGED_MODELS["base"].sha256
@@ -44,6 +46,7 @@ def test_base_model_is_reassembled_and_verified(tmp_path):
     assert models.ensure_model("base", cache=tmp_path) == folder  # second time: from the cache
 
 
+@pytest.mark.slow  # joins and hashes the 145 MB packaged model: over half a second
 def test_a_checksum_mismatch_is_refused(tmp_path, monkeypatch):
     wrong = dataclasses.replace(models.PACKAGED_MODELS["base"], sha256="0" * 64)
     monkeypatch.setitem(models.PACKAGED_MODELS, "base", wrong)
@@ -196,7 +199,9 @@ def test_master_subtitles_of_the_demo(demo_transcript):
     for term in timeline.glossary:
         if term in script:
             assert term in text, term
-            assert term.lower() not in text.replace(term, "")  # and never in another spelling
+            # and never in another spelling: as a word of its own ("co-operation" holds "co-op" but is not it)
+            other = re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.IGNORECASE)
+            assert not other.search(text.replace(term, "")), term
 
 
 @pytest.mark.slow
@@ -245,11 +250,13 @@ def test_audio_with_no_speech_gives_an_empty_result_and_a_warning(tone_project):
     assert not (tone_project / "subtitles" / "en.srt").exists()
 
 
+@pytest.mark.slow  # ffmpeg, and a real `python -m pipeline` process
 def test_an_unknown_engine_is_a_one_line_error(tone_project):
     done = run_cli("transcribe", "storyboards/tone.yaml", "--engine", "whisperx", cwd=tone_project)
     assert done.returncode == 2 and "whisperx" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow  # ffmpeg, and a real `python -m pipeline` process
 def test_an_unknown_language_is_a_one_line_error(tone_project):
     path = tone_project / "storyboards" / "tone.yaml"
     path.write_text(path.read_text().replace("languages: [en]", "languages: [en], narration_language: xx"))
@@ -258,6 +265,7 @@ def test_an_unknown_language_is_a_one_line_error(tone_project):
     assert "unknown language code 'xx'" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow  # ffmpeg, and a real `python -m pipeline` process
 def test_a_missing_model_is_a_one_line_error(tone_project):
     done = run_cli("transcribe", "storyboards/tone.yaml", "--model", "no/such/model", cwd=tone_project)
     assert done.returncode == 1
@@ -290,6 +298,7 @@ class ScriptedEngine:
         return Transcript(request.language, seconds, (Segment(0.0, seconds, text, words),), self.name)
 
 
+@pytest.mark.slow  # mixes the narration stem with ffmpeg
 def test_translate_to_en_writes_an_english_draft_beside_the_master(tmp_path, monkeypatch):
     from pipeline.transcribe.engine import ENGINES
 
