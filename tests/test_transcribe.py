@@ -142,6 +142,17 @@ def test_whisper_reciting_its_prompt_is_dropped_and_names_in_a_sentence_kept():
     assert any("no word of it heard with confidence" in note for note in guarded.notes)
 
 
+def test_a_word_guessed_at_a_segment_boundary_is_dropped():
+    """Whisper re-decodes 'parents' as 'Fans' (p=0.01) at the start of the next segment: seen on the AVX back end."""
+    audio = load_audio(REPO / "assets" / "audio" / "narration" / "village-1.ogg")  # speech at 0-1.26 s and 1.53-3.75 s
+    first = Segment(0.0, 1.0, "Immigrant parents", (Word("Immigrant", 0.0, 0.5, 0.97), Word("parents", 0.5, 1.0, 0.99)))
+    after = Segment(1.0, 2.5, "Fans are welcomed", (Word("Fans", 1.0, 1.1, 0.01), Word("are", 1.6, 2.0, 1.0), Word("welcomed", 2.0, 2.5, 0.99)))
+    later = Segment(2.8, 3.7, "Sagene, Oslo", (Word("Sagene,", 2.8, 3.2, 0.01), Word("Oslo", 3.2, 3.7, 0.9)))  # after a pause: kept
+    guarded = guard(Transcript("en", 3.75, (first, after, later)), audio)
+    assert [segment.text for segment in guarded.segments] == ["Immigrant parents", "are welcomed", "Sagene, Oslo"]
+    assert any("'Fans'" in note and "boundary" in note for note in guarded.notes)
+
+
 def replace_times(segment, start):
     shift = start - segment.start
     words = tuple(dataclasses.replace(w, start=w.start + shift, end=w.end + shift) for w in segment.words)

@@ -56,9 +56,17 @@ def _cue_cost(words: Sequence[Word], following: Word | None, profile: Profile, c
             cost += 6
         if last.strip("\"'“”").lower() in NO_BREAK_AFTER.get(profile.language, ()):
             cost += 12
-    # The cue may stay up to MAX_LINGER after its speech, if the next words leave the room.
-    room = float(MAX_LINGER) if following is None else min(float(MAX_LINGER), max(following.start - words[-1].end, 0.0))
-    reading_time = speech + max(room, LINGER_FRAMES / float(profile.rate) if following is None else 0.0)
+    # The time the cue will be on screen, as time_cues will give it: from the frame its speech
+    # starts on, up to MAX_LINGER after its speech, and then only until 2 frames before the next
+    # cue's first frame. (Reckoning with the next word's start instead promised a few frames that
+    # the gap takes back, and let through a cue 4 % over the reading speed.)
+    if following is None:
+        reading_time = speech + max(float(MAX_LINGER), LINGER_FRAMES / float(profile.rate))
+    else:
+        rate = float(profile.rate)
+        first = math.floor(words[0].start * rate) / rate
+        latest = (math.floor(following.start * rate) - MIN_GAP_FRAMES) / rate
+        reading_time = max(min(words[-1].end + float(MAX_LINGER), latest) - first, speech)
     cps = len(text) / max(reading_time, 0.1)
     if cps > profile.max_cps:
         cost += 10 + 6 * (cps - profile.max_cps)  # too fast to read: only when nothing else fits

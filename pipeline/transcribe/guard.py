@@ -26,6 +26,7 @@ LOW_LOGPROB = -0.7
 # A segment none of whose words reaches this probability is the decoder guessing, not hearing.
 # (Measured on the demo: such segments had every word at 0.00-0.04; real speech rarely has one under 0.2.)
 GUESSED_WORD_PROB = 0.1
+BOUNDARY_SECONDS = 0.1  # a segment starting this soon after the one before continues it
 
 KNOWN_HALLUCINATIONS = (
     r"thanks? (you )?for watching",
@@ -115,5 +116,18 @@ def guard(transcript: Transcript, audio: np.ndarray, prompt_terms: tuple[str, ..
         if not segment.words and not any(start < segment.end and segment.start < end for start, end in spans):
             notes.append(f"dropped {segment.text!r} at {segment.start:.1f} s: no speech there")
             continue
-        kept.append(replace(segment, words=tuple(words)))
+        if kept and words and _guessed_at_boundary(segment, kept[-1]):
+            notes.append(f"dropped {segment.words[0].text!r} at {segment.start:.1f} s: guessed at a segment boundary")
+            words = words[1:]
+            segment = replace(segment, text=" ".join(word.text for word in words))
+        if words or not segment.words:
+            kept.append(replace(segment, words=tuple(words)))
     return replace(transcript, segments=tuple(kept), notes=tuple(notes))
+
+
+def _guessed_at_boundary(segment: Segment, previous: Segment) -> bool:
+    """Whisper often re-decodes the last word of a segment as the first of the next, garbled and
+    unsure ("parents" | "Fans are welcomed", at 0.01): a first word under GUESSED_WORD_PROB in a
+    segment that starts where the one before it ended."""
+    first = segment.words[0] if segment.words else None
+    return first is not None and len(segment.words) > 1 and first.probability < GUESSED_WORD_PROB and segment.start - previous.end < BOUNDARY_SECONDS
