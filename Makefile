@@ -8,7 +8,7 @@ STORYBOARD ?= storyboards/community-co-op.yaml
 EXTRAS ?= dev
 STAMP := $(VENV)/.installed-$(EXTRAS)
 
-.PHONY: video test bench bench-run preview check clean distclean
+.PHONY: video test test-fast bench bench-run preview check clean distclean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ check: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Everything but the end-to-end tests (marked slow: real ffmpeg, subprocesses, Whisper): under a minute.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # The benchmarks compare both transcription engines, so they need the openai extra.
 bench:

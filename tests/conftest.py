@@ -14,10 +14,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from pipeline.core.ffmpeg import ffmpeg_binary
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Property tests judge behaviour, never speed: no per-example deadline and no "data generation is
+# too slow" health check, both of which fail on a busy machine and pass on an idle one.
+settings.register_profile("pact-video", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("pact-video")
+
+# Fixtures that run ffmpeg to make their media: every test using one (directly or through another
+# fixture) is end-to-end, so it is marked slow here, in one place, rather than test by test.
+FFMPEG_FIXTURES = frozenset({"make_media"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by mark
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if FFMPEG_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -81,6 +81,7 @@ def test_the_ass_export_scales_to_the_render_size():
     assert parts["[V4+ Styles]"][1].startswith(f"Style: cue,DejaVu Sans,{round(CUE_STYLE.size / 3)},")
 
 
+@pytest.mark.slow  # runs ffmpeg
 def test_libass_draws_the_export_and_shows_override_codes_as_text(tmp_path):
     track = SubtitleTrack("lv", (Cue(0, 1000, "{\\an8}{\\fs1}ļoti"),))
     export_track(track, tmp_path / "lv.ass")

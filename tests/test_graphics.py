@@ -161,6 +161,7 @@ def test_bar_chart_draws_the_layout_it_publishes(tmp_path):
 
 
 @pytest.mark.parametrize("fps", [Fraction(25), Fraction(30000, 1001)])
+@pytest.mark.slow  # MoviePy encodes with ffmpeg
 def test_generated_clip_has_exact_frames_and_animates(tmp_path, fps):
     data = write_csv(tmp_path / "data.csv", "label,value\nA,3\nB,5\nC,1\n")
     out = graphics.render_generated_clip(

@@ -14,6 +14,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow  # a Python process running import-linter
 def test_imports_flow_one_way_along_the_chains():
     pytest.importorskip("importlinter", reason="import-linter is not installed (pip install -e '.[dev]')")
     done = subprocess.run(
@@ -33,6 +34,7 @@ def test_the_contract_names_every_package():
         assert f"pipeline.{name}" in contract, f"pipeline.{name} is in no layer of .importlinter"
 
 
+@pytest.mark.slow  # a Python process running import-linter
 def test_a_stage_importing_a_job_breaks_the_contract(tmp_path):
     """The contract has teeth: the same check on a copy where QC imports the build job fails, naming the import."""
     pytest.importorskip("importlinter", reason="import-linter is not installed (pip install -e '.[dev]')")

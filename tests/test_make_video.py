@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -55,23 +54,38 @@ def srt(texts: list[str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def released(tmp_path_factory):
+def built(tmp_path_factory):
+    """The project made once, and a pristine copy of it: (where it was made, the first result, the copy)."""
     root = tmp_path_factory.mktemp("release") / AWKWARD
     (root / "storyboards").mkdir(parents=True)
     (root / "storyboards" / "ciems.yaml").write_text(STORYBOARD, encoding="utf-8")
     (root / "subtitles").mkdir()
     for code, texts in SUBTITLES.items():
         (root / "subtitles" / f"{code}.srt").write_text(srt(texts), encoding="utf-8")
-    result, dist = make_video(root / "storyboards" / "ciems.yaml")
-    return root, result, dist
+    result, _ = make_video(root / "storyboards" / "ciems.yaml")
+    pristine = tmp_path_factory.mktemp("pristine") / AWKWARD
+    shutil.copytree(root, pristine, symlinks=True)
+    return root, result, pristine
+
+
+@pytest.fixture
+def released(built):
+    """Each test's own project, just as the first make_video left it, whatever other tests changed in theirs.
+
+    Put back where it was made (the build's keys name absolute paths: a copy elsewhere would all be stale).
+    """
+    root, result, pristine = built
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(pristine, root, symlinks=True)
+    return root, result, root / "dist"
 
 
 def test_dist_is_complete_and_its_checksums_pass(released):
     root, result, dist = released
     names = {p.name for p in dist.iterdir()}
     for code in ("en", "lv", "nb"):
-        assert {f"community-co-op_{code}.{ext}" for ext in ("mp4", "srt", "vtt", "jpg")} <= names
-    assert {"community-co-op_multi.mp4", "manifest.json", "SHA256SUMS", "index.html"} <= names
+        assert {f"ciems_{code}.{ext}" for ext in ("mp4", "srt", "vtt", "jpg")} <= names
+    assert {"ciems_multi.mp4", "manifest.json", "SHA256SUMS", "index.html"} <= names
     if shutil.which("sha256sum"):
         done = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=dist, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stdout + done.stderr
@@ -85,7 +99,7 @@ def _bottom_band(path: Path, seconds: float) -> np.ndarray:
 def test_each_render_shows_its_own_subtitles_and_the_master_none(released):
     root, _, dist = released
     master = root / "build" / "master-textless.mp4"
-    renders = {code: dist / f"community-co-op_{code}.mp4" for code in SUBTITLES}
+    renders = {code: dist / f"ciems_{code}.mp4" for code in SUBTITLES}
     at = 1.0  # the first cue, over the title card
     bands = {code: _bottom_band(path, at) for code, path in renders.items()}
     clean = _bottom_band(master, at)
@@ -100,7 +114,7 @@ def test_a_cue_moves_to_the_top_while_a_lower_third_is_on_screen(released):
     master = root / "build" / "master-textless.mp4"
     at = 3.0  # the second cue, over the lower third
     top = lambda path: frame(path, round(at * 25))[: 540 // 4].astype(int)  # noqa: E731
-    assert np.abs(top(dist / "community-co-op_lv.mp4") - top(master)).mean() > 1.0
+    assert np.abs(top(dist / "ciems_lv.mp4") - top(master)).mean() > 1.0
 
 
 def test_a_second_run_renders_nothing(released):
@@ -118,7 +132,7 @@ def test_editing_one_latvian_cue_re_renders_only_latvian(released):
     lv.write_text(lv.read_text(encoding="utf-8").replace("Labdien, mīļie kaimiņi.", "Labdien, ļaudis."), encoding="utf-8")
     result, _ = make_video(board)
     assert sorted(result.rendered) == ["dist/", "video_lv.mp4"]
-    assert "Labdien, ļaudis." in (dist / "community-co-op_lv.srt").read_text(encoding="utf-8")
+    assert "Labdien, ļaudis." in (dist / "ciems_lv.srt").read_text(encoding="utf-8")
 
 
 def test_qc_errors_stop_the_release_unless_allowed(released):
@@ -152,7 +166,7 @@ def test_the_cli_release_command_says_what_it_did(released):
 
     root, _, _ = released
     board = str(root / "storyboards" / "ciems.yaml")
-    CliRunner().invoke(main, ["release", board])  # up to date after the tests before
+    CliRunner().invoke(main, ["release", board])  # (up to date already: the project is as the first build left it)
     done = CliRunner().invoke(main, ["release", board])
     assert done.exit_code == 0, done.output
     assert "nothing changed" in done.stderr and "dist:" in done.stdout
@@ -194,9 +208,9 @@ def test_burned_in_subtitles_read_back_with_their_diacritics(released, code, tmp
         pytest.skip(reason)
     _, _, dist = released
     expected = SUBTITLES[code][0]
-    # The first cue, mid-way, over the title card; lv.srt's first cue was edited by an earlier test.
-    srt_text = (dist / f"community-co-op_{code}.srt").read_text(encoding="utf-8").split("\n")[2]
-    read = _read_text(frame(dist / f"community-co-op_{code}.mp4", 25), code, tmp_path)
+    # The first cue, mid-way, over the title card, as the release's own SRT has it.
+    srt_text = (dist / f"ciems_{code}.srt").read_text(encoding="utf-8").split("\n")[2]
+    read = _read_text(frame(dist / f"ciems_{code}.mp4", 25), code, tmp_path)
     assert difflib.SequenceMatcher(None, srt_text, read).ratio() >= 0.9, (srt_text, read, expected)
     letters = {c for c in srt_text if not c.isascii()}
     assert letters <= set(read), (srt_text, read)

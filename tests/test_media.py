@@ -11,6 +11,7 @@ from pipeline.core.errors import MediaError
 from pipeline.core.media import probe
 
 
+@pytest.mark.slow  # makes its media with ffmpeg
 def test_ntsc_rate_is_exact_and_mono_44k_audio(tmp_path):
     clip = make_video(tmp_path / "ntsc.mp4", size="320x240", rate="30000/1001", duration=1, tone=440, sample_rate=44100, channels=1)
     info = probe(clip)
@@ -23,6 +24,7 @@ def test_ntsc_rate_is_exact_and_mono_44k_audio(tmp_path):
     assert not info.is_image
 
 
+@pytest.mark.slow  # makes its media with ffmpeg
 def test_display_rotation_swaps_width_and_height(tmp_path):
     plain = make_video(tmp_path / "plain.mp4", size="320x180", duration=1)
     info = probe(rotate(plain, tmp_path / "rot.mp4", 90))
@@ -32,6 +34,7 @@ def test_display_rotation_swaps_width_and_height(tmp_path):
     assert (probe(plain).video.width, probe(plain).video.height) == (320, 180)
 
 
+@pytest.mark.slow  # makes its media with ffmpeg
 def test_variable_frame_rate_is_flagged(tmp_path):
     clip = make_video(tmp_path / "vfr.mp4", rate="30", duration=1.5, vfr=True)
     info = probe(clip)
@@ -41,6 +44,7 @@ def test_variable_frame_rate_is_flagged(tmp_path):
     assert probe(make_video(tmp_path / "cfr.mp4", rate="30", duration=1)).video.variable_rate is False
 
 
+@pytest.mark.slow  # makes its media with ffmpeg
 def test_no_audio(tmp_path):
     info = probe(make_video(tmp_path / "silent.mp4", duration=1))
     assert info.audio is None
@@ -48,6 +52,7 @@ def test_no_audio(tmp_path):
     assert info.duration == 1
 
 
+@pytest.mark.slow  # makes its media with ffmpeg
 def test_audio_only_wav(tmp_path):
     info = probe(make_tone(tmp_path / "voice.wav", frequency=1000, duration=1.5, sample_rate=44100, channels=1))
     assert info.video is None
@@ -55,12 +60,14 @@ def test_audio_only_wav(tmp_path):
     assert info.duration == Fraction(3, 2)
 
 
+@pytest.mark.slow  # makes its media with ffmpeg
 def test_anamorphic_sample_aspect(tmp_path):
     info = probe(make_video(tmp_path / "ana.mp4", size="160x180", sar="2", duration=1))
     assert info.video.sample_aspect == 2
     assert (info.video.width, info.video.height) == (160, 180)  # stored pixels; the plan squares them
 
 
+@pytest.mark.slow  # makes its media with ffmpeg
 def test_png_is_an_image(tmp_path):
     info = probe(make_image(tmp_path / "still.png", size="320x180"))
     assert info.is_image
@@ -92,6 +99,7 @@ def test_text_file_renamed_mp4(tmp_path):
     assert "notes.mp4" in str(caught.value)
 
 
+@pytest.mark.slow  # makes its media with ffmpeg
 def test_truncated_mp4(tmp_path):
     whole = make_video(tmp_path / "whole.mp4", duration=1)
     cut = tmp_path / "cut.mp4"
@@ -101,6 +109,7 @@ def test_truncated_mp4(tmp_path):
     assert "cut.mp4" in str(caught.value)
 
 
+@pytest.mark.slow  # makes its media with ffmpeg
 def test_probe_sees_a_replaced_file(tmp_path):
     """The probe cache is keyed by size and mtime: a re-exported clip is probed again."""
     path = tmp_path / "clip.mp4"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import shutil
@@ -22,8 +23,15 @@ from pipeline.story.storyboard import load_storyboard
 HTS_VOICE = "cmu_us_slt_arctic_hts"
 TEXT2WAVE = shutil.which("text2wave")
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed (apt-get install espeak-ng)")
+
+
+@functools.cache
+def festival_has_the_voice() -> bool:
+    return TEXT2WAVE is not None and HTS_VOICE in (narrate._festival_voices(TEXT2WAVE) or ())
+
+
 needs_festival = pytest.mark.skipif(
-    TEXT2WAVE is None or HTS_VOICE not in (narrate._festival_voices(TEXT2WAVE) or ()),
+    "not festival_has_the_voice()",  # asked when a test needing it runs, not at collection (festival takes half a second)
     reason="festival with the HTS voice is not installed (apt-get install festival festvox-us-slt-hts)",
 )
 BOTH = [pytest.param("festival", marks=needs_festival), pytest.param("espeak-ng", marks=needs_espeak)]
@@ -91,6 +99,7 @@ def installed(monkeypatch, *programs: str, festival_voices=(HTS_VOICE,)) -> None
 
 
 @pytest.mark.parametrize("synth", BOTH)
+@pytest.mark.slow  # speech synthesiser and ffmpeg
 def test_makes_trimmed_opus_for_every_line_with_a_file(tmp_path, synth):
     board = write_board(tmp_path)
     seen = []
@@ -121,6 +130,7 @@ def test_makes_trimmed_opus_for_every_line_with_a_file(tmp_path, synth):
 
 
 @needs_espeak
+@pytest.mark.slow  # speech synthesiser and ffmpeg
 def test_rerun_only_remakes_lines_whose_text_changed(tmp_path):
     board = write_board(tmp_path)
     make_scratch_narration(board, synth="espeak-ng")
@@ -137,6 +147,7 @@ def test_rerun_only_remakes_lines_whose_text_changed(tmp_path):
 
 
 @needs_espeak
+@pytest.mark.slow  # speech synthesiser and ffmpeg
 def test_a_new_voice_or_speed_remakes_every_scratch_line(tmp_path):
     board = write_board(tmp_path)
     make_scratch_narration(board, synth="espeak-ng")
@@ -148,6 +159,7 @@ def test_a_new_voice_or_speed_remakes_every_scratch_line(tmp_path):
 
 @needs_festival
 @needs_espeak
+@pytest.mark.slow  # speech synthesiser and ffmpeg
 def test_switching_synthesiser_remakes_the_lines(tmp_path):
     board = write_board(tmp_path)
     make_scratch_narration(board, synth="espeak-ng")
@@ -157,6 +169,7 @@ def test_switching_synthesiser_remakes_the_lines(tmp_path):
 
 
 @needs_festival
+@pytest.mark.slow  # runs festival
 def test_festival_refuses_a_voice_it_does_not_have(tmp_path):
     with pytest.raises(PipelineError) as caught:
         make_scratch_narration(write_board(tmp_path), synth="festival", voice="no_such_voice")

@@ -169,6 +169,7 @@ def test_progress_follows_whisper_windows_and_the_hook_is_removed():
     assert module.tqdm is original_tqdm
 
 
+@pytest.mark.slow  # imports PyTorch (over a second) before whisper is found missing
 def test_missing_openai_whisper_is_explained(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "whisper", None)  # makes `import whisper` raise ImportError
     monkeypatch.setitem(sys.modules, "whisper.model", None)
@@ -183,6 +184,7 @@ def test_a_model_name_is_refused_not_downloaded(tmp_path, monkeypatch):
         OpenAIWhisperEngine(Path("base"))
 
 
+@pytest.mark.slow  # imports PyTorch and runs a model
 def test_tiny_conversion_loads_into_openai_whisper():
     torch = pytest.importorskip("torch", reason="openai-whisper extra not installed (PyTorch)")
     whisper_model = pytest.importorskip("whisper.model", reason="openai-whisper extra not installed")

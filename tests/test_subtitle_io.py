@@ -91,6 +91,7 @@ def timed_texts(track: SubtitleTrack) -> list[tuple[int, int, str]]:
 @settings(max_examples=200, deadline=None)
 @given(srt_tracks())
 @example(SubtitleTrack("lv", (Cue(0, 0, "2\n12"), Cue(3_600_000 * 100, 3_600_000 * 100 + 1, "Kā iet?\nFør & <i>ëïé</i>"))))
+@pytest.mark.slow  # 200 examples, over a second
 def test_srt_write_read_round_trip(track):
     back = parse_srt(format_srt(track), language="lv")
     assert timed_texts(back) == timed_texts(track)
@@ -99,6 +100,7 @@ def test_srt_write_read_round_trip(track):
 @settings(max_examples=200, deadline=None)
 @given(vtt_tracks())
 @example(SubtitleTrack("nb", (Cue(0, 1, "a --> b &amp; <script>\n<i>ø</i> <I>x</I> <b"),)))
+@pytest.mark.slow  # 200 examples, about a second
 def test_vtt_write_read_round_trip(track):
     back = parse_vtt(format_vtt(track), language="nb")
     assert timed_texts(back) == timed_texts(track)
@@ -300,6 +302,7 @@ def test_vtt_is_valid_webvtt():
     assert not re.search(r"&(?!amp;|lt;|gt;)", payload)  # every & starts a reference
 
 
+@pytest.mark.slow  # runs ffmpeg
 def test_ffmpeg_reads_our_vtt_as_we_meant_it(tmp_path):
     """An independent reader (ffmpeg's WebVTT demuxer and decoder) gets the same times and text."""
     write_vtt(TRICKY, tmp_path / "lv.vtt")

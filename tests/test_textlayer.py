@@ -12,7 +12,7 @@ import pytest
 
 from media_checks import frames, luma
 from pipeline.story import storyboard as sb
-from pipeline.jobs.build import FONTS_DIR
+from pipeline.core.fonts import FONTS_DIR
 from pipeline.core.ffmpeg import ffmpeg_binary
 from pipeline.render.textlayer import text_layer_script, write_text_layer
 from pipeline.subtitles.ass import escape_text

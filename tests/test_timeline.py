@@ -24,6 +24,7 @@ scenes:
 """
 
 
+# make_media runs ffmpeg, so conftest marks every test using this fixture (timeline_of) slow.
 @pytest.fixture(scope="module")
 def media(make_media):
     """Tiny media: 2 s of 25 fps video with and without sound, 1 s of speech-like tone, a still."""

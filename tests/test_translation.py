@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -167,6 +168,7 @@ def _edited(texts: list[str], operations) -> SubtitleTrack:
     first=edits,
     second=edits,
 )
+@pytest.mark.slow  # 300 examples, about a second
 def test_sync_never_loses_a_translation(texts, done, first, second):
     master = _edited(texts, [])
     track, entry = init_translation(master, "lv")
