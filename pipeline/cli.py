@@ -513,7 +513,7 @@ def subtitles_accept(language: str, cues: tuple[int, ...], storyboard: Path) -> 
 @subtitles.command("export")
 @click.argument("language")
 @click.option("--format", "fmt", type=click.Choice(["srt", "vtt", "ass"]), required=True, help="SRT, WebVTT (browsers) or ASS (Aegisub).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Where to write (default: build/subtitles/LANGUAGE.FORMAT).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Where to write (default: build/export/LANGUAGE.FORMAT).")
 @storyboard_option
 @encoding_option
 @_friendly_errors
