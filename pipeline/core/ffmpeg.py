@@ -10,6 +10,7 @@ remove the partial files.
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import os
 import re
@@ -17,7 +18,7 @@ import shutil
 import signal
 import subprocess
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -53,6 +54,11 @@ def ffmpeg_version() -> str:
 
 _OUT_TIME = re.compile(r"^out_time_us=(\d+)$")
 
+# Every ffmpeg running now, in any thread: Ctrl-C (raised in the main thread only) stops them all,
+# so a stage running beside the interrupted one (build._side_by_side) is not left rendering on.
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+
 
 def run(
     argv: Sequence[str],
@@ -82,18 +88,21 @@ def run(
     # ffmpeg too (it runs in its own session, so it would otherwise write on, orphaned).
     try:
         try:
-            process = subprocess.Popen(
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE if on_progress else subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-                errors="replace",
-                cwd=cwd,
-                start_new_session=True,  # Ctrl-C reaches us, and we stop ffmpeg ourselves after cleaning up
-            )
+            with _sigint_deferred():
+                process = subprocess.Popen(
+                    argv,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE if on_progress else subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    errors="replace",
+                    cwd=cwd,
+                    start_new_session=True,  # Ctrl-C reaches us, and we stop ffmpeg ourselves after cleaning up
+                )
         except OSError as exc:
             raise RenderError(f"{description}: could not start ffmpeg ({exc})", hint="set FFMPEG_BINARY to a working ffmpeg") from None
+        with _running_lock:
+            _running.add(process)
         reader = threading.Thread(target=_drain, args=(process.stderr, stderr_lines), daemon=True)
         reader.start()
         if on_progress is not None:
@@ -103,11 +112,16 @@ def run(
                     on_progress(Fraction(int(match.group(1)), 1_000_000))
         process.wait()
         reader.join()
-    except BaseException:
+    except BaseException as exc:
         if process is not None:
             _stop(process)
+        if isinstance(exc, KeyboardInterrupt):
+            stop_all()
         _remove(partials)
         raise
+    finally:
+        with _running_lock:
+            _running.discard(process)
     if process.returncode != 0:
         _remove(partials)
         raise RenderError(f"{description} failed (ffmpeg exit status {process.returncode})", "\n".join(stderr_lines))
@@ -118,6 +132,34 @@ def run(
     for partial, final in zip(partials, outputs):
         os.replace(partial, final)
     return "\n".join(stderr_lines)
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """In the main thread, a Ctrl-C while ffmpeg is being started is raised once it has started.
+
+    Raised inside subprocess.Popen it would lose the process (already forked, in its own
+    session, so deaf to Ctrl-C): ffmpeg rendered on, orphaned, re-creating its partial files.
+    """
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    interrupted = []
+    signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if interrupted:
+            raise KeyboardInterrupt
+
+
+def stop_all() -> None:
+    """Stop every ffmpeg still running (those started by other threads): Ctrl-C stops the whole build."""
+    with _running_lock:
+        running = list(_running)
+    for process in running:
+        _stop(process)
 
 
 def _drain(stream, lines: collections.deque[str]) -> None:

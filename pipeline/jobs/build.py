@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline.core import cache
+from pipeline.core import cache, ffmpeg
 from pipeline.core.languages import language
 from pipeline.core.layout import ProjectLayout
 from pipeline.core.report import Reporter
@@ -147,8 +147,16 @@ def _video_outputs(
 
 
 def _side_by_side(background: Callable[[], A], foreground: Callable[[], B]) -> tuple[A, B]:
-    """Run background in a thread while foreground runs here; both results (either's error is raised)."""
+    """Run background in a thread while foreground runs here; both results (either's error is raised).
+
+    Ctrl-C (raised here, in the main thread) stops the background's ffmpeg too: the pool's exit
+    waits for the background, which must not render on.
+    """
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(background)
-        value = foreground()
-        return pending.result(), value
+        try:
+            value = foreground()
+            return pending.result(), value
+        except KeyboardInterrupt:
+            ffmpeg.stop_all()
+            raise
