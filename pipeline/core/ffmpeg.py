@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pipeline.core.atomic import partial_path
 from pipeline.core.errors import RenderError
+from pipeline.core.threads import leave_ctrl_c_to_the_main_thread
 
 ProgressCallback = Callable[[Fraction], None]  # seconds of output done
 
@@ -163,6 +164,7 @@ def stop_all() -> None:
 
 
 def _drain(stream, lines: collections.deque[str]) -> None:
+    leave_ctrl_c_to_the_main_thread()
     for line in stream:
         lines.append(line.rstrip("\n"))
 

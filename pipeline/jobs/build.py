@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline.core import cache, ffmpeg
+from pipeline.core import cache, ffmpeg, threads
 from pipeline.core.languages import language
 from pipeline.core.layout import ProjectLayout
 from pipeline.core.report import Reporter
@@ -153,7 +153,7 @@ def _side_by_side(background: Callable[[], A], foreground: Callable[[], B]) -> t
     waits for the background, which must not render on.
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(background)
+        pending = pool.submit(threads.helper(background))
         try:
             value = foreground()
             return pending.result(), value

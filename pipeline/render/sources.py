@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from pipeline.core import cache
 from pipeline.core.layout import ProjectLayout
+from pipeline.core.threads import helper
 from pipeline.core.timebase import frames_to_timecode
 from pipeline.render import graphics, plan
 from pipeline.story.timeline import Clip, Timeline
@@ -56,7 +57,7 @@ def picture_sources(timeline: Timeline, paths: ProjectLayout, width: int, height
     drawn = [clip for clip in timeline.clips if clip.renders_as_slate or clip.generator is not None]
     # Pillow and the MoviePy encoder release the interpreter while they work: draw side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        for clip, source in zip(drawn, pool.map(lambda c: _drawn_source(c, timeline, paths, width, height), drawn)):
+        for clip, source in zip(drawn, pool.map(helper(lambda c: _drawn_source(c, timeline, paths, width, height)), drawn)):
             sources[clip.shot_id] = source
     for clip in timeline.clips:
         if clip.shot_id in sources:
