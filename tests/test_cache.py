@@ -196,3 +196,33 @@ def test_recording_leaves_only_key_files(tmp_path):
     store.record(products[:1], "k2")
     names = os.listdir(tmp_path / ".keys")
     assert len(names) == 3 and all(name.endswith(".key") for name in names)
+
+
+def test_a_truncated_product_is_not_fresh(tmp_path):
+    """A render cut short (a full disk, a killed ffmpeg that still wrote on) must be made again, not released."""
+    store = ProductStore(tmp_path / ".keys")
+    video = write(tmp_path / "video_lv.mp4", b"x" * 1000, mtime_ns=5_000_000_000)
+    store.record([video], "k")
+    assert store.is_fresh([video], "k")
+    with video.open("r+b") as stream:
+        stream.truncate(400)
+    os.utime(video, ns=(5_000_000_000, 5_000_000_000))  # the time stamp alone would not tell
+    assert not store.is_fresh([video], "k")
+
+
+def test_a_product_overwritten_in_place_is_not_fresh(tmp_path):
+    store = ProductStore(tmp_path / ".keys")
+    video = write(tmp_path / "video_lv.mp4", b"the render", mtime_ns=5_000_000_000)
+    store.record([video], "k")
+    write(video, b"other data", mtime_ns=6_000_000_000)  # same size, other bytes
+    assert not store.is_fresh([video], "k")
+
+
+def test_a_key_file_from_an_older_version_or_damaged_means_made_again(tmp_path):
+    store = ProductStore(tmp_path / ".keys")
+    video = write(tmp_path / "video_en.mp4", b"render")
+    store.record([video], "k")
+    (key_file,) = (tmp_path / ".keys").iterdir()
+    for damaged in ("k", "", "{", "[]", '{"version": 1, "key": "k"}'):
+        key_file.write_text(damaged)
+        assert not store.is_fresh([video], "k"), damaged

@@ -3,8 +3,8 @@
 A product's key hashes everything it depends on: the exact ffmpeg argv (every
 filter setting), the content of each input file, the ffmpeg version and any
 extra inputs (text layers, fonts). The key is stored beside the product in
-build/.keys/; a product whose files exist and whose stored key matches is
-fresh. ProductStore.make_unless_fresh is the one way a product is skipped
+build/.keys/ with the size and SHA-256 of the file it made; a product whose
+stored key matches and whose file is still that very file is fresh. ProductStore.make_unless_fresh is the one way a product is skipped
 when fresh, else made and its key recorded.
 """
 
@@ -67,7 +67,15 @@ class Made(Generic[T]):
 
 
 class ProductStore:
-    """Remembers the key each product was built with."""
+    """Remembers the key each product was built with, and the file it became.
+
+    A product is fresh only when its key matches and the file on disk is the
+    one recorded (size and SHA-256): a product truncated, overwritten or
+    half-written by a killed process is made again, never taken for fresh
+    because its key file exists.
+    """
+
+    RECORD_VERSION = 1
 
     def __init__(self, keys_dir: Path):
         self.keys_dir = keys_dir
@@ -76,15 +84,31 @@ class ProductStore:
         name = hashlib.sha256(str(product.resolve()).encode()).hexdigest()[:16]
         return self.keys_dir / f"{product.name}.{name}.key"
 
+    def _recorded(self, product: Path) -> dict | None:
+        try:
+            record = json.loads(self._key_file(product).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None  # none, unreadable, or from an older version (a bare key): made again
+        if not isinstance(record, dict) or record.get("version") != self.RECORD_VERSION:
+            return None
+        return record
+
     def is_fresh(self, products: Sequence[Path], key: str) -> bool:
-        return all(p.exists() and self._key_file(p).exists() and self._key_file(p).read_text() == key for p in products)
+        return all(self._is_fresh(product, key) for product in products)
+
+    def _is_fresh(self, product: Path, key: str) -> bool:
+        record = self._recorded(product)
+        if record is None or record.get("key") != key or not product.is_file():
+            return False
+        return record.get("size") == product.stat().st_size and record.get("sha256") == fingerprint(product)
 
     def record(self, products: Sequence[Path], key: str) -> None:
         self.keys_dir.mkdir(parents=True, exist_ok=True)
         for product in products:
+            record = {"version": self.RECORD_VERSION, "key": key, "size": product.stat().st_size, "sha256": fingerprint(product)}
             target = self._key_file(product)
             temporary = target.with_suffix(".tmp")
-            temporary.write_text(key)
+            temporary.write_text(json.dumps(record), encoding="utf-8")
             os.replace(temporary, target)
 
     def forget(self, products: Sequence[Path]) -> None:
