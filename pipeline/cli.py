@@ -21,9 +21,10 @@ from pathlib import Path
 
 import click
 
-from pipeline.core.errors import PipelineError, StoryboardError
-from pipeline.core.layout import PROJECT_FILE, discover_storyboard
+from pipeline.core.errors import PipelineError, StoryboardError, os_error
+from pipeline.core.layout import PROJECT_FILE, discover_storyboard, shown_path
 from pipeline.core.report import Reporter
+from pipeline.core.stopping import exit_status, signal_name, stop_on_signals
 from pipeline.jobs.build import build_video
 
 
@@ -73,9 +74,48 @@ def _friendly_errors(command: Callable) -> Callable:
                 raise
             click.echo(f"Error: {exc}", err=True)
             context.exit(1)
-        except KeyboardInterrupt:
-            click.echo("Interrupted: nothing half-written was kept.", err=True)
-            context.exit(130)
+        except OSError as exc:
+            # The machine refused (a full disk, a read-only folder): its own words, the path, what to do.
+            if context.obj.get("debug"):
+                raise
+            click.echo(f"Error: {os_error(exc, _shown(exc.filename))}", err=True)
+            context.exit(1)
+        except MemoryError:
+            if context.obj.get("debug"):
+                raise
+            click.echo("Error: out of memory (close other programs, or render fewer languages at once with --lang)", err=True)
+            context.exit(1)
+        except KeyboardInterrupt as exc:
+            how = "Interrupted" if signal_name(exc) == "SIGINT" else f"Stopped by {signal_name(exc)}"
+            click.echo(f"{how}: nothing half-written was kept.", err=True)
+            context.exit(exit_status(exc))
+
+    return wrapper
+
+
+def _shown(filename: object) -> str | None:
+    if not filename:
+        return None
+    try:
+        return shown_path(Path(os.fsdecode(filename)))
+    except (OSError, ValueError, TypeError):
+        return str(filename)
+
+
+def _writes_project(command: Callable) -> Callable:
+    """The command writes the project (build/, dist/, subtitles/, the narration): it runs holding the project's lock."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from pipeline.jobs.project_lock import project_lock
+        from pipeline.story.storyboard import project_root_for
+
+        try:
+            storyboard = _storyboard(kwargs.get("storyboard"))
+        except PipelineError:
+            return command(*args, **kwargs)  # no project here: the command says so itself
+        with project_lock(project_root_for(storyboard)):
+            return command(*args, **kwargs)
 
     return wrapper
 
@@ -155,6 +195,7 @@ def main(context: click.Context, debug: bool, ffmpeg_binary: str | None) -> None
     """
     context.ensure_object(dict)
     context.obj["debug"] = debug
+    stop_on_signals()
     if ffmpeg_binary:
         os.environ["FFMPEG_BINARY"] = ffmpeg_binary  # read by pipeline.core.ffmpeg, the one module that runs it
 
@@ -209,6 +250,7 @@ def check(storyboard: Path | None, strict: bool, as_json: bool) -> None:
 @click.option("--lang", "languages", multiple=True, default=("en",), show_default=True, help="Language render(s) to make; repeat for more.")
 @click.option("--no-master", is_flag=True, help="Skip the textless master (and the contact sheet made from it).")
 @_friendly_errors
+@_writes_project
 def build(storyboard: Path | None, strict: bool, languages: tuple[str, ...], no_master: bool) -> None:
     """Render the textless master and the language render(s) into build/.
 
@@ -243,6 +285,7 @@ def _subtitle_cues(storyboard: Path, languages: tuple[str, ...], reporter: Termi
 @click.option("--allow-qc-errors", is_flag=True, help="Release languages whose subtitles fail the quality checks.")
 @click.option("--strict", is_flag=True, help="Refuse to render placeholders for missing media.")
 @_friendly_errors
+@_writes_project
 def release(storyboard: Path | None, allow_qc_errors: bool, strict: bool) -> None:
     """Render every language with its subtitles burned in and write the partners' release into dist/.
 
@@ -267,6 +310,7 @@ def release(storyboard: Path | None, allow_qc_errors: bool, strict: bool) -> Non
 @storyboard_argument
 @click.option("--lang", "languages", multiple=True, default=("en",), show_default=True, help="Language(s) to preview.")
 @_friendly_errors
+@_writes_project
 def preview(storyboard: Path | None, languages: tuple[str, ...]) -> None:
     """Render a fast 640x360 preview with its text layer, for checking the edit.
 
@@ -288,6 +332,7 @@ def preview(storyboard: Path | None, languages: tuple[str, ...]) -> None:
 @click.option("--speed", type=float, default=1.0, show_default=True, help="Speaking rate; below 1 is slower.")
 @click.option("--force", is_flag=True, help="Also replace recordings that were not made by --scratch.")
 @_friendly_errors
+@_writes_project
 def narrate(storyboard: Path | None, scratch: bool, synth: str | None, voice: str | None, speed: float, force: bool) -> None:
     """Record a scratch narration from the storyboard's script.
 
@@ -315,6 +360,7 @@ def narrate(storyboard: Path | None, scratch: bool, synth: str | None, voice: st
 @click.option("--if-stale", is_flag=True, help="Do nothing if the subtitles were made from this very narration (for make video).")
 @click.option("--translate-to-en", is_flag=True, help="For a narration not in English, also write an English draft, subtitles/en.srt.")
 @_friendly_errors
+@_writes_project
 def transcribe(storyboard: Path | None, engine: str, model: str, align_script: bool, force: bool, if_stale: bool, translate_to_en: bool) -> None:
     """Transcribe the narration into the master subtitles, subtitles/<lang>.srt.
 
@@ -375,6 +421,7 @@ def _project(storyboard: Path | None):
 @click.argument("language")
 @storyboard_option
 @_friendly_errors
+@_writes_project
 def subtitles_init(language: str, storyboard: Path) -> None:
     """Create subtitles/LANGUAGE.srt from the master subtitles, ready to translate.
 
@@ -461,6 +508,7 @@ def subtitles_status(storyboard: Path) -> None:
 @storyboard_option
 @encoding_option
 @_friendly_errors
+@_writes_project
 def subtitles_sync(languages: tuple[str, ...], storyboard: Path, encoding: str | None) -> None:
     """Carry translations over to a changed master: timings follow the master, translated text is kept.
 
@@ -495,6 +543,7 @@ def subtitles_sync(languages: tuple[str, ...], storyboard: Path, encoding: str |
 @click.argument("cues", nargs=-1, type=int, required=True)
 @storyboard_option
 @_friendly_errors
+@_writes_project
 def subtitles_accept(language: str, cues: tuple[int, ...], storyboard: Path) -> None:
     """Mark stale cues as checked: their translation still fits the changed master text.
 
@@ -517,6 +566,7 @@ def subtitles_accept(language: str, cues: tuple[int, ...], storyboard: Path) -> 
 @storyboard_option
 @encoding_option
 @_friendly_errors
+@_writes_project
 def subtitles_export(language: str, fmt: str, output: Path | None, storyboard: Path, encoding: str | None) -> None:
     """Write a language's subtitles as SRT, WebVTT or ASS.
 
@@ -533,6 +583,7 @@ def subtitles_export(language: str, fmt: str, output: Path | None, storyboard: P
 @storyboard_option
 @encoding_option
 @_friendly_errors
+@_writes_project
 def subtitles_review(language: str, output: Path | None, storyboard: Path, encoding: str | None) -> None:
     """Write a side-by-side review page (timecode, master text, translation, findings) for proofreading.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ import pytest
 
 from media_checks import frame
 from pipeline.core.errors import PipelineError, QCError
-from pipeline.jobs.make_video import make_video, project_lock
+from pipeline.jobs.make_video import make_video
 
 pytestmark = pytest.mark.slow
 
@@ -154,9 +155,17 @@ def test_qc_errors_stop_the_release_unless_allowed(released):
 
 def test_a_second_build_at_the_same_time_is_refused(released):
     root, _, _ = released
-    with project_lock(root):
-        with pytest.raises(PipelineError, match="another pact-video build is running"):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"from pipeline.jobs.project_lock import project_lock\nimport time\nwith project_lock({str(root)!r}):\n print('held', flush=True)\n time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(PipelineError, match="is writing the project"):
             make_video(root / "storyboards" / "ciems.yaml")
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def test_the_cli_release_command_says_what_it_did(released):

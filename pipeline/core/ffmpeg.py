@@ -10,20 +10,22 @@ remove the partial files.
 from __future__ import annotations
 
 import collections
-import contextlib
 import functools
 import os
+import queue
 import re
 import shutil
 import signal
 import subprocess
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
 from pipeline.core.atomic import partial_path
-from pipeline.core.errors import RenderError
+from pipeline.core.errors import RenderError, system_failure
+from pipeline.core.layout import shown_path
+from pipeline.core.stopping import die_with_parent, stops_deferred
 from pipeline.core.threads import leave_ctrl_c_to_the_main_thread
 
 ProgressCallback = Callable[[Fraction], None]  # seconds of output done
@@ -89,7 +91,7 @@ def run(
     # ffmpeg too (it runs in its own session, so it would otherwise write on, orphaned).
     try:
         try:
-            with _sigint_deferred():
+            with stops_deferred():
                 process = subprocess.Popen(
                     argv,
                     stdin=subprocess.DEVNULL,
@@ -99,6 +101,9 @@ def run(
                     errors="replace",
                     cwd=cwd,
                     start_new_session=True,  # Ctrl-C reaches us, and we stop ffmpeg ourselves after cleaning up
+                    # If we are killed outright, ffmpeg dies with us. (The one C call it makes between fork and
+                    # exec takes no lock another thread could hold, so it is safe with threads.)
+                    preexec_fn=die_with_parent,  # noqa: PLW1509
                 )
         except OSError as exc:
             raise RenderError(f"{description}: could not start ffmpeg ({exc})", hint="set FFMPEG_BINARY to a working ffmpeg") from None
@@ -107,11 +112,11 @@ def run(
         reader = threading.Thread(target=_drain, args=(process.stderr, stderr_lines), daemon=True)
         reader.start()
         if on_progress is not None:
-            for line in process.stdout:
-                match = _OUT_TIME.match(line.strip())
-                if match:
-                    on_progress(Fraction(int(match.group(1)), 1_000_000))
-        process.wait()
+            progress: queue.Queue[Fraction | None] = queue.Queue()
+            threading.Thread(target=_read_progress, args=(process.stdout, progress), daemon=True).start()
+            while (done := _next(progress)) is not None:
+                on_progress(done)
+        _wait(process)
         reader.join()
     except BaseException as exc:
         if process is not None:
@@ -125,7 +130,11 @@ def run(
             _running.discard(process)
     if process.returncode != 0:
         _remove(partials)
-        raise RenderError(f"{description} failed (ffmpeg exit status {process.returncode})", "\n".join(stderr_lines))
+        stderr = "\n".join(stderr_lines)
+        if system_failure(stderr) and partials:
+            # The machine, not the media: say where it was writing (ffmpeg's own line often does not).
+            raise RenderError(f"{description} failed writing in {shown_path(partials[0].parent)}", stderr)
+        raise RenderError(f"{description} failed (ffmpeg exit status {process.returncode})", stderr)
     missing = [partial for partial in partials if not partial.exists()]
     if missing:
         _remove(partials)
@@ -135,32 +144,45 @@ def run(
     return "\n".join(stderr_lines)
 
 
-@contextlib.contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """In the main thread, a Ctrl-C while ffmpeg is being started is raised once it has started.
-
-    Raised inside subprocess.Popen it would lose the process (already forked, in its own
-    session, so deaf to Ctrl-C): ffmpeg rendered on, orphaned, re-creating its partial files.
-    """
-    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        yield
-        return
-    interrupted = []
-    signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        if interrupted:
-            raise KeyboardInterrupt
-
-
 def stop_all() -> None:
     """Stop every ffmpeg still running (those started by other threads): Ctrl-C stops the whole build."""
     with _running_lock:
         running = list(_running)
     for process in running:
         _stop(process)
+
+
+# Waiting here never blocks for longer than this: a stop signal the kernel handed to another thread
+# (a library's own threads do not block it) is acted on by the next tick, not by the next line ffmpeg writes.
+_TICK = 0.1
+
+
+def _next(progress: queue.Queue[Fraction | None]) -> Fraction | None:
+    while True:
+        try:
+            return progress.get(timeout=_TICK)
+        except queue.Empty:
+            continue
+
+
+def _wait(process: subprocess.Popen) -> None:
+    while True:
+        try:
+            process.wait(timeout=_TICK)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _read_progress(stream, progress: queue.Queue[Fraction | None]) -> None:
+    leave_ctrl_c_to_the_main_thread()
+    try:
+        for line in stream:
+            match = _OUT_TIME.match(line.strip())
+            if match:
+                progress.put(Fraction(int(match.group(1)), 1_000_000))
+    finally:
+        progress.put(None)
 
 
 def _drain(stream, lines: collections.deque[str]) -> None:

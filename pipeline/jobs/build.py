@@ -8,6 +8,7 @@ changed renders nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,6 +157,8 @@ def _side_by_side(background: Callable[[], A], foreground: Callable[[], B]) -> t
         pending = pool.submit(threads.helper(background))
         try:
             value = foreground()
+            while not pending.done():  # in ticks, so a stop signal is acted on at once (core/ffmpeg.py's _wait)
+                futures.wait([pending], timeout=0.1)
             return pending.result(), value
         except KeyboardInterrupt:
             ffmpeg.stop_all()

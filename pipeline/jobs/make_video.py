@@ -1,17 +1,15 @@
 """The whole job, as `make video` runs it: subtitles checked, every language rendered with them burned in, the release in dist/.
 
-One build at a time per project: a lock (build/.lock) makes a second
-`make video` started meanwhile stop with a clear message instead of writing
-over the first one's files. Every step is keyed by what it depends on, so a
+One writing command at a time per project: the project's lock
+(project_lock.py) makes a second `make video` started meanwhile stop with a
+clear message instead of writing over the first one's files. Every step is keyed by what it depends on, so a
 second run renders nothing and an edit of one cue of subtitles/lv.srt
 re-renders the Latvian outputs only (build.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from pipeline.core import cache
 from pipeline.core.layout import ProjectLayout
 from pipeline.core.report import Reporter
 from pipeline.jobs.build import BuildResult, build_video
+from pipeline.jobs.project_lock import project_lock
 from pipeline.core.errors import PipelineError, QCError
 from pipeline.core.atomic import write_text_if_changed
 from pipeline.subtitles.io import format_srt, format_vtt
@@ -28,24 +27,6 @@ from pipeline.jobs.subtitle_workflow import STALE, UNTRANSLATED, LanguageReport,
 from pipeline.story.timeline import Timeline
 
 POSTER_DELAY = Fraction(3, 2)  # seconds into the opening title, past its fade-in
-
-
-@contextlib.contextmanager
-def project_lock(root: Path) -> Iterator[None]:
-    """Hold the project's build lock, or stop at once if another build holds it."""
-    from filelock import FileLock, Timeout
-
-    path = ProjectLayout(root).lock
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(path))  # an OS lock: released even if the holder is killed
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise PipelineError(f"another pact-video build is running in {root} (it holds {path})", "wait for it to finish, then run this again") from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def subtitle_reports(project: SubtitleProject, languages: tuple[str, ...], reporter: Reporter) -> dict[str, LanguageReport]:

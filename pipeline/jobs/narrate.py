@@ -44,6 +44,7 @@ from pipeline.core.atomic import replacing, write_text
 from pipeline.core.cache import fingerprint
 from pipeline.core.errors import PipelineError
 from pipeline.core.ffmpeg import ffmpeg_binary
+from pipeline.core.stopping import die_with_parent
 from pipeline.story.storyboard import NarrationLine, Storyboard
 
 MANIFEST = Path("assets/audio/narration/scratch.json")
@@ -77,7 +78,7 @@ Progress = Callable[[int, int, Path], None]
 
 
 def _run(argv: list[str], what: str, **kwargs) -> None:
-    result = subprocess.run(argv, capture_output=True, **kwargs)
+    result = subprocess.run(argv, capture_output=True, preexec_fn=die_with_parent, **kwargs)  # noqa: PLW1509 (see core/ffmpeg.py)
     if result.returncode != 0:
         raise PipelineError(f"{what} failed: {_last_line(result.stderr) or f'exit status {result.returncode}'}")
 
