@@ -26,6 +26,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import ffmpeg
+from ffmpeg.nodes import InputNode
 
 from pipeline.core.atomic import partial_path
 from pipeline.core.timebase import ffmpeg_time
@@ -128,6 +129,19 @@ def _meter(stream):
     return stream.filter("ebur128", framelog="quiet")
 
 
+def _input(use: object, filename: str, **options) -> object:
+    """An ffmpeg input of its own for one use in a graph.
+
+    ffmpeg-python treats nodes with equal settings as one node, so the same
+    still in two shots (or two identical title cards) would become one input
+    feeding two places, which ffmpeg-python refuses without a split. A split
+    would also buffer every frame of the earlier shot for the later one. So
+    each use gets its own input (and decoder): `use` names it in the node's
+    identity and never reaches the argv.
+    """
+    return InputNode(ffmpeg.input.__name__, args=[repr(use)], kwargs={"filename": filename, **options}).stream()
+
+
 def _split(stream, name: str, count: int) -> list:
     """count copies of a stream (ffmpeg-python nodes index without end, so never list() them)."""
     if count == 1:
@@ -191,9 +205,9 @@ def audio_plan(timeline: Timeline, *, mix: Path, stem: Path, loudness: LoudnessT
     """One process: the full mix (float WAV), the narration stem (16 kHz mono), and the mix's loudness."""
     rate = timeline.rate
     total = _seconds(timeline.frames, rate)
-    silence = ffmpeg.input(f"anullsrc=r={SAMPLE_RATE}:cl=stereo:d={total}", f="lavfi")
+    silence = _input("silence", f"anullsrc=r={SAMPLE_RATE}:cl=stereo:d={total}", f="lavfi")
 
-    voices = [_place(ffmpeg.input(str(clip.source)).audio, clip, rate) for clip in timeline.narration]
+    voices = [_place(_input(("voice", index), str(clip.source)).audio, clip, rate) for index, clip in enumerate(timeline.narration)]
     narration_bus = _mix(voices, total) if voices else None
     bed = []
     if narration_bus is not None:
@@ -201,8 +215,8 @@ def audio_plan(timeline: Timeline, *, mix: Path, stem: Path, loudness: LoudnessT
     else:
         narration_stem = silence.filter("atrim", end=total)
 
-    for clip in timeline.footage_audio:
-        source = ffmpeg.input(str(clip.source), ss=_seconds(clip.source_in, rate), t=_seconds(clip.frames + rate, rate))
+    for index, clip in enumerate(timeline.footage_audio):
+        source = _input(("footage sound", index), str(clip.source), ss=_seconds(clip.source_in, rate), t=_seconds(clip.frames + rate, rate))
         bed.append(_place(source.audio, clip, rate))
 
     if timeline.music is not None:
@@ -307,9 +321,9 @@ def _clip_picture(clip: Clip, source: PictureSource, width: int, height: int, ra
     rate_text = f"{rate.numerator}/{rate.denominator}"
     duration = _seconds(clip.frames, rate)
     if source.kind == "colour":
-        stream = ffmpeg.input(f"color=c={_colour(source.colour)}:s={width}x{height}:r={rate_text}:d={duration}", f="lavfi").video
+        stream = _input(clip.shot_id, f"color=c={_colour(source.colour)}:s={width}x{height}:r={rate_text}:d={duration}", f="lavfi").video
     elif source.kind == "image":
-        stream = ffmpeg.input(str(source.path)).video
+        stream = _input(clip.shot_id, str(source.path)).video
         if clip.pan is not None and not clip.renders_as_slate:
             stream = _pan_zoom(stream, clip, width, height, rate)
         else:
@@ -319,7 +333,7 @@ def _clip_picture(clip: Clip, source: PictureSource, width: int, height: int, ra
             stream = stream.filter("loop", loop=clip.frames - 1, size=1, start=0)
     else:
         margin = clip.frames + math.ceil(rate)  # a second more than needed: the trim below is exact
-        stream = ffmpeg.input(str(source.path), ss=_seconds(source.source_in, rate), t=_seconds(margin, rate)).video
+        stream = _input(clip.shot_id, str(source.path), ss=_seconds(source.source_in, rate), t=_seconds(margin, rate)).video
         stream = stream.filter("fps", fps=rate_text)
         stream = _fit(stream, clip.fit, width, height, source.sample_aspect)
     return (
@@ -381,8 +395,8 @@ def _join(pictures: list, rate: Fraction):
 def _finish_picture(stream, timeline: Timeline, images: Sequence[ImageInput]):
     """Logos over the edit, then the fades (so a logo fades with the picture)."""
     rate = timeline.rate
-    for image in images:
-        logo = ffmpeg.input(str(image.path)).video
+    for index, image in enumerate(images):
+        logo = _input(("image", index), str(image.path)).video
         # A single-frame input is repeated by overlay (eof_action=repeat); `enable` limits it to its time range.
         stream = ffmpeg.overlay(
             stream, logo, x=image.x, y=image.y, eof_action="repeat",
@@ -482,8 +496,8 @@ def thumbnails_plan(master: Path, times: Sequence[Fraction], outputs: Sequence[P
     (Every cut starts a keyframe, so the still always shows its own shot.)
     """
     nodes = []
-    for time, out in zip(times, outputs):
-        frame = ffmpeg.input(str(master.resolve()), ss=ffmpeg_time(time), noaccurate_seek=None).video.filter("scale", width, -2)
+    for index, (time, out) in enumerate(zip(times, outputs)):
+        frame = _input(("thumbnail", index), str(master.resolve()), ss=ffmpeg_time(time), noaccurate_seek=None).video.filter("scale", width, -2)
         nodes.append(ffmpeg.output(frame, str(partial_path(out).resolve()), vframes=1))
     graph = nodes[0] if len(nodes) == 1 else ffmpeg.merge_outputs(*nodes)
     argv = _compile(graph, "-hide_banner", "-nostdin", "-loglevel", "error")
