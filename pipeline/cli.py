@@ -74,6 +74,10 @@ def _friendly_errors(command: Callable) -> Callable:
                 raise
             click.echo(f"Error: {exc}", err=True)
             context.exit(1)
+        except BrokenPipeError:
+            # The reader went away (`pact-video check --json | head`): nothing to say, and nobody to say it to.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            context.exit(141)
         except OSError as exc:
             # The machine refused (a full disk, a read-only folder): its own words, the path, what to do.
             if context.obj.get("debug"):
