@@ -370,3 +370,19 @@ def test_a_read_only_project_is_one_line_for_the_translators_commands_too(tmp_pa
             assert done.returncode == 1, (command, done.stderr)
             line = _one_error_line(done.stderr)
             assert "Read-only file system" in line, (command, line)
+
+
+def test_a_file_size_limit_is_one_line_naming_it(tmp_path):
+    """`ulimit -f` (a shared server's quota) kills ffmpeg with SIGXFSZ: say so, not "exit status -25"."""
+    import resource
+
+    storyboard = _project(tmp_path, SHORT)
+    limit = 100_000  # bytes: the float WAV of the mix is larger
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", str(storyboard)], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
+    )
+    assert done.returncode == 1
+    line = _one_error_line(done.stderr)
+    assert "file size limit" in line and "ulimit" in line, line
+    assert list((tmp_path / "build").rglob("*.partial.*")) == []

@@ -134,6 +134,9 @@ def run(
         if system_failure(stderr) and partials:
             # The machine, not the media: say where it was writing (ffmpeg's own line often does not).
             raise RenderError(f"{description} failed writing in {shown_path(partials[0].parent)}", stderr)
+        if process.returncode < 0:
+            what, hint = _KILLED_BY.get(-process.returncode, (f"stopped by signal {-process.returncode}", "run again"))
+            raise RenderError(f"{description} failed: ffmpeg was {what}", hint=hint)  # its stderr stops mid-sentence
         raise RenderError(f"{description} failed (ffmpeg exit status {process.returncode})", stderr)
     missing = [partial for partial in partials if not partial.exists()]
     if missing:
@@ -142,6 +145,14 @@ def run(
     for partial, final in zip(partials, outputs):
         os.replace(partial, final)
     return "\n".join(stderr_lines)
+
+
+# Why the OS kills a process, as a person can act on it.
+_KILLED_BY = {
+    signal.SIGKILL: ("killed (SIGKILL): often the system running out of memory", "close other programs, or render fewer languages at once with --lang"),
+    signal.SIGXFSZ: ("stopped by a file size limit (SIGXFSZ)", "lift the limit (`ulimit -f unlimited`), then run again"),
+    signal.SIGSEGV: ("crashed (SIGSEGV)", "run again; if it happens again, report it with the storyboard"),
+}
 
 
 def stop_all() -> None:
