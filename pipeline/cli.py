@@ -279,6 +279,10 @@ def _subtitle_cues(storyboard: Path, languages: tuple[str, ...], reporter: Termi
 
     reports = subtitle_reports(SubtitleProject.open(storyboard), languages, reporter)
     for report in reports.values():
+        if report.problem is not None:
+            if report.track is None:
+                raise report.problem  # unreadable: say where, rather than render without it
+            reporter.info(f"warning: {report.problem}" + (f"; the {report.language} render has no subtitles" if report.empty else ""))
         for finding in report.errors:
             reporter.info(f"warning: {finding.format(report.display_path)}")
     return cues_of(reports)
@@ -461,8 +465,16 @@ def subtitles_check(languages: tuple[str, ...], storyboard: Path, encoding: str 
             click.echo(f"error: {report.display_path}: no such file ({hint})")
             failed = True
             continue
+        if report.problem is not None:
+            if report.track is None:
+                raise report.problem  # the file cannot be read at all: its one line says where
+            click.echo(f"error: {report.problem}")
+            failed = True
+            continue
         if report.encoding not in ("utf-8", "utf-8-sig"):
             click.echo(f"note: {report.display_path}: read as {report.encoding}; the pipeline writes UTF-8", err=True)
+        if report.fmt != "srt":
+            click.echo(f"note: {report.display_path}: a WebVTT file under an .srt name, read as WebVTT (save it as SRT, so every editor reads it)", err=True)
         for finding in report.errors:
             click.echo(f"error: {finding.format(report.display_path)}")
         for finding in report.warnings:
@@ -494,8 +506,9 @@ def subtitles_status(storyboard: Path) -> None:
     for language in project.languages:
         report = project.report(language)
         name = f"{language} (master)" if report.is_master else language
-        if not report.exists:
-            rows.append((name, "-", "-", "-", "-", "-", "-", "no: missing"))
+        if not report.exists or report.problem is not None:
+            cues = str(len(report.track.cues)) if report.track is not None else "-"
+            rows.append((name, cues, "-", "-", "-", "-", "-", f"no: {report.not_ready_because}"))
             continue
         cues = len(report.track.cues)
         counts = ("-", "-", "-") if report.is_master else tuple(str(report.count(state)) for state in (TRANSLATED, UNTRANSLATED, STALE))
@@ -527,13 +540,16 @@ def subtitles_sync(languages: tuple[str, ...], storyboard: Path, encoding: str |
     from pipeline.subtitles.qc import srt_time
 
     project = _project(storyboard)
-    for language in languages or project.languages:
+    chosen = languages or project.languages
+    project.check_before_sync(chosen, encoding=encoding)  # every file read before any is written
+    for language in chosen:
         result = project.sync(language, encoding=encoding)
         if result is None:
             continue
         path = project.path(language).relative_to(project.board.root)
         for cue in result.marked_stale:
-            click.echo(f"stale: {path}#{cue.number} {srt_time(cue.start)}: the master text changed; check {cue.text.splitlines()[0]!r}")
+            first_line = (cue.text.splitlines() or [""])[0]
+            click.echo(f"stale: {path}#{cue.number} {srt_time(cue.start)}: the master text changed; check {first_line!r}")
         for cue in result.added:
             click.echo(f"new: {path}#{cue.number} {srt_time(cue.start)}: a new cue to translate")
         for gone in result.removed:

@@ -57,6 +57,13 @@ def release_gate(reports: dict[str, LanguageReport], *, allow_qc_errors: bool, r
         first = missing[0]
         hint = "run `pact-video transcribe`" if first.is_master else f"run `pact-video subtitles init {first.language}` and translate it"
         raise PipelineError(f"{first.display_path} does not exist, so {first.language} cannot be released", hint)
+    # A file that cannot be read, or has no cues, is no release of that language, whatever --allow-qc-errors says.
+    broken = [r for r in reports.values() if r.problem is not None]
+    if broken:
+        for report in broken[1:]:
+            reporter.info(f"error: {report.problem}")
+        first = broken[0]
+        raise PipelineError(f"{first.problem.message}; so {first.language} cannot be released", first.problem.hint)
     failing = {code: r.errors for code, r in reports.items() if r.errors}
     for code, errors in failing.items():
         for finding in errors:
@@ -67,6 +74,23 @@ def release_gate(reports: dict[str, LanguageReport], *, allow_qc_errors: bool, r
             f"QC errors in {counts}: not released",
             "fix them (`pact-video subtitles check` lists them), or release anyway with --allow-qc-errors",
         )
+
+
+def sidecar_texts(reports: dict[str, LanguageReport]) -> dict[str, tuple[str, str]]:
+    """Each language's subtitles as the release's SRT and WebVTT (UTF-8, whatever encoding the translator's editor saved in).
+
+    Made before anything is rendered: a cue WebVTT cannot hold (one that ends
+    before it starts, or out of time order) stops the release here, naming
+    the translator's file and line, even with --allow-qc-errors.
+    """
+    texts = {}
+    for code, report in reports.items():
+        try:
+            vtt = format_vtt(report.track, file=report.display_path)
+        except PipelineError as exc:
+            raise PipelineError(exc.message, f"{exc.hint}; not even --allow-qc-errors can release such a cue") from None
+        texts[code] = (format_srt(report.track), vtt)
+    return texts
 
 
 def release_name(storyboard: Path) -> str:
@@ -110,16 +134,16 @@ def make_video(
         languages = tuple(timeline.languages)
         reports = subtitle_reports(project, languages, reporter)
         release_gate(reports, allow_qc_errors=allow_qc_errors, reporter=reporter)
+        subtitle_files = sidecar_texts(reports)
         result = build_video(project.board.path, strict=strict, languages=languages, master=True, cues=cues_of(reports), reporter=reporter)
 
         paths = ProjectLayout(root)
         sidecars = paths.sidecars
         entries = []
         for code in languages:
-            track = reports[code].track
-            # UTF-8 copies, whatever encoding the translator's editor saved in.
-            srt = write_text_if_changed(sidecars / f"{code}.srt", format_srt(track))
-            vtt = write_text_if_changed(sidecars / f"{code}.vtt", format_vtt(track))
+            srt_text, vtt_text = subtitle_files[code]
+            srt = write_text_if_changed(sidecars / f"{code}.srt", srt_text)
+            vtt = write_text_if_changed(sidecars / f"{code}.vtt", vtt_text)
             entries.append(LanguageInputs(code, paths.video(code), srt, vtt, poster_time(timeline)))
         page_language = timeline.narration_language
         statement, disclaimer = _end_card_texts(timeline, page_language)

@@ -10,17 +10,17 @@ by timing, so it works as well.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.core.atomic import write_text
 from pipeline.core.layout import ProjectLayout, shown_path
 from pipeline.core.errors import PipelineError
 from pipeline.story.storyboard import Storyboard, load_storyboard
-from pipeline.subtitles.io import format_srt, read_srt, read_subtitles
+from pipeline.subtitles.io import SubtitleFileError, format_srt, format_vtt, read_srt, read_subtitles
 from pipeline.subtitles.model import SubtitleTrack
 from pipeline.subtitles.project import check_context
-from pipeline.subtitles.qc import ERROR, WARNING, Finding, run_checks
+from pipeline.subtitles.qc import ERROR, WARNING, Finding, run_checks, structure_findings
 from pipeline.subtitles.state import SubtitleState
 from pipeline.subtitles.translation import (
     STALE,
@@ -53,6 +53,13 @@ class LanguageReport:
     findings: list[Finding] = field(default_factory=list)
     needs_sync: bool = False  # the master changed since this translation was last synced
     encoding: str = "utf-8"  # what the file was read as (a translator's editor may save cp1257 or cp1252)
+    fmt: str = "srt"  # what the text was read as: "vtt" for a WebVTT file under the .srt name
+    problem: PipelineError | None = None  # the file cannot be used at all: unreadable, or no cues in it
+
+    @property
+    def empty(self) -> bool:
+        """Read, and not one cue in it."""
+        return self.track is not None and not self.track.cues
 
     def count(self, state: str) -> int:
         return sum(1 for status in self.statuses if status.state == state)
@@ -67,8 +74,26 @@ class LanguageReport:
 
     @property
     def ready(self) -> bool:
-        """Fit to release: present, no QC errors, nothing untranslated or stale, in step with the master."""
-        return self.exists and not self.errors and not self.needs_sync and not self.count(UNTRANSLATED) and not self.count(STALE)
+        """Fit to release: present and readable with cues, no QC errors, nothing untranslated or stale, in step with the master."""
+        return (
+            self.exists and self.problem is None and not self.errors and not self.needs_sync
+            and not self.count(UNTRANSLATED) and not self.count(STALE)
+        )
+
+    @property
+    def not_ready_because(self) -> str:
+        """Why the language is not ready, in a few words (for `subtitles status`); "" if it is, or only its counts say why."""
+        if not self.exists:
+            return "missing"
+        if self.empty:
+            return "empty file"
+        if self.problem is not None and self.track is not None:
+            return "the master subtitles cannot be used"
+        if self.problem is not None:
+            return f"cannot be read (`pact-video subtitles check {self.language}` says why)"
+        if self.needs_sync:
+            return "run sync"
+        return ""
 
     @property
     def display_path(self) -> str:
@@ -108,7 +133,10 @@ class SubtitleProject:
             path = self.path(self.master_language)
             if not path.exists():
                 raise PipelineError(f"{_relative(path)}: the master subtitles do not exist yet", "run `pact-video transcribe` first")
-            self._master = read_srt(Path(_relative(path)), language=self.master_language)
+            master = read_srt(Path(_relative(path)), language=self.master_language)
+            if not master.cues:
+                raise self._empty(self.master_language, path)  # never sync or init translations from nothing
+            self._master = master
         return self._master
 
     def translation(self, language: str, *, encoding: str | None = None) -> SubtitleTrack:
@@ -145,17 +173,27 @@ class SubtitleProject:
         return path
 
     def report(self, language: str, *, encoding: str | None = None) -> LanguageReport:
+        """The language's subtitles checked; a file that cannot be used is a report with a `problem`, not an exception."""
         self.known(language)
         path = self.path(language)
         is_master = language == self.master_language
         if not path.exists():
             return LanguageReport(language, path, is_master, exists=False)
-        read = self.read(language, encoding=encoding)
+        try:
+            read = self.read(language, encoding=encoding)
+        except SubtitleFileError as exc:
+            return LanguageReport(language, path, is_master, problem=exc)
         track = read.track
+        if not track.cues:
+            return LanguageReport(language, path, is_master, track=track, encoding=read.encoding, fmt=read.fmt, problem=self._empty(language, path))
         if is_master:
             context = check_context(self.timeline, self.board, language)
-            return LanguageReport(language, path, True, track=track, findings=run_checks(track, context), encoding=read.encoding)
-        master = self.master()
+            return LanguageReport(language, path, True, track=track, findings=run_checks(track, context), encoding=read.encoding, fmt=read.fmt)
+        try:
+            master = self.master()
+        except PipelineError as exc:
+            problem = PipelineError(f"{_relative(path)}: cannot be checked, for the master subtitles cannot be used: {exc.message}", exc.hint)
+            return LanguageReport(language, path, False, track=track, encoding=read.encoding, fmt=read.fmt, problem=problem)
         entry = self.entry(language, master)
         statuses = cue_statuses(track, entry)
         context = check_context(
@@ -165,8 +203,36 @@ class SubtitleProject:
         )
         return LanguageReport(
             language, path, False, track=track, statuses=statuses, findings=run_checks(track, context), needs_sync=not entry.in_step_with(master),
-            encoding=read.encoding,
+            encoding=read.encoding, fmt=read.fmt,
         )
+
+    def _empty(self, language: str, path: Path) -> SubtitleFileError:
+        """The problem of a subtitle file with no cues in it (0 bytes, blank lines, a byte-order mark alone)."""
+        what = "is empty (0 bytes)" if path.stat().st_size == 0 else "has nothing but blank space in it"
+        if language == self.master_language:
+            hint = "restore it from version control, or run `pact-video transcribe --force` to transcribe the narration again"
+        else:
+            hint = (
+                "restore it from version control or your editor's backup; "
+                f"or run `pact-video subtitles sync {language}` to fill it with the master's cues, to translate again"
+            )
+        return SubtitleFileError(f"{_relative(path)}: {what}: no cues", hint)
+
+    def check_before_sync(self, languages, *, encoding: str | None = None) -> None:
+        """Read the master and every translation `sync` would rewrite, so a file it cannot read stops it before it writes any."""
+        for language in languages:
+            self.known(language)
+        translations = [code for code in languages if code != self.master_language and self.path(code).exists()]
+        if translations:
+            self.master()
+        for code in translations:
+            track = self.read(code, encoding=encoding).track
+            for finding in structure_findings(track):
+                if finding.rule in ("timing", "order"):
+                    raise PipelineError(
+                        replace(finding, hint="").format(_relative(self.path(code))),
+                        "fix its times first: sync matches each translated cue to the master by its times",
+                    )
 
     def sync(self, language: str, *, encoding: str | None = None) -> SyncResult | None:
         """Re-time a translation to the master (see translation.py); None when it is missing."""
@@ -206,7 +272,10 @@ class SubtitleProject:
         out = out or ProjectLayout(self.board.root).export / f"{language}.{fmt}"
         if out.resolve() == self.path(language).resolve():
             raise PipelineError(f"{_relative(out)} is the file being exported", "choose another output path with --output")
-        return export_track(self.translation(language, encoding=encoding), out, fmt)
+        track = self.translation(language, encoding=encoding)
+        if fmt == "vtt":
+            format_vtt(track, file=_relative(self.path(language)))  # what WebVTT cannot hold is refused naming the cue's line
+        return export_track(track, out, fmt)
 
     def review(self, language: str, out: Path | None = None, *, encoding: str | None = None) -> tuple[Path, LanguageReport]:
         """A side-by-side HTML page for proofreading: timecode, master text, translation, findings."""
@@ -215,6 +284,8 @@ class SubtitleProject:
         report = self.report(language, encoding=encoding)
         if not report.exists:
             raise PipelineError(f"{report.display_path}: no such file", f"run `pact-video subtitles init {language}`")
+        if report.problem is not None:
+            raise report.problem
         source = self.master() if not report.is_master else report.track
         title = f"{self.timeline.title.get(self.master_language, '')}: {language} subtitles"
         out = out or ProjectLayout(self.board.root).review / f"{language}.html"

@@ -9,6 +9,7 @@ normalised to NFC. Writing is strict: UTF-8, LF, numbered from 1, atomic.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import html
 import re
@@ -23,9 +24,6 @@ from pipeline.core.atomic import write_text
 from pipeline.core.errors import PipelineError
 from pipeline.core.timebase import milliseconds_to_clock
 from pipeline.subtitles.model import Cue, SubtitleTrack, normalise_text
-
-_TIMING = re.compile(r"^\s*(\d+:\d{1,2}:\d{1,2}[,.]\d{1,3})\s*-->\s*(\d+:\d{1,2}:\d{1,2}[,.]\d{1,3})")
-
 
 class SubtitleFileError(PipelineError):
     """A subtitle file that cannot be read as it stands."""
@@ -77,13 +75,20 @@ def decode_subtitle_bytes(data: bytes, *, language: str, encoding: str | None = 
     language. Anything else is refused with the line of the first bad byte.
     The name returned works as `encoding` (utf-8, utf-16, cp1257, cp1252, ...).
     """
+    if (kind := _not_text(data)) is not None:
+        raise SubtitleFileError(f"{file}: is {kind}, not a subtitle file", "save the subtitles from your editor as SRT in UTF-8, or pick the right file")
     if encoding is not None:
         return _decode_as_given(data, encoding, file)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _decode_strictly(data, "utf-16", file), "utf-16"
     if (nul := data.find(b"\x00")) >= 0:
         # no text file holds NUL, but UTF-16 without a byte-order mark has one beside every ASCII letter
-        byte_order = "utf-16-be" if nul % 2 == 0 else "utf-16-le"
+        byte_order = _utf16_order(data)
+        if byte_order is None:
+            raise SubtitleFileError(
+                f"{file}:{_line_at_byte(data, nul)}: holds binary data (a NUL byte), so it is not a text file",
+                "save the subtitles from your editor as SRT in UTF-8, or pick the right file",
+            )
         raise SubtitleFileError(
             f"{file}:{_line_at_byte(data, nul)}: contains NUL bytes, so it is probably UTF-16 without a byte-order mark",
             f"{_ENCODING_HINT} {byte_order}",
@@ -174,62 +179,206 @@ def _line_at_byte(data: bytes, offset: int) -> int:
     return len(re.findall(rb"\r\n|\r|\n", data[:offset])) + 1
 
 
+# A feature film's subtitles are about 100 kB, and this pipeline makes short videos: a file ten times
+# that (some 10,000 cues) is not a subtitle file for it. Refused at once, by its size: reading, checking
+# and syncing a file of 100,000 cues would take minutes.
+MAX_SUBTITLE_BYTES = 1024 * 1024
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
+        size = path.stat().st_size
+        if size > MAX_SUBTITLE_BYTES:
+            raise SubtitleFileError(
+                f"{path}: {_size(size)} is far more than a subtitle file holds (at most {_size(MAX_SUBTITLE_BYTES)})",
+                "is it the right file? A feature film's subtitles are about 100 kB",
+            )
         return path.read_bytes()
     except FileNotFoundError:
         raise SubtitleFileError(f"{path}: no such subtitle file", "check the language code or run the step that makes it") from None
+    except IsADirectoryError:
+        raise SubtitleFileError(f"{path}: is a folder, not a subtitle file", "move the folder aside") from None
     except OSError as exc:
-        raise SubtitleFileError(f"{path}: cannot be read ({exc.strerror})", "check the path and its permissions") from None
+        raise SubtitleFileError(f"{path}: cannot be read ({exc.strerror or exc})", "check the path and its permissions") from None
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:.1f} MB" if count >= 2**20 else f"{count // 1024} kB"
+
+
+# What a file that is no text at all usually is, by its first bytes: a subtitle file saved as the wrong thing.
+_NOT_TEXT = (
+    (b"PK\x03\x04", "a ZIP archive (a .docx, .odt or .xlsx document is one)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (.doc)"),
+    (b"%PDF", "a PDF document"),
+    (b"{\\rtf", "an RTF document (as WordPad saves)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"RIFF", "a RIFF file (WAV sound or AVI video)"),
+    (b"\x1a\x45\xdf\xa3", "a Matroska or WebM video"),
+    (b"OggS", "an Ogg sound file"),
+    (b"ID3", "an MP3 sound file"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+
+
+def _not_text(data: bytes) -> str | None:
+    """What the file is, if its first bytes say it is not text."""
+    for magic, kind in _NOT_TEXT:
+        if data.startswith(magic):
+            return kind
+    if data[4:8] == b"ftyp":
+        return "an MP4 or MOV video"
+    return None
+
+
+def _utf16_order(data: bytes) -> str | None:
+    """utf-16-le or utf-16-be if the NUL bytes sit where UTF-16 puts them beside ASCII text; else None (binary)."""
+    sample = data[:65536]
+    even, odd = sample[0::2], sample[1::2]
+    nul_even, nul_odd = even.count(0), odd.count(0)
+    if nul_odd > 0.3 * len(odd) and nul_even < 0.05 * max(len(even), 1):
+        return "utf-16-le"
+    if nul_even > 0.3 * len(even) and nul_odd < 0.05 * max(len(odd), 1):
+        return "utf-16-be"
+    return None
 
 
 # --- SRT ------------------------------------------------------------------------------------------
 
 
-def _ms(delta: timedelta) -> int:
-    return round(delta.total_seconds() * 1000)
+# Times: SRT's HH:MM:SS,mmm (a dot for the comma, as many editors write, is read too). Fewer than three
+# digits after the comma are a decimal fraction ("00:00:01,5" is 1.5 s), never milliseconds: "1,5" and
+# "1,50" mean half a second. A time is never negative, minutes and seconds run to 59, and no video lasts
+# MAX_HOURS: anything else is refused on its line rather than read as a guess.
+MAX_HOURS = 9999
+_ARROW = r"[ \t]*-[ -] *>[ \t]*"  # "-->", and "-- >" or "- >", as the srt library reads them
+_LOOSE_TIME = r"(-?)(\d+):(\d+):(\d+)[,.](\d+)"
+_TIMING_LINE = re.compile(rf"\s*{_LOOSE_TIME}{_ARROW}{_LOOSE_TIME}(\s.*)?")
+# A line the srt library would take for a timing (any of its delimiters), or that has an arrow: a timing to check.
+_LOOKS_LIKE_TIMING = re.compile(rf"\s*-?{srt.RGX_TIMESTAMP} *-[ -] *>")
+_TIMING_HINT = "write it as HH:MM:SS,mmm --> HH:MM:SS,mmm"
+_SRT_SHAPE = "a cue is its number, a 'HH:MM:SS,mmm --> HH:MM:SS,mmm' line, its text and a blank line"
+
+
+def _looks_like_timing(line: str) -> bool:
+    return "-->" in line or _LOOKS_LIKE_TIMING.match(line) is not None
+
+
+def _time_ms(sign: str, hours: str, minutes: str, seconds: str, fraction: str) -> int | str:
+    """Milliseconds, or why the time is not one."""
+    if sign:
+        return "a time cannot be negative"
+    if len(minutes) > 2 or int(minutes) > 59:
+        return f"minutes {minutes} are not 00 to 59"
+    if len(seconds) > 2 or int(seconds) > 59:
+        return f"seconds {seconds} are not 00 to 59"
+    if len(fraction) > 3:
+        return f"{fraction} has more than three digits of milliseconds"
+    if len(hours) > 4 or int(hours) > MAX_HOURS:
+        return f"{hours} hours is longer than any video"
+    return ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(fraction.ljust(3, "0"))
+
+
+def _timing(line: str, number: int, file: str) -> tuple[int, int, str]:
+    """A timing line's start and end (ms) and what follows them, or a SubtitleFileError naming the line."""
+    match = _TIMING_LINE.fullmatch(line)
+    if match is None:
+        raise SubtitleFileError(f"{file}:{number}: malformed timestamp {line.strip()!r}", _TIMING_HINT)
+    start, end = _time_ms(*match.groups()[0:5]), _time_ms(*match.groups()[5:10])
+    for time in (start, end):
+        if isinstance(time, str):
+            raise SubtitleFileError(f"{file}:{number}: malformed timestamp {line.strip()!r}: {time}", _TIMING_HINT)
+    return start, end, (match.group(11) or "").strip()
+
+
+def _excerpt(line: str) -> str:
+    line = line.strip()
+    return repr(line if len(line) <= 40 else line[:37] + "...")
 
 
 def parse_srt(text: str, *, language: str, file: str = "subtitles") -> SubtitleTrack:
-    """SRT text -> track; cue line numbers kept for messages."""
+    """SRT text -> track, every cue in the file's order (none dropped, none sorted), each with its line.
+
+    The srt library's pattern finds the cues, so a blank line inside a cue's
+    text is read as srt reads it (the text goes on); the cue remembers where
+    (Cue.blank_line) for QC to report. Timing lines are checked first, each on
+    its line; text that belongs to no cue, and a timing line that ended up
+    inside a cue's text (its number line is missing or not alone), are
+    refused on their line.
+    """
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    _check_timings(text, file)
-    try:
-        parsed = list(srt.parse(text, ignore_errors=False))
-    except srt.SRTParseError as exc:
-        line = text.count("\n", 0, exc.expected_start) + 1
-        raise SubtitleFileError(f"{file}:{line}: cannot read this as SRT", "each cue is a number, a 'HH:MM:SS,mmm --> HH:MM:SS,mmm' line, its text and a blank line") from None
-    lines = _cue_lines(text)
-    cues = []
-    for position, subtitle in enumerate(parsed):
+    lines = text.split("\n")
+    if _VTT_HEADER.fullmatch(lines[0].strip()):
+        raise SubtitleFileError(f"{file}:1: this is a WebVTT file, not SRT", "save it as SRT in your subtitle editor")
+    timings: dict[int, tuple[int, int]] = {}
+    for index, line in enumerate(lines):
+        if _looks_like_timing(line):
+            start, end, rest = _timing(line, index + 1, file)
+            timings[index] = (start, end)
+            # one spelling the srt library reads exactly as meant: a line stays a line, so line numbers hold
+            lines[index] = f"{milliseconds_to_clock(start)} --> {milliseconds_to_clock(end)}" + (f" {rest}" if rest else "")
+    canonical = "\n".join(lines)
+    starts = _line_starts(canonical)
+
+    def line_of(offset: int) -> int:
+        return bisect.bisect_right(starts, offset)
+
+    def stray(begin: int, stop: int) -> None:
+        gap = canonical[begin:stop]
+        if gap.strip():
+            first = begin + len(gap) - len(gap.lstrip())
+            line = line_of(first)
+            raise SubtitleFileError(f"{file}:{line}: {_excerpt(lines[line - 1])} belongs to no cue", f"{_SRT_SHAPE}: delete the line, or make it a cue")
+
+    cues: list[Cue] = []
+    expected = 0
+    for match in srt.SRT_REGEX.finditer(canonical):
+        stray(expected, match.start())
+        expected = match.end()
+        raw_index, content = match.group(1), match.group(5)
+        timing_line = line_of(match.start(2))
+        cue_line = line_of(match.start(1)) if raw_index is not None else timing_line
+        start, end = timings.get(timing_line - 1) or _timing(lines[timing_line - 1], timing_line, file)[:2]
+        blank_line = 0
+        seen_blank = False
+        for offset, content_line in enumerate(content.split("\n")):
+            number = timing_line + 1 + offset
+            if _looks_like_timing(content_line):
+                raise SubtitleFileError(
+                    f"{file}:{number}: the timing {content_line.strip()!r} is read as text of the cue at line {cue_line}",
+                    "a cue starts after a blank line, with its number alone on the line before its timing: check the lines just above it",
+                )
+            if not content_line.strip():
+                seen_blank = True
+            elif seen_blank and not blank_line:
+                blank_line = number
         cues.append(
             Cue(
-                start=_ms(subtitle.start),
-                end=_ms(subtitle.end),
-                text=normalise_text(subtitle.content),
-                number=position + 1,
-                line=lines[position] if position < len(lines) else 0,
+                start=start,
+                end=end,
+                text=normalise_text(content),
+                number=len(cues) + 1,
+                line=cue_line,
+                file_number=_file_number(raw_index),
+                blank_line=blank_line,
             )
         )
+    stray(expected, len(canonical))
     return SubtitleTrack(language, tuple(cues))
 
 
-def _check_timings(text: str, file: str) -> None:
-    """A line with an arrow that is not a well-formed timing is a typo to report, not text."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        if "-->" in line and not _TIMING.match(line):
-            raise SubtitleFileError(f"{file}:{number}: malformed timestamp {line.strip()!r}", "write it as HH:MM:SS,mmm --> HH:MM:SS,mmm")
+def _file_number(raw: str | None) -> int | None:
+    """The number written above a cue, as the srt library reads it ("12.0" is 12)."""
+    if raw is None:
+        return None
+    return int(raw.split(".")[0]) if raw.split(".")[0].lstrip("-") else None
 
 
-def _cue_lines(text: str) -> list[int]:
-    """The line number of each cue's first line (its number, or its timing if unnumbered)."""
-    lines = text.split("\n")
-    starts = []
-    for index, line in enumerate(lines):
-        if _TIMING.match(line):
-            previous = lines[index - 1].strip() if index > 0 else ""
-            starts.append(index if previous.isdigit() else index + 1)
-    return starts
+def _line_starts(text: str) -> list[int]:
+    """The offset at which each line of `text` starts."""
+    return [0, *(match.end() for match in re.finditer("\n", text))]
 
 
 def read_srt(path: Path, *, language: str, encoding: str | None = None) -> SubtitleTrack:
@@ -275,16 +424,19 @@ def _escape_vtt_line(line: str) -> str:
     return "".join(piece if index % 2 else html.escape(piece, quote=False) for index, piece in enumerate(pieces))
 
 
-def format_vtt(track: SubtitleTrack) -> str:
+def format_vtt(track: SubtitleTrack, *, file: str | None = None) -> str:
     """WebVTT: the header, cues numbered from 1 with HH:MM:SS.mmm timings, escaped text, LF.
 
     WebVTT requires every cue to end after it starts and to start no earlier
-    than the cue before it; a track that breaks either is refused, naming the cue.
+    than the cue before it; a track that breaks either is refused, naming the
+    cue (and, given the file the track was read from, its line there).
     """
     out = ["WEBVTT", ""]
     previous_start = 0
     for number, cue in enumerate(track.cues, start=1):
         where = f"cue {number} ({_vtt_time(cue.start)} --> {_vtt_time(cue.end)})"
+        if file is not None:
+            where = f"{file}:{cue.line}: {where}" if cue.line else f"{file}: {where}"
         if cue.end <= cue.start:
             raise PipelineError(f"{where}: does not end after it starts, as WebVTT requires", "fix the cue's times in the SRT file")
         if cue.start < previous_start:
@@ -380,6 +532,7 @@ PARSERS = {"srt": parse_srt, "vtt": parse_vtt}
 class ReadResult:
     track: SubtitleTrack
     encoding: str  # what the bytes were decoded as, e.g. "utf-8" or "cp1257" (for "read as cp1257")
+    fmt: str = "srt"  # what the text was read as: "vtt" for a WebVTT file saved under an .srt name
 
 
 def subtitle_format(path: Path) -> str:
@@ -395,4 +548,6 @@ def read_subtitles(path: Path, *, language: str, encoding: str | None = None, fm
     """Read an SRT or WebVTT file (format from its name unless given) and say which encoding it was in."""
     fmt = fmt or subtitle_format(path)
     text, used = decode_subtitle_bytes(_read_bytes(path), language=language, encoding=encoding, file=str(path))
-    return ReadResult(PARSERS[fmt](text, language=language, file=str(path)), used)
+    if fmt == "srt" and _VTT_HEADER.fullmatch(text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")):
+        fmt = "vtt"  # a WebVTT file saved as .srt (a web editor's export): read for what it is
+    return ReadResult(PARSERS[fmt](text, language=language, file=str(path)), used, fmt)

@@ -24,8 +24,11 @@ class Cue:
     start: int  # milliseconds
     end: int
     text: str  # lines separated by "\n"
-    number: int = 0  # as numbered in its file (for messages)
+    number: int = 0  # its place in its file, from 1 (for messages)
     line: int = 0  # where it starts in its file (for messages); 0 if not read from a file
+    # What the reader saw that the cue itself cannot show (for the structure checks in qc.py):
+    file_number: int | None = field(default=None, compare=False)  # the number written above it, if any
+    blank_line: int = field(default=0, compare=False)  # the line of text that follows a blank line inside it; 0 if none
 
     @property
     def lines(self) -> list[str]:

@@ -116,6 +116,8 @@ def max_duration(track, context):
 @rule("overlap", ERROR)
 def overlap(track, context):
     for before, cue in zip(track.cues, track.cues[1:]):
+        if cue.start < before.start:
+            continue  # out of time order: the structure check says so
         if cue.start < before.end:
             yield Finding("overlap", ERROR, cue, f"starts {before.end - cue.start} ms before cue {before.number} ends", "move its start after the cue before")
 
@@ -126,6 +128,8 @@ def min_gap(track, context):
     minimum = profile.frames_ms(MIN_GAP_FRAMES)
     chain = profile.frames_ms(CHAIN_GAP_FRAMES)
     for before, cue in zip(track.cues, track.cues[1:]):
+        if cue.start < before.start or before.duration <= 0:
+            continue  # out of order, or a cue of no length before it: the structure checks say so
         gap = cue.start - before.end
         if 0 <= gap < minimum - 1:
             yield Finding("min-gap", WARNING, cue, f"gap of {gap} ms to the cue before < {MIN_GAP_FRAMES} frames", "leave 2 frames between cues")
@@ -199,10 +203,54 @@ def stale(track, context):
             yield Finding("stale", WARNING, cue, "the source text changed since this cue was translated", "check the translation, then save the file")
 
 
-def run_checks(track: SubtitleTrack, context: Context, *, only: Iterable[str] | None = None) -> list[Finding]:
-    """Every rule (or the named ones) over the track, findings in cue order."""
-    names = list(only) if only is not None else list(RULES)
+# --- the file's structure ------------------------------------------------------------------------
+#
+# Not rules of style but what makes a file mean what it seems to: they are always checked, at the
+# severity given here, whatever a storyboard says of the rules above (docs/subtitle-rules.md).
+
+STRUCTURE_CHECKS = {"timing": ERROR, "order": ERROR, "blank-line": ERROR, "numbering": WARNING}
+
+
+def _times(cue: Cue) -> str:
+    return f"{srt_time(cue.start)} --> {srt_time(cue.end)}"
+
+
+def structure_findings(track: SubtitleTrack) -> list[Finding]:
+    """Cues that end before they start or last no time, cues out of time order, a blank line inside a cue, a number used twice."""
     findings = []
+
+    def found(check: str, cue: Cue, message: str, hint: str) -> None:
+        findings.append(Finding(check, STRUCTURE_CHECKS[check], cue, message, hint))
+
+    numbered: dict[int, Cue] = {}
+    for index, cue in enumerate(track.cues):
+        if cue.end < cue.start:
+            found("timing", cue, f"cue {cue.number} ends before it starts ({_times(cue)})", "correct its times: the end comes after the start")
+        elif cue.end == cue.start:
+            found("timing", cue, f"cue {cue.number} lasts no time ({_times(cue)})", "give it an end time after its start, or delete it")
+        if index and cue.start < (before := track.cues[index - 1]).start:
+            found(
+                "order", cue, f"cue {cue.number} starts before cue {before.number} (at {srt_time(before.start)}): the cues are out of time order",
+                "move the cue to its place in time, or correct its time",
+            )
+        if cue.blank_line:
+            found(
+                "blank-line", cue, f"cue {cue.number} has a blank line in it: the text from line {cue.blank_line} on would be shown as part of it",
+                "delete the blank line if the text belongs to the cue; if not, delete the text or make it a cue of its own",
+            )
+        if cue.file_number is not None:
+            if (first := numbered.get(cue.file_number)) is not None:
+                where = f"line {first.line}" if first.line else f"#{first.number}"
+                found("numbering", cue, f"cue {cue.number} is numbered {cue.file_number}, as is the cue at {where}", "renumber the cues; subtitle editors do it when they save")
+            else:
+                numbered[cue.file_number] = cue
+    return findings
+
+
+def run_checks(track: SubtitleTrack, context: Context, *, only: Iterable[str] | None = None) -> list[Finding]:
+    """Every rule (or the named ones) over the track, findings in cue order; all of them with the structure checks."""
+    names = list(only) if only is not None else list(RULES)
+    findings = structure_findings(track) if only is None else []
     for name in names:
         default, function = RULES[name]
         severity = context.severities.get(name, default)

@@ -19,6 +19,7 @@ The SRT files stay plain SRT; people never need to edit the state.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -116,15 +117,27 @@ def _entries_for(translation: SubtitleTrack, entry: TranslationEntry) -> list[li
     if len(translation.cues) == len(entry.cues) and all((c.start, c.end) == (e.start, e.end) for c, e in zip(translation.cues, entry.cues)):
         return [[e] for e in entry.cues]  # the usual case: the translator kept every cue as it was
     exact = {(e.start, e.end): e for e in entry.cues}
+    # Indexes sorted by midpoint and by start, so each cue looks only at the entries near it
+    # (a file of thousands of cues must not take thousands squared steps).
+    by_mid = sorted(range(len(entry.cues)), key=lambda k: (entry.cues[k].start + entry.cues[k].end) // 2)
+    mids = [(entry.cues[k].start + entry.cues[k].end) // 2 for k in by_mid]
+    by_start = sorted(range(len(entry.cues)), key=lambda k: entry.cues[k].start)
+    starts = [entry.cues[k].start for k in by_start]
+    longest = max((e.end - e.start for e in entry.cues), default=0)
     found: list[list[CueEntry]] = []
     for cue in translation.cues:
         if (cue.start, cue.end) in exact:
             found.append([exact[(cue.start, cue.end)]])
             continue
-        covered = [e for e in entry.cues if cue.start <= (e.start + e.end) // 2 < cue.end]
+        # the entries whose midpoint the cue covers, in their order
+        inside = sorted(by_mid[bisect.bisect_left(mids, cue.start):bisect.bisect_left(mids, cue.end)]) if cue.end > cue.start else []
+        covered = [entry.cues[k] for k in inside]
         if not covered:
-            best = max(entry.cues, key=lambda e: _overlap(cue.start, cue.end, e.start, e.end), default=None)
-            covered = [best] if best is not None and _overlap(cue.start, cue.end, best.start, best.end) > 0 else []
+            # else the one it overlaps most (the first of equals), if any: only entries starting within `longest` before it can
+            near = by_start[bisect.bisect_right(starts, cue.start - longest):bisect.bisect_left(starts, cue.end)]
+            scored = [(_overlap(cue.start, cue.end, entry.cues[k].start, entry.cues[k].end), -k) for k in near]
+            best = max(scored, default=(0, 0))
+            covered = [entry.cues[-best[1]]] if best[0] > 0 else []
         found.append(covered)
     return found
 
@@ -234,7 +247,9 @@ def sync_translation(master: SubtitleTrack, translation: SubtitleTrack, entry: T
             result.removed.append(gone)
             result.entry.removed.append(gone)
 
-    matcher = difflib.SequenceMatcher(None, [" ".join(o.source.split()) for o in old], [" ".join(c.text.split()) for c in master.cues], autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, _ranked(" ".join(o.source.split()) for o in old), _ranked(" ".join(c.text.split()) for c in master.cues), autojunk=False,
+    )
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             for before, after in zip(old[i1:i2], master.cues[j1:j2]):
@@ -259,22 +274,50 @@ def sync_translation(master: SubtitleTrack, translation: SubtitleTrack, entry: T
     return result
 
 
+def _ranked(texts) -> list[tuple[str, int]]:
+    """Each text with how many times it came before: the k-th "Yes." matches the k-th "Yes.".
+
+    Unique texts match as they are. Without the rank, a text repeated n times
+    (a file of a thousand "Hmm.") costs difflib about n cubed steps: minutes.
+    """
+    seen: dict[str, int] = {}
+    ranked = []
+    for text in texts:
+        ranked.append((text, seen.get(text, 0)))
+        seen[text] = seen.get(text, 0) + 1
+    return ranked
+
+
 def _pair_by_overlap(old: Sequence[_Old], new: Sequence[Cue]) -> list[tuple[int, int]]:
     """One-to-one pairs (old index, new index) of cues that share at least a third of the shorter one's time, in order."""
+    # Only pairs that overlap at all can pair: look only at the new cues starting near each old one.
+    by_start = sorted(range(len(new)), key=lambda j: new[j].start)
+    starts = [new[j].start for j in by_start]
+    longest = max((n.end - n.start for n in new), default=0)
     candidates = sorted(
-        ((_overlap(o.start, o.end, n.start, n.end), i, j) for i, o in enumerate(old) for j, n in enumerate(new)),
+        (
+            (amount, i, j)
+            for i, o in enumerate(old)
+            for j in by_start[bisect.bisect_right(starts, o.start - longest):bisect.bisect_left(starts, o.end)]
+            if (amount := _overlap(o.start, o.end, new[j].start, new[j].end)) > 0
+        ),
         reverse=True,
     )
-    pairs: list[tuple[int, int]] = []
+    paired_old: list[int] = []  # the pairs so far, by old index; their new indexes then rise too (no two cross)
+    paired_new: list[int] = []
     for amount, i, j in candidates:
         shorter = min(old[i].end - old[i].start, new[j].end - new[j].start)
         if amount <= 0 or amount * 3 < shorter:
             continue  # a brush at the edges is not the same cue moved
-        # Keep the pairs in order, so translations never swap places.
-        if any(i == pi or j == pj or (i < pi) != (j < pj) for pi, pj in pairs):
+        # Keep the pairs in order, so translations never swap places: j must fall between its neighbours' new indexes.
+        at = bisect.bisect_left(paired_old, i)
+        if at < len(paired_old) and paired_old[at] == i:
             continue
-        pairs.append((i, j))
-    return sorted(pairs)
+        if (at > 0 and paired_new[at - 1] >= j) or (at < len(paired_new) and paired_new[at] <= j):
+            continue
+        paired_old.insert(at, i)
+        paired_new.insert(at, j)
+    return list(zip(paired_old, paired_new))
 
 
 def accept_cues(translation: SubtitleTrack, entry: TranslationEntry, numbers: Sequence[int]) -> list[int]:
