@@ -1,11 +1,102 @@
-"""The fonts shipped in assets/fonts/ (DejaVu Sans: Latvian, Norwegian and Dutch letters), used by every text renderer."""
+"""The fonts shipped in assets/fonts/ (DejaVu Sans: Latvian, Norwegian and Dutch letters), used by every text renderer,
+and which characters they can draw: a character no font has is drawn as a box ("tofu"), so `check` refuses it.
+
+Two renderers draw text, and they look for a character differently (TEXT_LAYER, SLATE):
+- libass (the burned-in text layer and subtitles) starts from the style's face and falls back to any
+  other font in assets/fonts/ for a character that face lacks;
+- Pillow (placeholder slates) draws with one font file and has no fallback.
+"""
 
 from __future__ import annotations
 
+import functools
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.core.errors import MediaError
+
 FONTS_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+REGULAR_FONT = "DejaVuSans.ttf"
+BOLD_FONT = "DejaVuSans-Bold.ttf"
+
+
+# The font files libass loads from assets/fonts/ and fontTools reads one face from (a .ttc holds several).
+FONT_SUFFIXES = (".ttf", ".otf")
 
 
 def font_files() -> list[Path]:
-    return sorted(FONTS_DIR.glob("*.ttf"))
+    return sorted(path for path in FONTS_DIR.glob("*") if path.suffix.lower() in FONT_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """What draws a text on screen, and the font files it may take a character from."""
+
+    name: str
+    files: tuple[str, ...] | None  # None: every font in assets/fonts/ (libass falls back across them)
+
+    def fonts(self) -> tuple[Path, ...]:
+        return tuple(font_files()) if self.files is None else tuple(FONTS_DIR / name for name in self.files)
+
+
+TEXT_LAYER = Renderer("the burned-in text", None)
+SLATE = Renderer("placeholder slates", (REGULAR_FONT,))
+
+
+@functools.cache
+def characters_of(font: Path) -> frozenset[str]:
+    """Every character the font maps to a glyph (its cmap)."""
+    from fontTools.ttLib import TTFont  # imported here: only text checks need it
+
+    try:
+        with TTFont(font, lazy=True) as parsed:
+            return frozenset(chr(code) for code in parsed.getBestCmap())
+    except Exception as exc:  # fontTools raises many kinds for a damaged file
+        raise MediaError(f"font {font} is missing or unreadable ({exc})", "restore assets/fonts from the repository") from None
+
+
+def _needs_no_glyph(character: str) -> bool:
+    # Spaces and line breaks are layout, and format characters (word joiner, zero-width joiner,
+    # variation selectors) steer shaping: libass and Pillow draw nothing for them.
+    return character.isspace() or unicodedata.category(character) in ("Cc", "Cf")
+
+
+@functools.cache
+def _characters_of_any(fonts: tuple[Path, ...]) -> frozenset[str]:
+    return frozenset().union(*(characters_of(font) for font in fonts))
+
+
+def missing_characters(text: str, fonts: Iterable[Path]) -> list[str]:
+    """The characters of `text` none of `fonts` has, each once, in the order they first appear."""
+    covered = _characters_of_any(tuple(fonts))
+    missing: dict[str, None] = {}
+    for character in text:
+        if character not in covered and not _needs_no_glyph(character):
+            missing[character] = None
+    return list(missing)
+
+
+def shown_characters(characters: Iterable[str]) -> str:
+    """U+1F600 (😀), U+10496 (𐒖): the code point to search for, and the character as written."""
+    return ", ".join(f"U+{ord(character):04X} ({character})" for character in characters)
+
+
+def coverage_problem(text: str, renderer: Renderer) -> tuple[str, str] | None:
+    """(what is wrong, what to do) when `renderer` cannot draw every character of `text`; None when it can."""
+    missing = missing_characters(text, renderer.fonts())
+    if not missing:
+        return None
+    one = len(missing) == 1
+    it, they, boxes = ("it", "it", "a box") if one else ("them", "they", "boxes")
+    fonts = renderer.fonts()
+    if renderer.files is None:
+        message = f"no font in assets/fonts/ has {shown_characters(missing)}: {renderer.name} would show {it} as {boxes}"
+        return message, f"add a font (.ttf or .otf) that has {it} to assets/fonts/, or write the text without {it}"
+    names = ", ".join(font.name for font in fonts)
+    message = f"{names}, the font of {renderer.name}, has no {shown_characters(missing)}: {they} would show as {boxes}"
+    others = [font.name for font in font_files() if font not in fonts and not missing_characters("".join(missing), [font])]
+    if others:
+        return message, f"{others[0]} has {it}, but {renderer.name} use {names} alone: write the text without {it}"
+    return message, f"write the text without {it}"

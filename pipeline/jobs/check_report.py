@@ -35,6 +35,7 @@ into or out of a slate counts once), so it never exceeds `frames`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -146,7 +147,7 @@ def _shots(timeline: Timeline, board: sb.Storyboard) -> list[dict[str, Any]]:
 
 def _totals(timeline: Timeline, board: sb.Storyboard) -> dict[str, Any]:
     slates = [clip for clip in timeline.clips if clip.renders_as_slate]
-    slate_frames = len({frame for clip in slates for frame in range(clip.start, clip.end)})
+    slate_frames = _covered_frames((clip.start, clip.end) for clip in slates)
     by_id = {shot.id: shot for scene in board.document.scenes for shot in scene.shots}
     missing = sum(1 for clip in timeline.clips if (media := _media(by_id[clip.shot_id], board)) and not media["exists"])
     return {
@@ -161,6 +162,22 @@ def _totals(timeline: Timeline, board: sb.Storyboard) -> dict[str, Any]:
         "slate_shots": len(slates),
         "missing_media": missing,
     }
+
+
+def _covered_frames(spans: Iterable[tuple[int, int]]) -> int:
+    """Frames inside at least one [start, end) span, counted once: overlapping slates share a transition's frames.
+
+    Measured from the spans' ends, never frame by frame, so a day-long shot costs no more than a short one.
+    """
+    covered, reach = 0, None
+    for start, end in sorted(spans):
+        if reach is None or start >= reach:
+            covered += end - start
+            reach = end
+        elif end > reach:
+            covered += end - reach
+            reach = end
+    return covered
 
 
 def _problem(problem: Problem) -> dict[str, Any]:

@@ -8,10 +8,8 @@ captions are added later by the text layer in each language.
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -21,10 +19,9 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont, UnidentifiedImageError
 
 from pipeline.core.atomic import replacing
 from pipeline.core.errors import MediaError
-from pipeline.core.fonts import FONTS_DIR
-
-REGULAR_FONT = "DejaVuSans.ttf"
-BOLD_FONT = "DejaVuSans-Bold.ttf"
+from pipeline.core.fonts import BOLD_FONT, FONTS_DIR, REGULAR_FONT
+from pipeline.story import generators
+from pipeline.story.generators import ORIENTATIONS, Bar, generator_problems, param_value
 
 RGB = tuple[int, int, int]
 
@@ -106,6 +103,17 @@ SLATE_TEXT = "#f2f2f2"
 SLATE_SECONDARY = "#a8a8a8"
 
 
+# The slate's text stays above this line (a fraction of the height): below it is where subtitles go.
+SLATE_TEXT_FLOOR = 0.74
+
+
+def slate_text_box(width: int, height: int) -> tuple[int, int, int, int]:
+    """Where a slate's text may go (left, top, right, bottom in pixels): inside its panel, above the subtitles."""
+    unit = height / 100
+    margin, padding = round(6 * unit), round(5 * unit)
+    return margin + padding, margin + padding, width - margin - padding, min(height - margin - padding, round(height * SLATE_TEXT_FLOOR))
+
+
 def render_slate(
     out: Path,
     *,
@@ -133,18 +141,14 @@ def render_slate(
     panel = (margin, margin, width - margin, height - margin)
     draw.rectangle(panel, fill=SLATE_PANEL, outline=SLATE_ACCENT, width=max(1, round(0.5 * unit)))
 
-    padding = round(5 * unit)
-    left = panel[0] + padding
-    right = panel[2] - padding
+    left, top, right, bottom = slate_text_box(width, height)
     text_width = right - left
-    top = panel[1] + padding
-    bottom = panel[3] - padding
 
     kind_font = _font(round(5 * unit), bold=True)
     draw.text((left, top), f"PLACEHOLDER · {kind.upper()}", font=kind_font, fill=SLATE_ACCENT)
     top += round(8 * unit)
 
-    id_font = _shrink_to_fit(shot_id, size=round(18 * unit), bold=True, max_width=text_width)
+    id_font = _shrink_to_fit(shot_id, size=round(14 * unit), bold=True, max_width=text_width)
     draw.text((left, top), shot_id, font=id_font, fill=SLATE_TEXT)
     top += round(id_font.size * 1.25)
 
@@ -233,58 +237,17 @@ FrameAtProgress = Callable[[float], np.ndarray]
 Generator = Callable[..., FrameAtProgress]
 
 
-@dataclass(frozen=True)
-class Bar:
-    """One row of a bar chart CSV."""
-
-    label: str
-    value: float
-    colour: RGB | None
-    line: int
-
-
-BAR_CSV_COLUMNS = ("label", "value")
 # Scale so the longest bar stops short of the track end, leaving room for its value text.
 BAR_HEADROOM = 1.15
-ORIENTATIONS = ("horizontal", "vertical")
 
 
 def read_bar_data(path: Path) -> list[Bar]:
-    """Read a `label,value[,colour]` CSV; every problem names the file and line."""
+    """Read a `label,value[,colour]` CSV with the story layer's parser (`check` runs it too); errors name file and line."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise MediaError(f"{path}: data file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise MediaError(f"{path}: cannot read data file ({error})") from None
-
-    reader = csv.DictReader(text.splitlines())
-    header = [(name or "").strip() for name in reader.fieldnames or []]
-    if not any(header):
-        raise MediaError(f"{path}:1: empty CSV", hint="start with a header row: label,value (colour optional)")
-    reader.fieldnames = header
-    for column in BAR_CSV_COLUMNS:
-        if column not in header:
-            raise MediaError(f"{path}:1: missing column {column!r} (header is {','.join(header)})")
-
-    bars = []
-    for row in reader:
-        line = reader.line_num
-        raw_value = (row.get("value") or "").strip()
-        if not raw_value:
-            raise MediaError(f"{path}:{line}: missing value")
-        try:
-            value = float(raw_value)
-        except ValueError:
-            raise MediaError(f"{path}:{line}: value {raw_value!r} is not a number") from None
-        if not math.isfinite(value) or value < 0:
-            raise MediaError(f"{path}:{line}: value {raw_value!r} must be a finite number of zero or more")
-        raw_colour = (row.get("colour") or "").strip()
-        colour = _parse_colour(raw_colour, what=f"{path}:{line}: colour") if raw_colour else None
-        bars.append(Bar(label=(row.get("label") or "").strip(), value=value, colour=colour, line=line))
-    if not bars:
-        raise MediaError(f"{path}:2: no data rows after the header")
-    return bars
+        return generators.read_bar_data(path)
+    except generators.DataFileError as error:
+        where = f"{path}:{error.line}" if error.line else str(path)
+        raise MediaError(f"{where}: {error.message}", hint=error.hint) from None
 
 
 def bar_chart_layout(
@@ -374,30 +337,21 @@ def _paint_growing_bar(frame: np.ndarray, rect: tuple[int, int, int, int], colou
         edge[:] = (edge * (1 - partial) + colour * partial).astype(np.uint8)
 
 
-BAR_PARAMS = ("colour", "grow", "orientation")
-DEFAULT_BAR_COLOUR = "#f4d35e"
-
-
 def animate_bar_chart(*, params: dict, data_path: Path | None, width: int, height: int, background: str) -> FrameAtProgress:
     """Bars grow from the baseline with an ease-out over the first `grow` share of the clip, then hold.
 
-    params: orientation ("horizontal" or "vertical"), colour (default bar colour; a CSV
-    `colour` column overrides it per bar), grow (share of the clip spent growing, default 0.4).
+    params (story/generators.py): orientation ("horizontal" or "vertical"), colour (default bar colour;
+    a CSV `colour` column overrides it per bar), grow (share of the clip spent growing, default 0.4).
     """
-    unknown = sorted(set(params) - set(BAR_PARAMS))
-    if unknown:
-        raise MediaError(f"bar_chart: unknown parameter {unknown[0]!r} (known: {', '.join(BAR_PARAMS)})")
-    orientation = params.get("orientation", "horizontal")
-    if orientation not in ORIENTATIONS:
-        raise MediaError(f"bar_chart: orientation {orientation!r} is not one of {', '.join(ORIENTATIONS)}")
-    grow = params.get("grow", 0.4)
-    if not isinstance(grow, (int, float)) or not 0 < grow <= 1:
-        raise MediaError(f"bar_chart: grow {grow!r} must be a share of the clip between 0 and 1")
+    for problem in generator_problems("bar_chart", params):
+        raise MediaError(f"bar_chart: {problem.param}: {problem.message}" if problem.param else problem.message, hint=problem.hint)
+    orientation = param_value("bar_chart", params, "orientation")
+    grow = param_value("bar_chart", params, "grow")
     if data_path is None:
         raise MediaError("bar_chart needs a data file", hint="a CSV with columns label,value and optionally colour")
 
     bars = read_bar_data(data_path)
-    default_colour = _parse_colour(params.get("colour", DEFAULT_BAR_COLOUR), what="bar_chart: colour")
+    default_colour = _parse_colour(param_value("bar_chart", params, "colour"), what="bar_chart: colour")
     layout = bar_chart_layout(len(bars), width, height, values=[bar.value for bar in bars], orientation=orientation)
     colours = [np.array(bar.colour or default_colour, dtype=np.float32) for bar in bars]
 

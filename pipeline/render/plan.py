@@ -47,6 +47,8 @@ class PictureSource:
     source_in: int = 0  # frames, at the project rate
     sample_aspect: Fraction = Fraction(1)
     audio_channels: int = 0  # footage sound to mix (0 = none)
+    matte: str | None = None  # an image's colour under its transparent pixels (None: the image is opaque)
+    size: tuple[int, int] | None = None  # an image's width and height as displayed (needed with a matte)
 
 
 @dataclass(frozen=True)
@@ -324,6 +326,8 @@ def _clip_picture(clip: Clip, source: PictureSource, width: int, height: int, ra
         stream = _input(clip.shot_id, f"color=c={_colour(source.colour)}:s={width}x{height}:r={rate_text}:d={duration}", f="lavfi").video
     elif source.kind == "image":
         stream = _input(clip.shot_id, str(source.path)).video
+        if source.matte is not None:
+            stream = _flatten(stream, clip, source, rate)
         if clip.pan is not None and not clip.renders_as_slate:
             stream = _pan_zoom(stream, clip, width, height, rate)
         else:
@@ -336,6 +340,9 @@ def _clip_picture(clip: Clip, source: PictureSource, width: int, height: int, ra
         stream = _input(clip.shot_id, str(source.path), ss=_seconds(source.source_in, rate), t=_seconds(margin, rate)).video
         stream = stream.filter("fps", fps=rate_text)
         stream = _fit(stream, clip.fit, width, height, source.sample_aspect)
+        # A file that stops early (cut off, or frames its decoder cannot read) holds its last frame for
+        # the rest of the shot: the shot stays clip.frames long, so nothing after it slides against the sound.
+        stream = stream.filter("tpad", stop_mode="clone", stop=clip.frames)
     return (
         stream.filter("trim", end_frame=clip.frames)
         .filter("settb", f"{rate.denominator}/{rate.numerator}")
@@ -343,6 +350,15 @@ def _clip_picture(clip: Clip, source: PictureSource, width: int, height: int, ra
         .filter("setsar", 1)
         .filter("format", "yuv420p")
     )
+
+
+def _flatten(stream, clip: Clip, source: PictureSource, rate: Fraction):
+    """An image with transparency laid over its matte colour, once, before it is fitted (a blurred pad
+    would otherwise blur what hides under the transparent pixels into view)."""
+    width, height = source.size
+    # One frame of the colour, at the project rate (the link's rate is the rate the picture is repeated at).
+    colour = f"color=c={_colour(source.matte)}:s={width}x{height}:r={rate.numerator}/{rate.denominator}:d={_seconds(1, rate)}"
+    return ffmpeg.overlay(_input((clip.shot_id, "matte"), colour, f="lavfi").video, stream, x=0, y=0, format="auto")
 
 
 def _edit(timeline: Timeline, sources: dict[str, PictureSource], width: int, height: int):

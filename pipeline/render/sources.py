@@ -16,7 +16,11 @@ from pipeline.core.layout import ProjectLayout
 from pipeline.core.threads import helper
 from pipeline.core.timebase import frames_to_timecode
 from pipeline.render import graphics, plan
+from pipeline.story import storyboard as sb
 from pipeline.story.timeline import Clip, Timeline
+
+# What a title card shows where its background image is transparent: the colour it has without one.
+TITLE_COLOUR = sb.TitleShot.model_fields["background"].default
 
 
 def _slate_source(clip: Clip, timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> plan.PictureSource:
@@ -26,7 +30,7 @@ def _slate_source(clip: Clip, timeline: Timeline, paths: ProjectLayout, width: i
         "timecode": timeline.timecode(clip.start),
         "source": clip.missing.name if clip.missing else None,
     }
-    out = paths.graphics / f"slate-{clip.shot_id}-{cache.key_of('slate', 2, fields)[:12]}.png"
+    out = paths.graphics / f"slate-{clip.shot_id}-{cache.key_of('slate', 3, fields)[:12]}.png"
     if not out.exists():
         graphics.render_slate(out, **fields)
     return plan.PictureSource("image", out)
@@ -68,8 +72,15 @@ def picture_sources(timeline: Timeline, paths: ProjectLayout, width: int, height
             info = clip.source_info
             kind = "image" if info.is_image else "video"
             sar = info.video.sample_aspect if info.video else Fraction(1)
-            sources[clip.shot_id] = plan.PictureSource(kind, clip.source, source_in=clip.source_in, sample_aspect=sar)
+            matte = _matte(clip, timeline) if info.is_image and info.video.alpha else None
+            size = (info.video.width, info.video.height) if matte else None
+            sources[clip.shot_id] = plan.PictureSource(kind, clip.source, source_in=clip.source_in, sample_aspect=sar, matte=matte, size=size)
     return sources
+
+
+def _matte(clip: Clip, timeline: Timeline) -> str:
+    """The colour seen through an image's transparent pixels: a title's own colour, else the project's background."""
+    return TITLE_COLOUR if clip.kind == "title" else timeline.background
 
 
 def image_inputs(timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> list[plan.ImageInput]:

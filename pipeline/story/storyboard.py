@@ -2,9 +2,12 @@
 
 Three passes, every problem collected, none fatal until the end:
 1. YAML (safe loader only), keeping the line and column of every key and value;
+   within limits (MAX_*), so a hostile file is refused at the line that crosses one;
 2. shape and types (pydantic models, unknown keys refused with a did-you-mean);
 3. meaning: times parsed at the project frame rate, ids unique, asset paths
-   inside the project, languages known, transitions shorter than their shots.
+   inside the project, languages known, transitions shorter than their shots,
+   generators and their parameters known (story/generators.py), every text
+   on screen drawable with the shipped fonts (core/fonts.py).
 
 Checks that need the media itself (trims beyond a clip's length, missing
 files) live in timeline.py, which probes; they report through the same
@@ -13,7 +16,9 @@ Problem type so `pact-video check` lists everything at once.
 
 from __future__ import annotations
 
+import codecs
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -24,9 +29,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.core.errors import PipelineError, Problem, StoryboardError
+from pipeline.core.fonts import TEXT_LAYER, coverage_problem
 from pipeline.core.layout import shown_path
 from pipeline.core.languages import LANGUAGES, language
-from pipeline.core.timebase import parse_rate
+from pipeline.core.timebase import parse_rate, parse_time
+from pipeline.story.generators import generator_problems
 
 SUPPORTED_VERSIONS = (1,)
 
@@ -264,47 +271,188 @@ def _walk(node: yaml.Node, path: Path_, positions: Positions) -> None:
             _walk(item, path + (index,), positions)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """The safe loader, refusing a key written twice in one mapping (YAML would keep the last silently)."""
+# Limits that keep a hostile or broken file (storyboards arrive by e-mail) from eating memory or
+# time: each is far above what a real storyboard needs (the demo: 23 kB, 970 values, 8 levels deep).
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 64  # lists and mappings inside each other
+MAX_VALUES = 50_000  # every key and value, counted as often as aliases repeat them ("billion laughs")
+MAX_TEXT_CHARS = 10_000  # one value
+MAX_NUMBER_CHARS = 40  # the digits of one number
+
+
+class _Refused(Exception):
+    """A limit or rule of the loader, hit at `mark`: reported as a located problem, with what to do."""
+
+    def __init__(self, mark: yaml.Mark, message: str, hint: str):
+        super().__init__(message)
+        self.mark, self.message, self.hint = mark, message, hint
+
+
+# What YAML allows in a file's text (its reader refuses the rest), so also what an escape may write.
+_UNPRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_STR, _MERGE = "tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_TAG_MEANINGS = {
+    "tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number", "tag:yaml.org,2002:null": "null (nothing)",
+    "tag:yaml.org,2002:bool": "true or false", "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
+class _StoryboardLoader(yaml.SafeLoader):
+    """The safe loader, with limits, and refusing what YAML allows but a storyboard never means.
+
+    While composing it counts nesting depth and every value an alias repeats, so an alias bomb
+    or a document nested a thousand deep is refused at the line that crosses the limit, before
+    anything is built from it. Keys must be text, and written once per mapping (YAML would keep
+    the last silently).
+    """
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.depth = 0
+        self.values = 0
+        self.anchor_sizes: dict[str, int] = {}  # values under each anchor, aliases expanded
+        self.open_anchors: set[str] = set()  # anchors whose value is still being read
+
+    def count(self, values: int, mark: yaml.Mark) -> None:
+        self.values += values
+        if self.values > MAX_VALUES:
+            raise _Refused(mark, f"the storyboard holds more than {MAX_VALUES:,} values (aliases repeat theirs)",
+                           "a storyboard needs far fewer: remove the aliases (*name) that repeat large parts")
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor in self.open_anchors:
+                raise _Refused(event.start_mark, f"alias *{event.anchor} is inside the value of &{event.anchor} itself",
+                               "a value cannot contain itself: copy what you need instead")
+            self.count(self.anchor_sizes.get(event.anchor, 1), event.start_mark)
+            return super().compose_node(parent, index)
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)) and self.depth >= MAX_DEPTH:
+            raise _Refused(event.start_mark, f"lists and mappings are nested more than {MAX_DEPTH} deep", "a storyboard needs fewer than 10 levels")
+        if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_TEXT_CHARS:
+            raise _Refused(event.start_mark, f"a value of {len(event.value):,} characters (at most {MAX_TEXT_CHARS:,})", "shorten it")
+        if isinstance(event, yaml.ScalarEvent) and (odd := _UNPRINTABLE.search(event.value)):
+            # An escape ("\e", "\ud83d") can write what the file itself may not hold: a control
+            # character, or half a character, which no file, terminal or JSON can be written with.
+            code = ord(odd[0])
+            if 0xD800 <= code <= 0xDFFF:
+                raise _Refused(event.start_mark, f"the escape \\u{code:04x} is half a character (a lone surrogate)",
+                               "write the character itself, or escape it whole, e.g. \\U0001F600")
+            raise _Refused(event.start_mark, f"an escape writes the control character U+{code:04X} into this value", "remove it")
+        anchor = event.anchor
+        before = self.values
+        self.count(1, event.start_mark)
+        self.depth += 1
+        if anchor is not None:
+            self.open_anchors.add(anchor)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+            self.open_anchors.discard(anchor)
+        if anchor is not None:
+            self.anchor_sizes[anchor] = self.values - before
+        if isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
+            raise _Refused(node.start_mark, f"a number written with {len(node.value):,} characters", f"no storyboard value needs more than {MAX_NUMBER_CHARS}")
+        return node
 
     def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
-        seen: dict[Any, yaml.Node] = {}
+        seen: set[str] = set()
         for key_node, _ in node.value:
+            if key_node.tag == _MERGE:
+                continue  # `<<: *defaults` merges a mapping in
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Refused(key_node.start_mark, "a key is a list or mapping", "a key is a name, like `duration:`")
+            if key_node.tag != _STR:
+                what = _TAG_MEANINGS.get(key_node.tag, f"the tag {key_node.tag}")
+                raise _Refused(key_node.start_mark, f"key {key_node.value!r} is read as {what}, not a name",
+                               f"quote it if you mean the text: \"{key_node.value}\":")
             if key_node.value in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key_node.value!r} appears twice in this mapping", key_node.start_mark
-                )
-            seen[key_node.value] = key_node
+                raise _Refused(key_node.start_mark, f"key {key_node.value!r} appears twice in this mapping", "fix the YAML syntax")
+            seen.add(key_node.value)
         return super().construct_mapping(node, deep)
 
+    def construct_undefined(self, node):  # noqa: ANN001 - PyYAML's signature
+        tag = "!!" + node.tag.removeprefix("tag:yaml.org,2002:") if node.tag.startswith("tag:yaml.org,2002:") else node.tag
+        raise _Refused(node.start_mark, f"the tag {tag} is not allowed: a storyboard holds only text, numbers, lists and mappings",
+                       "remove the tag, the word starting with !")
+
+
+_StoryboardLoader.add_constructor(None, _StoryboardLoader.construct_undefined)
 
 # YAML 1.1 reads yes/no/on/off as booleans, so a Norwegian `no:` key would turn into False;
 # keep only true/false, as YAML 1.2 does.
-_UniqueKeyLoader.yaml_implicit_resolvers = {
+_StoryboardLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_UniqueKeyLoader.add_implicit_resolver(
+_StoryboardLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
+# A storyboard saved as UTF-16 or UTF-32 says so with a byte order mark; without one it must be UTF-8.
+# (The 32-bit marks first: UTF-32-LE's begins with UTF-16-LE's.)
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _file_problem(path: Path, message: str, hint: str | None) -> StoryboardError:
+    return StoryboardError([Problem(path, 1, 1, "file", message, hint)])
+
+
+def _read_text(path: Path) -> str:
+    """The storyboard's text, or a StoryboardError saying why it cannot be one (never reading more than the limit)."""
+    try:
+        if path.is_dir():
+            raise _file_problem(path, "this is a folder, not a storyboard file", "name the .yaml file inside it")
+        if path.exists() and not path.is_file():
+            raise _file_problem(path, "not a regular file", "name a .yaml file")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise _file_problem(path, "storyboard not found", "check the path") from None
+    except PermissionError:
+        raise _file_problem(path, "the storyboard cannot be read (permission denied)", "check the file's permissions") from None
+    except OSError as exc:
+        raise _file_problem(path, f"the storyboard cannot be read ({exc.strerror or exc})", "check the path") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _file_problem(path, f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB", "a storyboard is a few dozen kB: is this the right file?")
+    encoding = next((name for mark, name in _BYTE_ORDER_MARKS if raw.startswith(mark)), "utf-8")
+    if encoding == "utf-8" and b"\0" in raw:
+        raise _file_problem(path, "a binary file, not YAML text", "name the storyboard's .yaml file")
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        name = "UTF-8" if encoding.startswith("utf-8") else encoding.upper()
+        raise _file_problem(path, f"not {name} text ({exc.reason})", "save the storyboard as UTF-8") from None
+    return text.removeprefix("\ufeff")
+
+
+def _line_and_column(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
 
 def load_yaml(path: Path) -> tuple[Any, Positions]:
-    """Parse YAML safely, returning the data and where everything in it is."""
+    """Parse YAML safely and within limits, returning the data and where everything in it is."""
+    text = _read_text(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise StoryboardError([Problem(path, 1, 1, "file", "storyboard not found", "check the path")]) from None
-    except UnicodeDecodeError as exc:
-        raise StoryboardError(
-            [Problem(path, 1, 1, "file", f"not UTF-8 text ({exc.reason})", "save the storyboard as UTF-8")]
-        ) from None
-    loader = _UniqueKeyLoader(text)
+        loader = _StoryboardLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character: the reader checks the whole text first
+        line, column = _line_and_column(text, exc.position)
+        raise StoryboardError([Problem(path, line, column, "yaml", f"character U+{exc.character:04X} is not allowed in YAML text",
+                                       "remove it: a storyboard is plain text")]) from None
     try:
         node = loader.get_single_node()
         if node is None:
-            raise StoryboardError([Problem(path, 1, 1, "file", "the storyboard is empty", "start from the skeleton `pact-video new DIR` writes")])
+            raise _file_problem(path, "the storyboard is empty", "start from the skeleton `pact-video new DIR` writes")
         data = loader.construct_document(node)
+    except _Refused as exc:
+        problem = Problem(path, exc.mark.line + 1, exc.mark.column + 1, "yaml", exc.message, exc.hint)
+        raise StoryboardError([problem]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -483,6 +631,19 @@ def _parse_resolution(text: str) -> tuple[int, int]:
 _LANG_TEXT_FIELDS = {"title", "text", "subtitle", "role"}
 _LANG_TEXT_LISTS = {"labels", "values"}
 _ASSET_FIELDS = {"file", "data", "background"}
+_TIME_FIELDS = {"duration", "in", "out", "at", "fade_in", "fade_out"}
+# One time beyond a day, or written with more characters than a timecode needs, is a slip
+# (frames written as seconds, a pasted number): refused before any frame arithmetic runs on it.
+MAX_TIME_SECONDS = 24 * 3600
+MAX_TIME_CHARS = 32
+# The words the text layer draws on screen, by the kind of shot or overlay that holds them:
+# each must be drawable with the shipped fonts, in every language.
+_SCREEN_TEXT_FIELDS = {
+    "title": ("text", "subtitle"),
+    "generated": ("labels", "values"),
+    "lower_third": ("name", "role"),
+    "text": ("text",),
+}
 
 
 class _MeaningChecks:
@@ -501,6 +662,8 @@ class _MeaningChecks:
         project = data.get("project") if isinstance(data.get("project"), dict) else {}
         languages = project.get("languages", ["en", "nb", "nl", "lv"])
         self.languages = [code for code in languages if isinstance(code, str)] if isinstance(languages, list) else []
+        narration = project.get("narration_language", "en")
+        self.shown_languages = set(self.languages) | ({narration} if isinstance(narration, str) else set())
         self.rate, self.size = Fraction(25), (1920, 1080)
         self.project(project)
         subtitles = data.get("subtitles") if isinstance(data.get("subtitles"), dict) else {}
@@ -510,9 +673,9 @@ class _MeaningChecks:
         self.walk(data, ())
         self.unique_ids(data.get("scenes"))
 
-    def problem(self, at: Path_, message: str, hint: str | None = None, *, key: bool = False) -> Problem:
+    def problem(self, at: Path_, message: str, hint: str | None = None, *, key: bool = False, code: str = "") -> Problem:
         line, column = self.positions.of(at, key=key)
-        return Problem(self.path, line, column, dotted(at), message, hint)
+        return Problem(self.path, line, column, dotted(at), message, hint, code)
 
     def project(self, project: dict) -> None:
         try:
@@ -548,9 +711,17 @@ class _MeaningChecks:
             return
         if node.get("kind") == "logo" and bool(node.get("file")) == bool(node.get("emblem")):
             self.problems.append(self.problem(at, "a logo needs exactly one of 'file' or 'emblem'"))
+        if node.get("kind") == "generated" and "generator" in node:
+            self.generator(at, node["generator"], node.get("params", {}))
+        for field_name in _SCREEN_TEXT_FIELDS.get(node.get("kind"), ()):
+            self.screen_text(at + (field_name,), node.get(field_name))
         for key, value in node.items():
             here = at + (key,)
-            if key in _ASSET_FIELDS and isinstance(value, str) and not (key == "background" and value.startswith("#")):
+            if key == "params":
+                continue  # a generator's own settings, checked against its registry entry
+            if key in _TIME_FIELDS and isinstance(value, (int, float, str)) and not isinstance(value, bool):
+                self.time(here, value)
+            elif key in _ASSET_FIELDS and isinstance(value, str) and not (key == "background" and value.startswith("#")):
                 self.asset(here, value)
             elif key in _LANG_TEXT_FIELDS and isinstance(value, dict) and at != ():
                 self.lang_text(here, value)
@@ -560,6 +731,42 @@ class _MeaningChecks:
                         self.lang_text(here + (index,), item)
             else:
                 self.walk(value, here)
+
+    def time(self, at: Path_, value: int | float | str) -> None:
+        """Refuse times no timeline can be laid out from; other mistakes are the timeline's to report, with its own."""
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problems.append(self.problem(at, f"{value} is not a time", "write seconds like 2.5, frames like 62f, or timecode HH:MM:SS:FF"))
+            return
+        if isinstance(value, str) and len(value) > MAX_TIME_CHARS:
+            self.problems.append(self.problem(at, f"not a time: {len(value)} characters long", "write seconds like 2.5, frames like 62f, or timecode HH:MM:SS:FF"))
+            return
+        try:
+            frames = parse_time(value, self.rate)
+        except ValueError:
+            return
+        if frames > MAX_TIME_SECONDS * self.rate:
+            self.problems.append(self.problem(at, f"{value!r} is more than {MAX_TIME_SECONDS // 3600} hours",
+                                              "check the unit: 62 is seconds, 62f is frames"))
+
+    def generator(self, at: Path_, name: Any, params: Any) -> None:
+        """The generator must be one the pipeline has, given only the parameters it takes."""
+        for problem in generator_problems(name, params):
+            if problem.param is None:
+                self.problems.append(self.problem(at + ("generator",), problem.message, problem.hint))
+            else:
+                self.problems.append(self.problem(at + ("params", problem.param), problem.message, problem.hint, key=problem.on_key))
+
+    def screen_text(self, at: Path_, value: Any) -> None:
+        """Every language's text must be drawable with the shipped fonts: a missing character shows as a box."""
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                self.screen_text(at + (index,), item)
+        elif isinstance(value, dict):
+            shown = [code for code in value if code in self.shown_languages] or list(value)[:1]  # else the first is the fallback
+            for code in shown:
+                self.screen_text(at + (code,), value[code])
+        elif isinstance(value, str) and (found := coverage_problem(value, TEXT_LAYER)):
+            self.problems.append(self.problem(at, *found, code="font-glyphs"))
 
     def lang_text(self, at: Path_, value: dict) -> None:
         for code in value:

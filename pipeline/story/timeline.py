@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from pipeline.story import generators
 from pipeline.story import storyboard as sb
 from pipeline.core.errors import MediaError, Problem, StoryboardError
-from pipeline.core.media import MediaInfo, probe
+from pipeline.core.fonts import SLATE, coverage_problem
+from pipeline.core.media import IMAGE_SUFFIXES, LARGE_IMAGE_PIXELS, MediaInfo, extent, probe
 from pipeline.core.timebase import frames_to_timecode, parse_time, seconds_to_frames
 
 
@@ -199,10 +201,69 @@ class _Builder:
             report.append(self.board.problem(at, f"{what} {relative!r} does not exist yet", hint, code="missing-media"))
             return None
         try:
-            return probe(path)
+            info = probe(path)
         except MediaError as exc:
-            self.problems.append(self.board.problem(at, exc.message, exc.hint))
+            # The storyboard's own name for the file, not the absolute path probe() knows it by.
+            message = exc.message.removeprefix(f"{path}: ")
+            self.problems.append(self.board.problem(at, f"{relative!r}: {message}" if message != exc.message else message, exc.hint))
             return None
+        return info
+
+    def picture(self, info: MediaInfo | None, relative: str, at: sb.Path_, what: str) -> MediaInfo | None:
+        """A still, a title's background or a logo must be one picture: not sound, not a video or an animation."""
+        if info is None:
+            return None
+        if info.video is None:
+            self.problems.append(self.board.problem(at, f"{relative!r} has no picture: it is a sound file", f"use an image (PNG or JPEG) for the {what}; a recording goes in narration"))
+            return None
+        if not info.is_image:
+            kind = "an animation" if Path(relative).suffix.lower() in IMAGE_SUFFIXES else "a video"
+            length = f" of {float(info.duration):.2f} s" if info.duration else ""
+            self.problems.append(self.board.problem(
+                at, f"{relative!r} is {kind}{length}, not a still image",
+                f"export the frame you want as PNG or JPEG{', or make it a footage shot' if what == 'still image' else ''}"))
+            return None
+        width, height = info.video.width, info.video.height
+        if width * height > LARGE_IMAGE_PIXELS:
+            size = f"{relative!r} is {width}x{height} pixels ({width * height / 1e6:.0f} megapixels)"
+            if what == "logo":  # drawn with Pillow, which refuses pictures this large as decompression bombs
+                self.problems.append(self.board.problem(at, f"{size}: far too large for a logo", "a logo 1000 pixels high is plenty"))
+                return None
+            self.warnings.append(self.board.problem(
+                at, f"{size}: slow to render, and it takes gigabytes of memory", "a copy 3840 pixels wide looks the same in the video", code="large-image"))
+        return info
+
+    def present(self, relative: str, at: sb.Path_, kinds: tuple[str, ...], until: Fraction | None, user: str) -> None:
+        """The file's streams of these kinds must really hold data up to `until` seconds (None: to the end), whatever
+        its container claims. A truncated file whose missing part is beyond what is used renders as it should: a
+        warning, not an error. One problem per file: the first stream that falls short (or, if none does, is cut).
+        """
+        found = []
+        for kind in kinds:
+            try:
+                stream = extent(self.board.asset(relative), kind)
+            except MediaError:
+                return  # unreadable: probe() has said so
+            if stream is not None and stream.truncated:
+                found.append(stream)
+            elif stream is not None and kind == "video" and until is not None and until > stream.claimed + 2 / self.rate:
+                # Whole, but shorter than the file: the container's duration counts a sound track that runs on.
+                # The render holds the last frame; for more than a moment that is a mistake, not a detail.
+                message = f"{relative!r}: its video ends at {float(stream.claimed):.2f} s and only its sound goes on ({user} uses it up to {float(until):.2f} s)"
+                if until - stream.claimed > Fraction(1, 2):
+                    self.problems.append(self.board.problem(at, message, "shorten the shot or move 'in' earlier", code="short-stream"))
+                else:
+                    self.warnings.append(self.board.problem(at, f"{message}: its last frame is held", "shorten the shot or move 'in' earlier", code="short-stream"))
+                return
+        short = [stream for stream in found if until is None or not stream.holds(until)]
+        if short:
+            uses = "plays it to the end" if until is None else f"uses it up to {float(until):.2f} s"
+            self.problems.append(self.board.problem(
+                at, f"{relative!r}: {short[0].describe()} ({user} {uses})", "copy or export it again", code="truncated-media"))
+        elif found:
+            self.warnings.append(self.board.problem(
+                at, f"{relative!r}: {found[0].describe()}; {user} uses it only up to {float(until):.2f} s, so it renders",
+                "copy or export it again before using more of it", code="truncated-media"))
 
     def build(self) -> Timeline:
         doc = self.board.document
@@ -223,6 +284,7 @@ class _Builder:
                 if scene_start is None:
                     scene_start = clip.start
                 clips.append(clip)
+                self.check_slate_text(shot, clip, at)
                 texts.extend(self.shot_texts(shot, clip))
                 for o_index, overlay in enumerate(shot.overlays):
                     self.overlay(overlay, clip, at + ("overlays", o_index), texts, images)
@@ -320,6 +382,9 @@ class _Builder:
                     field_name = "out" if shot.out is not None else "duration"
                     self.problems.append(self.board.problem(at + (field_name,), f"the trim ends at {self.tc(source_in + frames)}, beyond the clip's length {self.tc(length)}", "shorten the shot or move 'in' earlier"))
                     return None
+                if frames is not None and frames > 0:
+                    sound = ("audio",) if shot.volume > 0 and info.audio is not None else ()
+                    self.present(shot.file, at + ("file",), ("video", *sound), Fraction(source_in + frames) / self.rate, "the shot")
             if frames is None:
                 self.problems.append(self.board.problem(at, "footage that does not exist yet needs a 'duration' (or in and out)"))
                 return None
@@ -335,13 +400,13 @@ class _Builder:
             return None
         start = self.start(cursor, transition)
         if isinstance(shot, sb.StillShot):
-            info = self.media(shot.file, at + ("file",), "still image")
+            info = self.picture(self.media(shot.file, at + ("file",), "still image"), shot.file, at + ("file",), "still image")
             return Clip(start=start, frames=frames, source=self.board.asset(shot.file), source_info=info, fit=shot.fit, pan=shot.pan,
                         missing=None if info else self.board.asset(shot.file), **common)
         if isinstance(shot, sb.TitleShot):
             if shot.background.startswith("#"):
                 return Clip(start=start, frames=frames, colour=shot.background, **common)
-            info = self.media(shot.background, at + ("background",), "background image")
+            info = self.picture(self.media(shot.background, at + ("background",), "background image"), shot.background, at + ("background",), "background image")
             if info is None:
                 return Clip(start=start, frames=frames, colour=self.project.background, **common)
             return Clip(start=start, frames=frames, source=self.board.asset(shot.background), source_info=info, **common)
@@ -350,9 +415,46 @@ class _Builder:
             if shot.data and not self.board.asset(shot.data).exists():
                 self.media(shot.data, at + ("data",), "data file")
                 missing = self.board.asset(shot.data)
+            else:
+                self.check_generator_data(shot, at)
             data = self.board.asset(shot.data) if shot.data else None
             return Clip(start=start, frames=frames, generator=shot, source=data, missing=missing, **common)
         return Clip(start=start, frames=frames, **common)
+
+    def check_generator_data(self, shot: sb.GeneratedShot, at: sb.Path_) -> None:
+        """The data file is read as the generator will read it, and its rows match the labels and values given."""
+        generator = generators.GENERATORS.get(shot.generator)
+        if generator is None or generator.data is None:
+            return  # an unknown generator is the storyboard's problem, already reported
+        if not shot.data:
+            self.problems.append(self.board.problem(at + ("generator",), f"{shot.generator} needs a data file", f"add `data:` naming {generator.data.described}"))
+            return
+        try:
+            rows = generator.data.read(self.board.asset(shot.data))
+        except generators.DataFileError as error:
+            where = f"{shot.data}:{error.line}" if error.line else shot.data
+            self.problems.append(self.board.problem(at + ("data",), f"{where}: {error.message}", error.hint))
+            return
+        # The text layer places label i and value i at row i: a count that differs puts words in the wrong places.
+        for field_name in ("labels", "values"):
+            given = getattr(shot, field_name)
+            if given and len(given) != len(rows):
+                self.problems.append(self.board.problem(
+                    at + (field_name,), f"{len(given)} {field_name} for the {len(rows)} rows of {shot.data}",
+                    "give one per row, in the order of the file"))
+
+    def check_slate_text(self, shot: sb.Shot, clip: Clip, at: sb.Path_) -> None:
+        """A slate draws the description and the missing file's name with one font and no fallback: every character must be in it."""
+        if not clip.renders_as_slate:
+            return
+        texts = [("description", shot.description, None)]
+        if clip.missing is not None:
+            renamed = "or rename the file: the slate shows its name until it exists"
+            texts.append(("data" if isinstance(shot, sb.GeneratedShot) else "file", clip.missing.name, renamed))
+        for field_name, text, hint in texts:
+            if found := coverage_problem(text, SLATE):
+                message, font_hint = found
+                self.problems.append(self.board.problem(at + (field_name,), message, hint or font_hint, code="font-glyphs"))
 
     def start(self, cursor: int, transition: Transition) -> int:
         return cursor - transition.frames
@@ -400,7 +502,7 @@ class _Builder:
         else:
             file = None
             if overlay.file:
-                if self.media(overlay.file, at + ("file",), "logo") is None:
+                if self.picture(self.media(overlay.file, at + ("file",), "logo"), overlay.file, at + ("file",), "logo") is None:
                     return
                 file = self.board.asset(overlay.file)
             images.append(ImageOverlay(start, end, overlay.position, overlay.height, file, overlay.emblem))
@@ -416,6 +518,7 @@ class _Builder:
         if info.audio is None or info.duration is None:
             self.problems.append(self.board.problem(at + ("file",), f"{line.file!r} has no audio stream"))
             return None, at
+        self.present(line.file, at + ("file",), ("audio",), None, "the narration line")
         frames = seconds_to_frames(info.duration, self.rate)
         clip = AudioClip("narration", start, frames, self.board.asset(line.file), gain_db=line.volume_db, text=line.text, channels=info.audio.channels)
         return clip, at
@@ -466,8 +569,14 @@ class _Builder:
 
     def music(self, music: sb.Music, total: int) -> MusicBed | None:
         info = self.media(music.file, ("music", "file"), "music")
-        if info is None or info.audio is None or info.duration is None:
+        if info is not None and (info.audio is None or info.duration is None):
+            self.problems.append(self.board.problem(("music", "file"), f"{music.file!r} has no audio stream", "music is a sound file (WAV, MP3, OGG, M4A)"))
             return None
+        if info is None:
+            return None
+        # The bed plays from the file's start: to its end when it loops or the video outlasts it.
+        whole = music.loop or Fraction(total) / self.rate >= info.duration
+        self.present(music.file, ("music", "file"), ("audio",), None if whole else Fraction(total) / self.rate, "the music bed")
         return MusicBed(
             source=self.board.asset(music.file),
             gain_db=music.volume_db,
