@@ -36,15 +36,17 @@ scenes:
     shots:
       - {id: a, kind: title, text: {en: Village, lv: Ciems, nb: Landsby}, duration: 2}
       - id: b
-        kind: placeholder
+        kind: title
+        text: {en: Support, lv: Atbalsts, nb: Støtte}
+        background: "#203040"
         duration: 2
         overlays:
-          - {kind: lower_third, name: Anna, role: {en: Teacher, lv: Skolotāja, nb: Lærer}, at: 0, duration: 2}
+          - {kind: lower_third, name: "Anna Bērziņa-Kalniņa, Plevnieku skola", role: {en: Teacher, lv: Skolotāja, nb: Lærer}, at: 0, duration: 2}
 """
 
 SUBTITLES = {
     "en": ["Good afternoon, everyone.", "We build a ring of support."],
-    "lv": ["Labdien, mīļie kaimiņi.", "Mēs veidojam atbalstu."],
+    "lv": ["Labdien, mīļie kaimiņi.", "Mēs veidojam\natbalstu."],  # two lines: they reach the lower third
     "nb": ["Hei, kjære små og store.", "Vi bygger en støttering."],
 }
 TIMES = [("00:00:00,200", "00:00:01,800"), ("00:00:02,200", "00:00:03,800")]
@@ -110,7 +112,7 @@ def test_each_render_shows_its_own_subtitles_and_the_master_none(released):
     assert np.abs(bands["lv"] - bands["en"]).mean() > 0.5 and np.abs(bands["nb"] - bands["en"]).mean() > 0.5
 
 
-def test_a_cue_moves_to_the_top_while_a_lower_third_is_on_screen(released):
+def test_a_cue_moves_to_the_top_where_it_would_touch_a_lower_third(released):
     root, _, dist = released
     master = root / "build" / "master-textless.mp4"
     at = 3.0  # the second cue, over the lower third
@@ -223,3 +225,21 @@ def test_burned_in_subtitles_read_back_with_their_diacritics(released, code, tmp
     assert difflib.SequenceMatcher(None, srt_text, read).ratio() >= 0.9, (srt_text, read, expected)
     letters = {c for c in srt_text if not c.isascii()}
     assert letters <= set(read), (srt_text, read)
+
+
+def test_a_collision_stops_the_release_before_rendering_and_leaves_dist_as_it_was(released):
+    """A cue over a lower third with the top taken too: no free place, so no release (named: cue, time, text in the way)."""
+    root, _, dist = released
+    board = root / "storyboards" / "ciems.yaml"
+    original = board.read_text(encoding="utf-8")
+    before = {p.name: p.stat().st_mtime_ns for p in dist.iterdir()}
+    renders = {p.name: p.stat().st_mtime_ns for p in (root / "build").glob("*.mp4")}
+    heading = "\n          - {kind: text, style: heading, position: top, text: {en: A heading on top, lv: Virsraksts augšā, nb: En overskrift}}"
+    try:
+        board.write_text(original.replace("at: 0, duration: 2}", "at: 0, duration: 2}" + heading), encoding="utf-8")
+        with pytest.raises(QCError, match=r'texts collide on screen: lv at 00:00:02,200: cue 2 "Mēs veidojam atbalstu\." collides with lower third'):
+            make_video(board)
+        assert {p.name: p.stat().st_mtime_ns for p in dist.iterdir()} == before  # dist/ untouched
+        assert {p.name: p.stat().st_mtime_ns for p in (root / "build").glob("*.mp4")} == renders  # nothing rendered
+    finally:
+        board.write_text(original, encoding="utf-8")

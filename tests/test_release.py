@@ -190,7 +190,7 @@ def test_release_takes_little_time(released):
 
 def test_manifest_describes_the_release(released):
     manifest = released.manifest()
-    assert manifest["manifest_version"] == 1
+    assert manifest["manifest_version"] == 2
     assert manifest["title"] == TITLE
     assert manifest["source_commit"] is None  # the project folder is not in a git repository
     built = datetime.fromisoformat(manifest["built_at"].replace("Z", "+00:00"))
@@ -206,7 +206,7 @@ def test_manifest_describes_the_release(released):
     for lang in manifest["languages"]:
         assert set(lang["files"]) == {"video", "poster", "srt", "vtt"}
         assert all((released.dist / name).is_file() for name in lang["files"].values())
-    assert manifest["multi"] == {"file": "community-co-op_multi.mp4", "subtitle_languages": ["eng", "nob", "nld", "lav"]}
+    assert manifest["multi"] == {"file": "community-co-op_multi.mp4", "subtitle_languages": ["eng", "nob", "nld", "lav"], "on_screen_text_language": "en"}
 
 
 def test_manifest_sizes_and_hashes_match_the_files(released):

@@ -218,17 +218,17 @@ def test_latvian_letters_are_drawn_with_their_marks(tmp_path):
     assert columns.max() - columns.min() > 20, "only the x was drawn"  # an x alone is about 6 px wide
 
 
-def test_subtitle_cues_burn_in_bottom_centre_and_move_up_over_a_lower_third():
+def test_subtitle_cues_burn_in_bottom_centre_or_on_top_as_placed():
     from pipeline.subtitles.model import Cue
 
     lower_third = TextItem("lower_third", 100, 150, {"en": "Anna", "lv": "Anna"}, {"en": "Teacher", "lv": "Skolotāja"}, position="bottom-left")
     cues = [Cue(1000, 3000, "Labdien,\nvisiem."), Cue(4200, 5600, "{\\an8}<i>Mēs</i> veidojam")]  # the second overlaps 4-6 s
-    script = text_layer_script(timeline([lower_third]), "lv", cues=cues)
+    script = text_layer_script(timeline([lower_third]), "lv", cues=cues, cues_on_top={1})  # (text_layout.py decides which)
     shown = [e for e in events(script) if e["Style"] == "cue"]
     assert [(e["Start"], e["End"]) for e in shown] == [("0:00:01.00", "0:00:03.00"), ("0:00:04.20", "0:00:05.60")]
     assert not shown[0]["Text"].startswith("{\\an8}")
     assert visible(shown[0]["Text"]) == "Labdien,\nvisiem."
-    # Over the lower third: on top; the translator's own override block is shown, never obeyed; <i> is kept.
+    # Placed on top; the translator's own override block is shown, never obeyed; <i> is kept.
     assert shown[1]["Text"].startswith("{\\an8}") and "{\\i1}Mēs{\\i0}" in shown[1]["Text"]
     assert "\\{\\\u2060an8\\}" in shown[1]["Text"]
     assert "Style: cue,DejaVu Sans," in script

@@ -147,6 +147,37 @@ def run(
     return "\n".join(stderr_lines)
 
 
+def read_output(argv: Sequence[str], *, description: str = "ffmpeg", cwd: Path | None = None) -> bytes:
+    """Run ffmpeg writing to its standard output (raw frames for a measurement) and return what it wrote.
+
+    Small outputs only: everything is held in memory. Stopped like run()'s ffmpeg on Ctrl-C.
+    """
+    argv = list(argv)
+    argv[0] = ffmpeg_binary() if argv[0] == "ffmpeg" else argv[0]
+    process: subprocess.Popen | None = None
+    try:
+        with stops_deferred():
+            process = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd,
+                start_new_session=True, preexec_fn=die_with_parent,  # noqa: PLW1509 (see run)
+            )
+        with _running_lock:
+            _running.add(process)
+        out, err = process.communicate()
+    except BaseException as exc:
+        if process is not None:
+            _stop(process)
+        if isinstance(exc, KeyboardInterrupt):
+            stop_all()
+        raise
+    finally:
+        with _running_lock:
+            _running.discard(process)
+    if process.returncode != 0:
+        raise RenderError(f"{description} failed (ffmpeg exit status {process.returncode})", err.decode("utf-8", "replace")[-4000:])
+    return out
+
+
 # Why the OS kills a process, as a person can act on it.
 _KILLED_BY = {
     signal.SIGKILL: ("killed (SIGKILL): often the system running out of memory", "close other programs, or render fewer languages at once with --lang"),

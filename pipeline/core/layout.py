@@ -57,6 +57,10 @@ class ProjectLayout:
     def video(self, language: str) -> Path:
         return self.build / f"video_{language}.mp4"
 
+    def player(self, language: str) -> Path:
+        """The render the download page plays: this language's on-screen text, subtitles left to the player."""
+        return self.build / f"player_{language}.mp4"
+
     def preview(self, language: str) -> Path:
         return self.build / f"preview_{language}.mp4"
 

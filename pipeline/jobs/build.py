@@ -7,6 +7,7 @@ changed renders nothing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +16,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from pipeline.core import cache, ffmpeg, threads
+from pipeline.core.atomic import write_text
+from pipeline.core.errors import QCError
+from pipeline.core.fonts import FONTS_DIR
 from pipeline.core.languages import language
 from pipeline.core.layout import ProjectLayout
 from pipeline.core.report import Reporter
@@ -24,7 +28,8 @@ from pipeline.render.contact_sheet import contact_sheet
 from pipeline.render.picture import render_pictures
 from pipeline.render.products import Products
 from pipeline.render.sources import image_inputs, picture_sources
-from pipeline.render.textlayer import write_text_layer
+from pipeline.render.text_layout import Collision, TextLayout, lay_out, layout_from_json, layout_to_json, picture_texts
+from pipeline.render.textlayer import FUNDING_ROLES, text_layer_script, write_text_layer
 from pipeline.story.storyboard import Storyboard, load_storyboard
 from pipeline.story.timeline import Timeline, build_timeline
 from pipeline.subtitles.model import Cue
@@ -41,6 +46,7 @@ class BuildResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     rendered: list[str] = field(default_factory=list)  # products made this run (the rest were fresh)
     measured: dict[str, float] = field(default_factory=dict)
+    collisions: list[Collision] = field(default_factory=list)  # texts whose ink touches on screen
 
 
 def narration_stem(storyboard: Path | str, *, reporter: Reporter | None = None) -> tuple[Storyboard, Timeline, Path]:
@@ -61,11 +67,13 @@ def build_video(
     master: bool = True,
     cues: Mapping[str, Sequence[Cue]] | None = None,
     reporter: Reporter | None = None,
+    refuse_collisions: bool = False,
 ) -> BuildResult:
     """Render the textless master and each language's render (or fast previews) from a storyboard.
 
     master=False renders only the language renders (one encode for one language).
     cues: each language's subtitle cues, burned in with its on-screen text.
+    refuse_collisions: raise QCError, before rendering, when texts would collide on screen (release).
     """
     reporter = reporter or Reporter()
     board, timeline = _timeline(storyboard, strict, reporter)
@@ -78,12 +86,23 @@ def build_video(
     encoding = _encoding(timeline, preview)
     with_master = master and not preview
 
+    # Where every text lands, first: a release with colliding texts stops before anything is rendered.
+    layouts = _text_layouts(timeline, paths, languages, cues or {}, width=width, height=height, products=products)
+    result.collisions = [collision for code in languages for collision in layouts[code].collisions]
+    if result.collisions and refuse_collisions:
+        first = result.collisions[0]
+        more = f" (and {len(result.collisions) - 1} more)" if len(result.collisions) > 1 else ""
+        raise QCError(f"texts collide on screen: {first}{more}", "shorten or move one of them, or move the overlay; `pact-video build` lists every collision")
+    for collision in result.collisions:
+        reporter.info(f"warning: texts collide: {collision}")
+    outputs = _video_outputs(
+        timeline, paths, languages, cues or {}, layouts, with_master=with_master, preview=preview, width=width, height=height,
+    )
     # Graphics (Python) and the sound (one ffmpeg at a time) each keep about one core busy: side by side.
     (sources, images), delivered = _side_by_side(
         lambda: _draw(timeline, paths, width, height, reporter),
         lambda: sound.delivery_sound(timeline, paths, products, encoding),
     )
-    outputs = _video_outputs(timeline, paths, languages, cues or {}, with_master=with_master, preview=preview, width=width, height=height)
     # The encoded sound is measured while the picture renders: a check that nothing waits for.
     (integrated, peak), _ = _side_by_side(
         lambda: sound.check_loudness(delivered, timeline, products.store, reporter),
@@ -132,16 +151,61 @@ def _draw(timeline: Timeline, paths: ProjectLayout, width: int, height: int, rep
         return picture_sources(timeline, paths, width, height), image_inputs(timeline, paths, width, height)
 
 
+def _text_layouts(
+    timeline: Timeline, paths: ProjectLayout, languages: Sequence[str], cues: Mapping[str, Sequence[Cue]],
+    *, width: int, height: int, products: Products,
+) -> dict[str, TextLayout]:
+    """Each language's cue placements and collisions, measured once per change (kept in build/text/)."""
+    texts = picture_texts(timeline, width, height)
+
+    def one(code: str) -> TextLayout:
+        language_cues = cues.get(code, ())
+        record = paths.text / f"{code}-{width}x{height}.layout.json"
+        script = text_layer_script(timeline, code, cues=language_cues, width=width, height=height)
+        key = cache.key_of("text layout", 1, script, [repr(t) for t in texts], ffmpeg.ffmpeg_version(), files=[FONTS_DIR])
+
+        def measure(_stale: list[Path]) -> TextLayout:
+            layout = lay_out(
+                timeline, code, language_cues, width=width, height=height, fonts_dir=FONTS_DIR,
+                work_dir=paths.text / f"measure-{code}", picture_texts=texts,
+            )
+            write_text(record, json.dumps(layout_to_json(layout), indent=1) + "\n")
+            return layout
+
+        made = products.store.make_unless_fresh({record: key}, measure, intact=lambda: _stored_layout(record) is not None)
+        return made.value if made is not None else _stored_layout(record)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # one ffmpeg each, mostly libass: two at a time
+        return dict(zip(languages, pool.map(threads.helper(one), languages)))
+
+
+def _stored_layout(record: Path) -> TextLayout | None:
+    try:
+        return layout_from_json(json.loads(record.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _video_outputs(
     timeline: Timeline, paths: ProjectLayout, languages: Sequence[str], cues: Mapping[str, Sequence[Cue]],
-    *, with_master: bool, preview: bool, width: int, height: int,
+    layouts: Mapping[str, TextLayout], *, with_master: bool, preview: bool, width: int, height: int,
 ) -> list[plan.VideoOutput]:
     """The textless master (unless left out), then each language's render with its text layer written."""
-    spoken = language(timeline.narration_language).iso639_2  # every render carries the narration's sound
-    outputs = [plan.VideoOutput(paths.master, None, spoken)] if with_master else []
+    narration = timeline.narration_language
+    spoken = language(narration).iso639_2  # every render carries the narration's sound
+    outputs = []
+    if with_master:
+        # The master for editors: no text but the funding statement and disclaimer every copy must carry.
+        funding = write_text_layer(timeline, narration, paths.text / "master.ass", width=width, height=height, roles=FUNDING_ROLES)
+        # What the download page plays: the on-screen text in the narration's language, subtitles switched in the player.
+        player = write_text_layer(timeline, narration, paths.text / f"{narration}-player.ass", width=width, height=height)
+        outputs += [plan.VideoOutput(paths.master, funding, spoken), plan.VideoOutput(paths.player(narration), player, spoken)]
     for code in languages:
         suffix = "-preview" if preview else ""
-        layer = write_text_layer(timeline, code, paths.text / f"{code}{suffix}.ass", cues=cues.get(code, ()), width=width, height=height)
+        layer = write_text_layer(
+            timeline, code, paths.text / f"{code}{suffix}.ass", cues=cues.get(code, ()), width=width, height=height,
+            cues_on_top=layouts[code].cues_on_top,
+        )
         out = paths.preview(code) if preview else paths.video(code)
         outputs.append(plan.VideoOutput(out, layer, spoken))
     return outputs

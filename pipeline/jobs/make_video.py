@@ -135,7 +135,10 @@ def make_video(
         reports = subtitle_reports(project, languages, reporter)
         release_gate(reports, allow_qc_errors=allow_qc_errors, reporter=reporter)
         subtitle_files = sidecar_texts(reports)
-        result = build_video(project.board.path, strict=strict, languages=languages, master=True, cues=cues_of(reports), reporter=reporter)
+        result = build_video(
+            project.board.path, strict=strict, languages=languages, master=True, cues=cues_of(reports), reporter=reporter,
+            refuse_collisions=not allow_qc_errors,
+        )
 
         paths = ProjectLayout(root)
         sidecars = paths.sidecars
@@ -149,13 +152,13 @@ def make_video(
         statement, disclaimer = _end_card_texts(timeline, page_language)
         inputs = ReleaseInputs(
             title=timeline.title.get(page_language, ""), funding_statement=statement, disclaimer=disclaimer,
-            clean_render=paths.master, languages=tuple(entries), duration=timeline.duration,
+            clean_render=paths.player(page_language), languages=tuple(entries), duration=timeline.duration,
             page_language=page_language, default_language=page_language, source_root=root,
-            name=release_name(project.board.path),
+            name=release_name(project.board.path), textless_master=paths.master,
         )
         dist = paths.dist
         products = Products(cache.ProductStore(paths.keys), reporter, result.rendered)
-        key = cache.key_of("release", 1, repr(inputs), files=[paths.master, *(p for e in entries for p in (e.render, e.srt, e.vtt))])
+        key = cache.key_of("release", 2, repr(inputs), files=[paths.master, paths.player(page_language), *(p for e in entries for p in (e.render, e.srt, e.vtt))])
         released = products.make(
             {dist / "manifest.json": key}, lambda _stale: make_release(inputs, dist, reporter=reporter),
             intact=lambda: _intact(dist), name="dist/",

@@ -43,7 +43,7 @@ class ReleaseInputs:
     title: str
     funding_statement: str  # "Co-funded by the Erasmus+ Programme of the European Union", as the storyboard words it
     disclaimer: str  # the Commission's disclaimer, unshortened
-    clean_render: Path  # the textless render; its picture and sound go into the multi-language MP4 untouched
+    clean_render: Path  # the render without subtitles the page plays; its picture and sound go into the multi-language MP4 untouched
     languages: tuple[LanguageInputs, ...]
     duration: Fraction | None = None  # seconds the storyboard says; every render must match it within one frame
     name: str = DEFAULT_NAME  # the stem of every file name
@@ -51,6 +51,7 @@ class ReleaseInputs:
     default_language: str | None = None  # the subtitle track players show first; None: the first language
     poster_width: int = 640
     source_root: Path | None = None  # where to ask git for the source commit; None: dist's parent folder
+    textless_master: Path | None = None  # for editors and broadcasters: a labelled download, never the page's player
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,10 @@ class DistLayout:
     @property
     def multi(self) -> str:
         return f"{self.name}_multi.mp4"
+
+    @property
+    def textless(self) -> str:
+        return f"{self.name}_textless-master.mp4"
 
     def srt(self, code: str) -> str:
         return f"{self.name}_{code}.srt"
@@ -134,6 +139,8 @@ def check_inputs(inputs: ReleaseInputs) -> CheckedInputs:
     expected = inputs.duration if inputs.duration is not None else clean.picture_duration
     frame = 1 / clean.info.video.rate if clean.info.video.rate else Fraction(1, 25)
     check_same_cut(inputs.clean_render, clean, clean, expected, frame)
+    if inputs.textless_master is not None:
+        check_same_cut(inputs.textless_master, probe_render(inputs.textless_master, "the textless master"), clean, expected, frame)
     for entry in inputs.languages:
         render = probe_render(entry.render, f"the {entry.code} render")
         check_same_cut(entry.render, render, clean, expected, frame)

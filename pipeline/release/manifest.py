@@ -12,7 +12,7 @@ from pipeline.core.cache import sha256_file
 from pipeline.release.inputs import CheckedInputs, DistLayout, ReleaseInputs
 from pipeline.release.probe import ProbedRender, round_seconds
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: the multi-language MP4 carries on-screen text (its language named); the textless master listed apart
 
 
 def build_time() -> str:
@@ -77,7 +77,12 @@ def release_manifest(
             {"code": lang.code, "name": lang.name, "iso639_2": lang.iso639_2, "files": layout.language_files(lang.code)}
             for lang in checked.languages
         ],
-        "multi": {"file": layout.multi, "subtitle_languages": [lang.iso639_2 for lang in checked.languages]},
+        "multi": {
+            "file": layout.multi, "subtitle_languages": [lang.iso639_2 for lang in checked.languages],
+            "on_screen_text_language": inputs.page_language,
+        },
+        **({"textless_master": {"file": layout.textless, "note": "for editors and broadcasters; keeps the funding statement"}}
+           if inputs.textless_master is not None else {}),
         "page": layout.page,
         "checksums": layout.checksums,
         "files": files,  # every file but this manifest and SHA256SUMS (which lists both)

@@ -8,6 +8,7 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
+from pipeline.core.languages import language
 from pipeline.release.inputs import CheckedInputs, DistLayout, ReleaseInputs
 from pipeline.release.probe import ProbedRender
 
@@ -108,6 +109,16 @@ def index_html(
         for entry, lang in zip(inputs.languages, checked.languages)
     )
     names = ", ".join(lang.name for lang in checked.languages)
+    page_name = language(inputs.page_language).name
+    textless = ""
+    if inputs.textless_master is not None:
+        textless = (
+            '<section aria-labelledby="textless">\n<h2 id="textless">Textless master, for editors and broadcasters</h2>\n'
+            "<p>The picture without titles, labels or subtitles, to re-version in another language. The end card keeps "
+            "the funding statement and disclaimer, which every copy must carry. Not for publishing as it is: "
+            "viewers need the on-screen text.</p>\n"
+            f"{download(layout.textless, 'Download the textless master (MP4)')}\n</section>"
+        )
     return f"""<!doctype html>
 <html lang="{_e(inputs.page_language)}">
 <head>
@@ -130,7 +141,7 @@ def index_html(
 {tracks}
 <p>This browser cannot play the video here: <a href="{_e(layout.multi)}">download it</a>.</p>
 </video>
-<p>Subtitles in {_e(names)}: choose them in the player's subtitles (CC) menu.</p>
+<p>On-screen text in {_e(page_name)}; subtitles in {_e(names)}: choose them in the player's subtitles (CC) menu.</p>
 </section>
 <section aria-labelledby="languages">
 <h2 id="languages">Subtitles burned in, one file per language</h2>
@@ -141,10 +152,11 @@ def index_html(
 <section aria-labelledby="all">
 <h2 id="all">All languages in one file</h2>
 <div class="all">
-<p>The video without text, with subtitles in {_e(names)} that viewers switch on in their player.</p>
+<p>The video with its on-screen text in {_e(page_name)}, and subtitles in {_e(names)} that viewers switch on in their player.</p>
 {download(layout.multi, "Download MP4 (all languages)")}
 </div>
 </section>
+{textless}
 <section aria-labelledby="check">
 <h2 id="check">Checking the downloads</h2>
 <p>Every file's SHA-256 is in <a href="{_e(layout.checksums)}">{_e(layout.checksums)}</a>; in a folder holding the downloads,

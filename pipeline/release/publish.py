@@ -81,6 +81,9 @@ def _write_release(inputs: ReleaseInputs, checked: CheckedInputs, staging: Path,
         shutil.copyfile(entry.srt, staging / layout.srt(entry.code))  # copied: a translator may edit the source in place
         shutil.copyfile(entry.vtt, staging / layout.vtt(entry.code))
 
+    if inputs.textless_master is not None:
+        _place(inputs.textless_master, staging / layout.textless, link=True)
+
     multi = staging / layout.multi
     subtitles = [(entry.srt, lang) for entry, lang in zip(inputs.languages, checked.languages)]
     argv = multi_mux_argv(inputs.clean_render, subtitles, multi, title=inputs.title, default=checked.default)

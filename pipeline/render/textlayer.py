@@ -8,7 +8,8 @@ render height, so a 640x360 preview looks like the full render.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -90,37 +91,70 @@ def _pillow_to_numpad(anchor: str) -> int:
     return 1 + horizontal + vertical
 
 
-def text_layer_script(
-    timeline: Timeline, language: str, *, cues: Sequence[Cue] = (), width: int | None = None, height: int | None = None,
-) -> str:
-    """The ASS script of one language's on-screen text and its subtitle cues."""
-    width = width or timeline.width
-    height = height or timeline.height
+@dataclass(frozen=True)
+class TextEvent:
+    """One event of a text layer, and what a person calls it (for the collision report)."""
+
+    what: str  # e.g. 'heading "Early leavers from…" (shot leavers-chart)', 'cue 3 "Across Europe…"'
+    start: Fraction  # seconds
+    end: Fraction
+    line: str  # the ASS Dialogue line
+    cue: int | None = None  # the cue's index in the cues given, for cues
+
+
+def _quoted(text: str, limit: int = 32) -> str:
+    flat = " ".join(text.split())
+    return f'"{flat[:limit]}…"' if len(flat) > limit else f'"{flat}"'
+
+
+def header(timeline: Timeline, language: str, width: int, height: int) -> list[str]:
+    return script_header(f"{timeline.title.get(language, '')} ({language}) text layer", width, height, [*STYLES.values(), CUE_STYLE])
+
+
+# What the textless master keeps: Erasmus+ requires every copy to carry the funding statement (and the disclaimer).
+FUNDING_ROLES = frozenset({"end_title", "statement"})
+
+
+def item_events(timeline: Timeline, language: str, width: int, height: int, *, roles: Collection[str] | None = None) -> list[TextEvent]:
+    """The on-screen texts of one language (titles, headings, labels, lower thirds ...), in time order (only `roles`, if given)."""
     layout = _Layout(timeline, width, height)
     rate = timeline.rate
-    lines = script_header(f"{timeline.title.get(language, '')} ({language}) text layer", width, height, [*STYLES.values(), CUE_STYLE])
+    found = []
     for item in sorted(timeline.texts, key=lambda t: (t.start, t.role)):
+        if roles is not None and item.role not in roles:
+            continue
         text = escape_text(item.text.get(language, ""))
         if not text:
             continue
-        lines.append(_item_event(item, text, language, layout, rate))
-    busy_bottom = [(Fraction(item.start) / rate, Fraction(item.end) / rate) for item in timeline.texts if _occupies_bottom(item)]
-    for cue in cues:
-        start, end = Fraction(cue.start, 1000), Fraction(cue.end, 1000)
-        # docs/subtitle-rules.md: the cue moves to the top while a lower third or the like holds the bottom.
-        on_top = any(begin < end and start < finish for begin, finish in busy_bottom)
-        placement = "{\\an8}" if on_top else ""
-        lines.append(f"Dialogue: 3,{ass_time(start)},{ass_time(end)},{CUE_STYLE.name},,0,0,0,,{placement}{ass_event_text(cue.text)}")
+        what = f"{item.role.replace('_', ' ')} {_quoted(item.text.get(language, ''))}" + (f" (shot {item.shot_id})" if item.shot_id else "")
+        found.append(TextEvent(what, Fraction(item.start) / rate, Fraction(item.end) / rate, _item_event(item, text, language, layout, rate)))
+    return found
+
+
+def cue_event(cue: Cue, index: int, *, on_top: bool) -> TextEvent:
+    """A subtitle cue, at the bottom (the rule) or at the top (when something holds the bottom)."""
+    start, end = Fraction(cue.start, 1000), Fraction(cue.end, 1000)
+    placement = "{\\an8}" if on_top else ""
+    line = f"Dialogue: 3,{ass_time(start)},{ass_time(end)},{CUE_STYLE.name},,0,0,0,,{placement}{ass_event_text(cue.text)}"
+    return TextEvent(f"cue {index + 1} {_quoted(cue.text)}", start, end, line, cue=index)
+
+
+def text_layer_script(
+    timeline: Timeline, language: str, *, cues: Sequence[Cue] = (), width: int | None = None, height: int | None = None,
+    cues_on_top: Collection[int] = (), roles: Collection[str] | None = None,
+) -> str:
+    """The ASS script of one language's on-screen text and its subtitle cues.
+
+    cues_on_top: the indices of the cues drawn at the top of the frame (text_layout.py decides,
+    from where each text lands); the others are at the bottom, where subtitles belong.
+    roles: only the on-screen texts of these roles (FUNDING_ROLES for the textless master).
+    """
+    width = width or timeline.width
+    height = height or timeline.height
+    lines = header(timeline, language, width, height)
+    lines += [event.line for event in item_events(timeline, language, width, height, roles=roles)]
+    lines += [cue_event(cue, index, on_top=index in cues_on_top).line for index, cue in enumerate(cues)]
     return "\n".join(lines) + "\n"
-
-
-def _occupies_bottom(item: TextItem) -> bool:
-    """Text in the bottom band of the frame, where the subtitles go."""
-    if item.role in ("lower_third", "statement", "credits"):
-        return True
-    if item.role in ("title", "subtitle", "end_title", "label"):
-        return False
-    return item.position.startswith("bottom")
 
 
 def _item_event(item: TextItem, text: str, language: str, layout: _Layout, rate: Fraction) -> str:
@@ -147,6 +181,8 @@ def _item_event(item: TextItem, text: str, language: str, layout: _Layout, rate:
 
 def write_text_layer(
     timeline: Timeline, language: str, out: Path, *, cues: Sequence[Cue] = (), width: int | None = None, height: int | None = None,
+    cues_on_top: Collection[int] = (), roles: Collection[str] | None = None,
 ) -> Path:
     """Write the script atomically; unchanged content leaves the file (and its time stamp) alone."""
-    return write_text_if_changed(out, text_layer_script(timeline, language, cues=cues, width=width, height=height))
+    script = text_layer_script(timeline, language, cues=cues, width=width, height=height, cues_on_top=cues_on_top, roles=roles)
+    return write_text_if_changed(out, script)
