@@ -134,7 +134,7 @@ def test_editing_one_latvian_cue_re_renders_only_latvian(released):
     lv = root / "subtitles" / "lv.srt"
     lv.write_text(lv.read_text(encoding="utf-8").replace("Labdien, mīļie kaimiņi.", "Labdien, ļaudis."), encoding="utf-8")
     result, _ = make_video(board)
-    assert sorted(result.rendered) == ["dist/", "video_lv.mp4"]
+    assert sorted(result.rendered) == ["dist/", "review/lv-frames.html", "video_lv.mp4"]
     assert "Labdien, ļaudis." in (dist / "ciems_lv.srt").read_text(encoding="utf-8")
 
 
@@ -243,3 +243,26 @@ def test_a_collision_stops_the_release_before_rendering_and_leaves_dist_as_it_wa
         assert {p.name: p.stat().st_mtime_ns for p in (root / "build").glob("*.mp4")} == renders  # nothing rendered
     finally:
         board.write_text(original, encoding="utf-8")
+
+
+def test_the_review_sheet_shows_each_text_in_a_frame_of_the_render(released):
+    """build/review/<lang>-frames.html: one frame per text (every cue and on-screen text), taken from the render itself."""
+    import html as html_module
+    import re
+
+    from PIL import Image
+
+    root, _, _ = released
+    page = root / "build" / "review" / "lv-frames.html"
+    text = page.read_text(encoding="utf-8")
+    figures = re.findall(r'<img src="([^"]+)" alt="([^"]*)"', text)
+    alts = [html_module.unescape(alt) for _, alt in figures]
+    # the two cues, the two titles, the lower third (name and role), in time order
+    assert alts == ["Ciems", "Labdien, mīļie kaimiņi.", "Anna Bērziņa-Kalniņa, Plevnieku skola\nSkolotāja", "Atbalsts", "Mēs veidojam\natbalstu."]
+    # the cue's image is the render's own frame at the middle of the cue (0.2-1.8 s: frame 25), scaled to 640 wide
+    image = np.asarray(Image.open(page.parent / figures[1][0]).convert("RGB")).astype(int)
+    render = frame(root / "build" / "video_lv.mp4", 25)
+    scaled = np.asarray(Image.fromarray(render.astype(np.uint8)).resize((640, 360), Image.BILINEAR)).astype(int)
+    assert image.shape == (360, 640, 3) and np.abs(image - scaled).mean() < 6
+    other = np.asarray(Image.fromarray(frame(root / "build" / "video_lv.mp4", 75).astype(np.uint8)).resize((640, 360))).astype(int)
+    assert np.abs(image - other).mean() > np.abs(image - scaled).mean() + 2  # not just any frame

@@ -17,7 +17,9 @@ from pipeline.core import cache
 from pipeline.core.layout import ProjectLayout
 from pipeline.core.report import Reporter
 from pipeline.jobs.build import BuildResult, build_video
+from pipeline.core.fonts import FONTS_DIR
 from pipeline.jobs.project_lock import project_lock
+from pipeline.render.funding_check import check_funding_statement
 from pipeline.core.errors import PipelineError, QCError
 from pipeline.core.atomic import write_text_if_changed
 from pipeline.subtitles.io import format_srt, format_vtt
@@ -141,6 +143,7 @@ def make_video(
         )
 
         paths = ProjectLayout(root)
+        _funding_statement_shown(timeline, paths, languages, reporter)
         sidecars = paths.sidecars
         entries = []
         for code in languages:
@@ -167,6 +170,21 @@ def make_video(
             reporter.info(f"{dist}: up to date")
         result.outputs["dist"] = dist
     return result, dist
+
+
+def _funding_statement_shown(timeline: Timeline, paths: ProjectLayout, languages: tuple[str, ...], reporter: Reporter) -> None:
+    """Every video the release delivers shows the funding statement on its end card (Erasmus+): checked on the frames."""
+    narration = timeline.narration_language
+    videos = {paths.video(code): code for code in languages} | {paths.player(narration): narration, paths.master: narration}
+    checks = check_funding_statement(videos, timeline, fonts_dir=FONTS_DIR, work_dir=paths.text)
+    if not checks:
+        reporter.info("warning: the storyboard has no funding statement (an end card: a title shot with style: end); Erasmus+ results need one")
+        return
+    missing = [check for check in checks if not check.shown]
+    if missing:
+        names = ", ".join(check.video.name for check in missing)
+        raise QCError(f"the funding statement is not on the end card of {names}", "this is a bug: please report it with the storyboard")
+    reporter.info(f"funding statement on the end card of all {len(checks)} videos (checked on their frames)")
 
 
 def _intact(dist: Path) -> bool:

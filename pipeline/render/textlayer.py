@@ -100,6 +100,7 @@ class TextEvent:
     end: Fraction
     line: str  # the ASS Dialogue line
     cue: int | None = None  # the cue's index in the cues given, for cues
+    text: str = ""  # what it reads, lines apart (a lower third's name, then its role)
 
 
 def _quoted(text: str, limit: int = 32) -> str:
@@ -127,7 +128,8 @@ def item_events(timeline: Timeline, language: str, width: int, height: int, *, r
         if not text:
             continue
         what = f"{item.role.replace('_', ' ')} {_quoted(item.text.get(language, ''))}" + (f" (shot {item.shot_id})" if item.shot_id else "")
-        found.append(TextEvent(what, Fraction(item.start) / rate, Fraction(item.end) / rate, _item_event(item, text, language, layout, rate)))
+        reads = "\n".join(part for part in (item.text.get(language, ""), item.secondary.get(language, "")) if part)
+        found.append(TextEvent(what, Fraction(item.start) / rate, Fraction(item.end) / rate, _item_event(item, text, language, layout, rate), text=reads))
     return found
 
 
@@ -136,7 +138,7 @@ def cue_event(cue: Cue, index: int, *, on_top: bool) -> TextEvent:
     start, end = Fraction(cue.start, 1000), Fraction(cue.end, 1000)
     placement = "{\\an8}" if on_top else ""
     line = f"Dialogue: 3,{ass_time(start)},{ass_time(end)},{CUE_STYLE.name},,0,0,0,,{placement}{ass_event_text(cue.text)}"
-    return TextEvent(f"cue {index + 1} {_quoted(cue.text)}", start, end, line, cue=index)
+    return TextEvent(f"cue {index + 1} {_quoted(cue.text)}", start, end, line, cue=index, text=cue.text)
 
 
 def text_layer_script(
