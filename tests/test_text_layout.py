@@ -130,3 +130,34 @@ def test_ink_overlap_is_of_pixels_not_boxes():
     assert not outer.overlaps(inside)  # inside the box, not on the ink
     assert not outer.overlaps(inside, clearance=2) and outer.overlaps(inside, clearance=3)  # 3 px apart
     assert not outer.overlaps(Ink((20, 0, 25, 5), np.ones((5, 5), dtype=bool)), clearance=5)
+
+
+def test_a_shot_can_declare_text_its_picture_carries_and_subtitles_keep_off_it(tmp_path):
+    from pipeline.render.text_layout import picture_texts
+
+    sign = Clip("street", "s", "footage", 0, 250, CUT, text_areas=((0.0, 0.7, 1.0, 0.3),))  # a shop sign across the bottom
+    layer = _texts(clips=[sign])
+    (area,) = picture_texts(layer, W, H)
+    assert area.what == "the text area of shot street" and area.box == (0, 252, 640, 360)
+    assert _lay_out(tmp_path, layer, [LONG_CUE], picture_texts=[area]).cues_on_top == {0}
+
+
+def test_a_text_area_past_the_frame_edge_is_refused_where_it_is_written(project):
+    from pipeline.core.errors import StoryboardError
+    from pipeline.story.storyboard import load_storyboard
+
+    board = project.storyboard("""
+        version: 1
+        project: {title: Areas, languages: [en]}
+        scenes:
+          - id: s
+            shots:
+              - id: sign
+                kind: title
+                text: Hello
+                duration: 2
+                text_areas: [{x: 0.5, y: 0.8, width: 0.6, height: 0.1}]
+    """)
+    with pytest.raises(StoryboardError) as caught:
+        load_storyboard(board)
+    assert "storyboard.yaml:10:" in str(caught.value) and "reaches past the frame's edge" in str(caught.value)

@@ -130,14 +130,20 @@ def lay_out(
 
 
 def picture_texts(timeline: Timeline, width: int, height: int) -> list[PictureText]:
-    """The text the picture itself carries: each placeholder slate's lines."""
+    """The text the picture itself carries: each placeholder slate's lines, and each shot's declared text areas."""
     from pipeline.render.graphics import slate_text_box
 
     rate = timeline.rate
-    return [
-        PictureText(f"the slate text of shot {clip.shot_id}", Fraction(clip.start) / rate, Fraction(clip.end) / rate, slate_text_box(width, height))
-        for clip in timeline.clips if clip.renders_as_slate
-    ]
+    found = []
+    for clip in timeline.clips:
+        start, end = Fraction(clip.start) / rate, Fraction(clip.end) / rate
+        if clip.renders_as_slate:
+            found.append(PictureText(f"the slate text of shot {clip.shot_id}", start, end, slate_text_box(width, height)))
+            continue
+        for x, y, w, h in clip.text_areas:
+            box = (round(x * width), round(y * height), round((x + w) * width), round((y + h) * height))
+            found.append(PictureText(f"the text area of shot {clip.shot_id}", start, end, box))
+    return found
 
 
 LAYOUT_VERSION = 1

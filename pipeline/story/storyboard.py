@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pipeline.core.errors import PipelineError, Problem, StoryboardError
 from pipeline.core.fonts import TEXT_LAYER, coverage_problem
@@ -131,6 +131,22 @@ class NarrationLine(_Model):
     volume_db: float = Field(0.0, ge=-40, le=20)
 
 
+class TextArea(_Model):
+    """Text the picture itself carries (a sign, a slide, a caption in the footage), as fractions of the frame:
+    subtitles keep off it, and the collision check counts it."""
+
+    x: float = Field(ge=0, le=1)  # left edge
+    y: float = Field(ge=0, le=1)  # top edge
+    width: float = Field(gt=0, le=1)
+    height: float = Field(gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _inside_the_frame(self) -> "TextArea":
+        if self.x + self.width > 1 or self.y + self.height > 1:
+            raise ValueError(f"the area reaches past the frame's edge (x + width = {self.x + self.width:g}, y + height = {self.y + self.height:g}; each at most 1)")
+        return self
+
+
 class _Shot(_Model):
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     description: str = ""
@@ -138,6 +154,7 @@ class _Shot(_Model):
     transition: Transition | None = None  # into this shot, from the one before
     overlays: list[Overlay] = Field(default_factory=list)
     narration: list[NarrationLine] = Field(default_factory=list)
+    text_areas: list[TextArea] = Field(default_factory=list)  # text in the picture itself: subtitles avoid it
 
 
 Fit = Literal["cover", "contain", "blurred-pad"]

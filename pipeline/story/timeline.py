@@ -53,6 +53,7 @@ class Clip:
     volume: float = 1.0
     missing: Path | None = None  # media not there yet: rendered as a placeholder slate
     generator: sb.GeneratedShot | None = None
+    text_areas: tuple[tuple[float, float, float, float], ...] = ()  # x, y, width, height: text the picture carries
 
     @property
     def end(self) -> int:
@@ -355,7 +356,10 @@ class _Builder:
             else:
                 transition = Transition(shot.transition.type, frames)
         frames = self.time(shot.duration, at + ("duration",)) if shot.duration is not None else None
-        common = dict(shot_id=shot.id, scene_id=scene_id, kind=shot.kind, transition_in=transition, description=shot.description)
+        common = dict(
+            shot_id=shot.id, scene_id=scene_id, kind=shot.kind, transition_in=transition, description=shot.description,
+            text_areas=tuple((area.x, area.y, area.width, area.height) for area in shot.text_areas),
+        )
 
         if isinstance(shot, sb.FootageShot):
             info = self.media(shot.file, at + ("file",), "footage")
