@@ -161,3 +161,17 @@ def test_a_text_area_past_the_frame_edge_is_refused_where_it_is_written(project)
     with pytest.raises(StoryboardError) as caught:
         load_storyboard(board)
     assert "storyboard.yaml:10:" in str(caught.value) and "reaches past the frame's edge" in str(caught.value)
+
+
+def test_a_long_funding_statement_beside_the_emblem_wraps_inside_the_frame(tmp_path):
+    from pipeline.story.timeline import ImageOverlay
+
+    statement = TextItem("end_title", 0, 250, _both("Medegefinancierd door het Erasmus+ programma van de Europese Unie"), position="left", shot_id="end")
+    layer = timeline([statement], [ImageOverlay(0, 250, "left", 0.14, emblem="eu")], width=W, height=H, frames=250)
+    assert _lay_out(tmp_path, layer, []).collisions == []  # it ran off the right edge ("… van de Europese U") before
+
+
+def test_text_past_the_safe_area_is_reported(tmp_path):
+    unbreakable = TextItem("heading", 0, 250, _both("Kopienupartnerībaspretpriekšlaicīgumācībupārtraukšanuprogramma"), position="top", shot_id="x")
+    (collision,) = _lay_out(tmp_path, _texts(unbreakable), []).collisions
+    assert collision.first.startswith('heading "Kopienu') and collision.second == "the edge of the safe area (90 % of the frame)"

@@ -26,6 +26,7 @@ from pipeline.story.timeline import Timeline
 from pipeline.subtitles.model import Cue
 
 CLEARANCE = 0.006  # of the frame height: texts closer than this (6 px at 1080) read as one
+SAFE_MARGIN = 0.05  # of each side: text stays inside the graphics-safe 90 % (EBU R 95)
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,11 @@ def lay_out(
 
     blends = transitions_of(timeline)
     layout = TextLayout()
+    # Graphics-safe (EBU R 95): text within 90 % of the frame's width and height, centred.
+    safe = (int(width * SAFE_MARGIN), int(height * SAFE_MARGIN), width - int(width * SAFE_MARGIN), height - int(height * SAFE_MARGIN))
+    for text in [*obstacles[: len(obstacles) - len(picture_texts)], *(drawn[id(e)] for e in at_bottom if id(e) in drawn)]:
+        if not text.ink.within(*safe):
+            layout.collisions.append(Collision(text.what, "the edge of the safe area (90 % of the frame)", text.start, language))
     for item_index, first in enumerate(obstacles):
         for second in obstacles[item_index + 1:]:
             if first.meets(second, clearance, blends):

@@ -45,8 +45,10 @@ def _ass_time(frame: int, rate: Fraction) -> str:
     return ass_time(Fraction(frame) / rate)
 
 
-def _event(layer: int, start: int, end: int, style: str, text: str, rate: Fraction, overrides: str = "") -> str:
-    return f"Dialogue: {layer},{_ass_time(start, rate)},{_ass_time(end, rate)},{style},,0,0,0,,{{\\fad({_FADE_MS},{_FADE_MS}){overrides}}}{text}"
+def _event(layer: int, start: int, end: int, style: str, text: str, rate: Fraction, overrides: str = "", margins: tuple[int, int] = (0, 0)) -> str:
+    """A Dialogue line; `margins` (left, right; 0 = the style's) set the width libass wraps the text to."""
+    left, right = margins
+    return f"Dialogue: {layer},{_ass_time(start, rate)},{_ass_time(end, rate)},{style},,{left},{right},0,,{{\\fad({_FADE_MS},{_FADE_MS}){overrides}}}{text}"
 
 
 class _Layout:
@@ -174,7 +176,11 @@ def _item_event(item: TextItem, text: str, language: str, layout: _Layout, rate:
         return _event(1, item.start, item.end, "subtitle", text, rate, f"\\pos({layout.width // 2},{round(layout.height * 0.58)})")
     if item.role == "end_title":
         margin = layout.end_title_margin(item)
-        return _event(1, item.start, item.end, "end_title", text, rate, f"\\an4\\pos({margin},{round(layout.height * 0.30)})")
+        # libass wraps to the frame width less the margins, whatever \\pos says: the left margin is where
+        # the text starts, so a long statement wraps before the right edge instead of running off it.
+        return _event(
+            1, item.start, item.end, "end_title", text, rate, f"\\an4\\pos({margin},{round(layout.height * 0.30)})", margins=(margin, layout.margin_h),
+        )
     if item.role == "credits":
         return _event(1, item.start, item.end, "credits", text, rate, f"\\an5\\pos({layout.width // 2},{round(layout.height * 0.62)})")
     alignment = _POSITION_ALIGNMENT.get(item.position, 2)
