@@ -8,15 +8,18 @@ Every contender runs on this machine in one go, each as its own process
 through benchmarks/measure.py (wall time, CPU time, peak memory):
 
 1. pipeline    - `pact-video release STORYBOARD` from cold (no build/, no dist/):
-                 graphics, sound mix, one ffmpeg process encoding the textless
-                 master and the four language renders with burned-in subtitles,
-                 checks, the release in dist/;
+                 graphics, the text layout (every text measured where libass
+                 draws it), sound mix, one ffmpeg process encoding the master
+                 (funding statement only), the page's player (on-screen text,
+                 subtitles closed) and the four language renders with burned-in
+                 subtitles, checks, review frames, the release in dist/;
 2. floor       - one ffmpeg run decoding the finished master and encoding it
-                 five times (five outputs, `-map 0` each) with the same encoder
-                 settings and no filters: what five encodes cost at the very least;
-   floor_burn  - the same with the four languages' text layers drawn by libass
-                 on four of the outputs: what burning in costs at the very least
-                 (for the record, no target);
+                 six times (six outputs, `-map 0` each) with the same encoder
+                 settings and no filters: what six encodes cost at the very least;
+   floor_burn  - the same with each output's text layer drawn by libass: what
+                 burning in costs at the very least (for the record, no target);
+   text_layout - the text layout of every language from cold, alone: its share
+                 of the full build (target: at most 10 %);
 3. one_cue     - one cue of subtitles/lv.srt edited, then `pact-video release`
                  again: the Latvian render alone is made again, and dist/;
 4. pipeline_en - `pact-video build --lang en --no-master` from cold: the English
@@ -53,6 +56,7 @@ DEFAULT_STORYBOARD = "storyboards/community-co-op.yaml"
 MOVIEPY_TARGET = 4.0  # the pipeline at least this many times faster than MoviePy
 FLOOR_TARGET = 1.25  # the pipeline at most this many times the floor
 ONE_CUE_TARGET = 0.35  # a one-cue rebuild at most this share of the full build
+TEXT_LAYOUT_TARGET = 0.10  # the collision check at most this share of the full build
 COPIED = ("storyboards", "assets", "subtitles")  # what the benchmark's copy of the project holds
 
 
@@ -213,15 +217,16 @@ def table(result: dict) -> list[str]:
         "|---|---|---:|---:|---:|---:|---|",
     ]
     what = {
-        "pipeline": "`pact-video release` from cold: 5 encodes (master + 4 languages), dist/",
-        "floor": "ffmpeg: decode the master, encode it 5 times, no filters",
-        "floor_burn": "the floor with the 4 languages' text layers drawn by libass (for the record)",
+        "pipeline": "`pact-video release` from cold: 6 encodes (master, player, 4 languages), dist/",
+        "floor": "ffmpeg: decode the master, encode it 6 times, no filters",
+        "floor_burn": "the floor with each output's text layer drawn by libass (for the record)",
+        "text_layout": "every language's text measured where libass draws it, from cold (the collision check)",
         "floor_tuned": "the floor with the pipeline's economies: sound copied, not encoded 5 times; one x264 thread per encoder (for the record)",
         "one_cue": "one cue of lv.srt edited, `pact-video release` again",
         "pipeline_en": "`pact-video build --lang en --no-master` from cold: 1 encode (English)",
         "moviepy": "MoviePy 2 script: 1 encode (English)",
     }
-    for name in ("pipeline", "floor", "floor_burn", "floor_tuned", "one_cue", "pipeline_en", "moviepy"):
+    for name in ("pipeline", "floor", "floor_burn", "floor_tuned", "text_layout", "one_cue", "pipeline_en", "moviepy"):
         summary = result["contenders"].get(name)
         if summary is None:
             rows.append(f"| {name} | {what[name]} | skipped | | | | |")
@@ -241,7 +246,8 @@ def ratio_lines(result: dict) -> list[str]:
     lines = []
     for key, text in (
         ("moviepy_over_pipeline_en", f"MoviePy / pipeline, English render, one encode each = {{value}} (target: at least {MOVIEPY_TARGET:g}x faster)"),
-        ("pipeline_over_floor", f"pipeline (master + 4 languages) / floor (5 encodes) = {{value}} (target: at most {FLOOR_TARGET:g}x)"),
+        ("pipeline_over_floor", f"pipeline (master, player, 4 languages) / floor (6 encodes) = {{value}} (target: at most {FLOOR_TARGET:g}x)"),
+        ("text_layout_over_pipeline", f"text layout (the collision check) / full build = {{value}} (target: at most {TEXT_LAYOUT_TARGET:g}x)"),
         ("pipeline_over_floor_burn", "pipeline / floor with burn-in = {value} (no target; what the pipeline adds to burning in itself)"),
         ("pipeline_over_floor_tuned", "pipeline / floor with the pipeline's economies = {value} (no target; what composing, burning in and the release cost over five bare encodes done the pipeline's way)"),
         ("one_cue_over_pipeline", f"one-cue rebuild / full build = {{value}} (target: at most {ONE_CUE_TARGET:g}x)"),
@@ -335,10 +341,11 @@ def main(argv: list[str] | None = None) -> int:
         "video": {"seconds": float(timeline.duration), "frames": timeline.frames, "width": timeline.width, "height": timeline.height,
                   "fps": str(timeline.rate), "shots": len(timeline.clips), "texts": len(timeline.texts), "languages": list(timeline.languages)},
         "encoding": {"crf": enc.crf, "preset": enc.preset, "audio_bitrate": enc.audio_bitrate},
-        "runs": {"pipeline": [], "floor": [], "floor_burn": [], "floor_tuned": [], "one_cue": [], "pipeline_en": [], "moviepy": []},
+        "runs": {"pipeline": [], "floor": [], "floor_burn": [], "floor_tuned": [], "text_layout": [], "one_cue": [], "pipeline_en": [], "moviepy": []},
     }
     logs = Path(tempfile.mkdtemp(prefix="bench-logs-"))
-    renders = [paths.master, *(paths.video(code) for code in timeline.languages)]
+    # Every encode the release makes: the master, the page's player (narration language), each language's render.
+    renders = [paths.master, paths.player(timeline.narration_language), *(paths.video(code) for code in timeline.languages)]
 
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -370,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
         result["runs"]["floor"].append(run)
         say(f"  {run.get('wall_seconds')} s, peak {run.get('peak_rss_mb')} MB")
         # For the record: the same five encodes with the four text layers drawn on (what burning in costs at the least).
-        layers = [None, *(f"{code}.ass" for code in timeline.languages)]
+        layers = ["master.ass", f"{timeline.narration_language}-player.ass", *(f"{code}.ass" for code in timeline.languages)]
         say(f"floor with burn-in, run {index + 1}/{args.repeat} ...")
         run = measured(floor_command(ffmpeg_binary(), paths.master, outputs, crf=enc.crf, preset=enc.preset, audio_bitrate=enc.audio_bitrate, gop=gop,
                                      text_layers=layers), cwd=paths.text, log=logs / f"floor-burn-{index + 1}.log")
@@ -387,6 +394,12 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             for out in outputs:
                 out.unlink(missing_ok=True)
+        say(f"text layout alone, run {index + 1}/{args.repeat} ...")
+        run = measured([sys.executable, str(HERE / "text_layout.py"), str(storyboard), "--work", str(work / "text-layout")],
+                       cwd=project, log=logs / f"text-layout-{index + 1}.log", env=env)
+        run["outputs"] = []
+        result["runs"]["text_layout"].append(run)
+        say(f"  {run.get('wall_seconds')} s")
         if pristine is not None:
             # A translator's one-cue edit: the first cue's text, nothing else.
             first_text = pristine.split("\n\n")[0].split("\n", 2)[2]
@@ -439,6 +452,10 @@ def main(argv: list[str] | None = None) -> int:
             value = c["pipeline"]["wall_seconds"] / c[floor]["wall_seconds"]
             ratios[f"pipeline_over_{floor}"] = {"value": round(value, 3), "target": None, "pass": None,
                                                 "by_cpu_time": round(c["pipeline"]["cpu_seconds"] / c[floor]["cpu_seconds"], 3)}
+    if "text_layout" in c and "pipeline" in c and c["text_layout"]["ok"] and c["pipeline"]["ok"]:
+        value = c["text_layout"]["wall_seconds"] / c["pipeline"]["wall_seconds"]
+        ratios["text_layout_over_pipeline"] = {"value": round(value, 3), "target": TEXT_LAYOUT_TARGET, "pass": value <= TEXT_LAYOUT_TARGET,
+                                               "by_cpu_time": round(c["text_layout"]["cpu_seconds"] / c["pipeline"]["cpu_seconds"], 3)}
     if "one_cue" in c and "pipeline" in c and c["one_cue"]["ok"] and c["pipeline"]["ok"]:
         value = c["one_cue"]["wall_seconds"] / c["pipeline"]["wall_seconds"]
         ratios["one_cue_over_pipeline"] = {"value": round(value, 3), "target": ONE_CUE_TARGET, "pass": value <= ONE_CUE_TARGET,

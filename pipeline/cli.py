@@ -605,14 +605,21 @@ def subtitles_export(language: str, fmt: str, output: Path | None, storyboard: P
 @_friendly_errors
 @_writes_project
 def subtitles_review(language: str, output: Path | None, storyboard: Path, encoding: str | None) -> None:
-    """Write a side-by-side review page (timecode, master text, translation, findings) for proofreading.
+    """Write a side-by-side review page (timecode, master text, translation, findings) for proofreading,
+    and, once the language is rendered, a sheet with a frame of the render at every text and cue.
 
     \b
     Example:
       pact-video subtitles review lv
     """
-    path, report = _project(storyboard).review(language, output, encoding=encoding)
+    project = _project(storyboard)
+    path, report = project.review(language, output, encoding=encoding)
     click.echo(f"{path} ({len(report.errors)} error(s), {len(report.warnings)} warning(s))")
+    frames, note = project.review_frames(language, report)
+    if frames is not None:
+        click.echo(f"{frames} (a frame of the render at every text)")
+    if note:
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command("new")

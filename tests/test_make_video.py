@@ -134,7 +134,7 @@ def test_editing_one_latvian_cue_re_renders_only_latvian(released):
     lv = root / "subtitles" / "lv.srt"
     lv.write_text(lv.read_text(encoding="utf-8").replace("Labdien, mīļie kaimiņi.", "Labdien, ļaudis."), encoding="utf-8")
     result, _ = make_video(board)
-    assert sorted(result.rendered) == ["dist/", "review/lv-frames.html", "video_lv.mp4"]
+    assert sorted(result.rendered) == ["dist/", "video_lv.mp4"]
     assert "Labdien, ļaudis." in (dist / "ciems_lv.srt").read_text(encoding="utf-8")
 
 
@@ -246,14 +246,21 @@ def test_a_collision_stops_the_release_before_rendering_and_leaves_dist_as_it_wa
 
 
 def test_the_review_sheet_shows_each_text_in_a_frame_of_the_render(released):
-    """build/review/<lang>-frames.html: one frame per text (every cue and on-screen text), taken from the render itself."""
+    """`subtitles review lv` writes build/review/lv-frames.html: one frame per text (every cue and on-screen text), from the render itself."""
     import html as html_module
     import re
 
     from PIL import Image
 
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
     root, _, _ = released
+    done = CliRunner().invoke(main, ["subtitles", "review", "lv", "--storyboard", str(root / "storyboards" / "ciems.yaml")])
+    assert done.exit_code == 0, done.output
     page = root / "build" / "review" / "lv-frames.html"
+    assert f"{page} (a frame of the render at every text)" in done.output or "lv-frames.html (a frame" in done.output
     text = page.read_text(encoding="utf-8")
     figures = re.findall(r'<img src="([^"]+)" alt="([^"]*)"', text)
     alts = [html_module.unescape(alt) for _, alt in figures]

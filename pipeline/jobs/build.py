@@ -29,8 +29,7 @@ from pipeline.render.picture import render_pictures
 from pipeline.render.products import Products
 from pipeline.render.sources import image_inputs, picture_sources
 from pipeline.render.text_layout import Collision, TextLayout, lay_out, layout_from_json, layout_to_json, picture_texts
-from pipeline.render.review_frames import SHEET_VERSION, ShownText, make_review_frames, review_page
-from pipeline.render.textlayer import FUNDING_ROLES, cue_event, item_events, text_layer_script, write_text_layer
+from pipeline.render.textlayer import FUNDING_ROLES, text_layer_script, write_text_layer
 from pipeline.story.storyboard import Storyboard, load_storyboard
 from pipeline.story.timeline import Timeline, build_timeline
 from pipeline.subtitles.model import Cue
@@ -123,34 +122,7 @@ def build_video(
     )
     if sheet is not None:
         result.outputs["contact-sheet"] = sheet
-    if not preview:
-        result.outputs.update(_review_sheets(timeline, paths, languages, cues or {}, width=width, height=height, products=products))
     return result
-
-
-def _review_sheets(
-    timeline: Timeline, paths: ProjectLayout, languages: Sequence[str], cues: Mapping[str, Sequence[Cue]],
-    *, width: int, height: int, products: Products,
-) -> dict[str, Path]:
-    """build/review/<lang>-frames.html: a frame of each language's render at every one of its texts."""
-    made = {}
-    for code in languages:
-        events = [*item_events(timeline, code, width, height), *(cue_event(cue, index, on_top=False) for index, cue in enumerate(cues.get(code, ())))]
-        texts = [ShownText(e.what, e.text, e.start, e.end) for e in sorted(events, key=lambda e: (e.start, e.what))]
-        if not texts:
-            continue
-        page = paths.build / "review" / f"{code}-frames.html"
-        video = paths.video(code)
-        key = cache.key_of("review frames", SHEET_VERSION, [repr(t) for t in texts], files=[video])
-
-        def make(_stale: list[Path], video=video, texts=texts, page=page, code=code) -> None:
-            with products.reporter.task(f"review frames ({code})", None):
-                images = make_review_frames(video, texts, rate=timeline.rate, frames=timeline.frames, folder=page.parent / f"frames-{code}")
-            review_page(code, timeline.title.get(code, ""), texts, images, page)
-
-        products.make({page: key}, make, name=f"review/{code}-frames.html")
-        made[f"review-frames-{code}"] = page
-    return made
 
 
 def _timeline(storyboard: Path | str, strict: bool, reporter: Reporter) -> tuple[Storyboard, Timeline]:

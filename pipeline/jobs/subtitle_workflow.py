@@ -292,5 +292,27 @@ class SubtitleProject:
         write_text(out, review_page(source, report.track, report.findings, title=title, file=report.display_path))
         return out, report
 
+    def review_frames(self, language: str, report: LanguageReport) -> tuple[Path | None, str | None]:
+        """build/review/<lang>-frames.html: a frame of the language's render at each of its texts and cues.
+
+        Returns the page (None when there is no render yet) and a note when the render is older than the
+        subtitles it should show.
+        """
+        from pipeline.render.review_frames import ShownText, make_review_frames, review_page
+        from pipeline.render.textlayer import cue_event, item_events
+
+        paths = ProjectLayout(self.board.root)
+        video = paths.video(language)
+        if not video.exists():
+            return None, f"no render yet: run `pact-video build --lang {language}` for the frame sheet"
+        timeline = self.timeline
+        events = [*item_events(timeline, language, timeline.width, timeline.height), *(cue_event(cue, i, on_top=False) for i, cue in enumerate(report.track.cues))]
+        texts = [ShownText(e.what, e.text, e.start, e.end) for e in sorted(events, key=lambda e: (e.start, e.what))]
+        page = paths.review / f"{language}-frames.html"
+        images = make_review_frames(video, texts, rate=timeline.rate, frames=timeline.frames, folder=paths.review / f"frames-{language}")
+        review_page(language, timeline.title.get(language, ""), texts, images, page)
+        stale = report.path.exists() and report.path.stat().st_mtime > video.stat().st_mtime
+        return page, (f"{video.name} is older than {report.display_path}: the frames show the render, run `pact-video build --lang {language}` to update it" if stale else None)
+
 
 __all__ = ["LanguageReport", "SubtitleProject", "STALE", "TRANSLATED", "UNTRANSLATED"]

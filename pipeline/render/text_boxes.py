@@ -58,6 +58,14 @@ def _grown(ink: Ink, clearance: int) -> np.ndarray:
     return grown
 
 
+def _grown_up(ink: Ink, factor: int, width: int, height: int) -> Ink:
+    """Ink measured on a smaller canvas, in the full frame's pixels (each pixel a factor x factor block)."""
+    left, top, right, bottom = (edge * factor for edge in ink.box)
+    mask = np.repeat(np.repeat(ink.mask, factor, axis=0), factor, axis=1)
+    right, bottom = min(right, width), min(bottom, height)
+    return Ink((left, top, right, bottom), mask[: bottom - top, : right - left])
+
+
 def _slot(index: int) -> str:
     centis = index * _SLOT_CENTISECONDS
     hours, rest = divmod(centis, 360000)
@@ -77,14 +85,20 @@ def _alone(event: str, index: int) -> str:
 
 
 def draw_each(
-    header: Sequence[str], events: Sequence[str], *, width: int, height: int, fonts_dir: Path, work_dir: Path,
+    header: Sequence[str], events: Sequence[str], *, width: int, height: int, fonts_dir: Path, work_dir: Path, shrink: int = 1,
 ) -> list[Ink | None]:
     """The ink of each event drawn alone (None for one that draws nothing), in one ffmpeg run.
 
     header: the script's lines up to and including the [Events] Format line (script_header).
+    shrink: draw on a canvas this many times smaller and scale the ink back up. libass lays the
+    script out in its own coordinates (PlayRes), so the lines break and the texts land where they
+    do at full size; only the edges are coarser. A quarter of the pixels to draw and read.
     """
     if not events:
         return []
+    if shrink > 1:
+        small = draw_each(header, events, width=width // shrink, height=height // shrink, fonts_dir=fonts_dir, work_dir=work_dir)
+        return [_grown_up(ink, shrink, width, height) if ink is not None else None for ink in small]
     work_dir.mkdir(parents=True, exist_ok=True)
     script = work_dir / "text-boxes.ass"
     script.write_text("\n".join([*header, *(_alone(event, index) for index, event in enumerate(events))]) + "\n", encoding="utf-8")

@@ -26,6 +26,7 @@ from pipeline.story.timeline import Timeline
 from pipeline.subtitles.model import Cue
 
 CLEARANCE = 0.006  # of the frame height: texts closer than this (6 px at 1080) read as one
+MEASURE_SHRINK = 2  # texts are measured at half the frame's size (text_boxes.draw_each): 1080p drawn at 540p
 SAFE_MARGIN = 0.05  # of each side: text stays inside the graphics-safe 90 % (EBU R 95)
 
 
@@ -104,7 +105,10 @@ def lay_out(
     at_bottom = [textlayer.cue_event(cue, index, on_top=False) for index, cue in enumerate(cues)]
     on_top = [textlayer.cue_event(cue, index, on_top=True) for index, cue in enumerate(cues)]
     events = [*items, *at_bottom, *on_top]
-    inks = draw_each(textlayer.header(timeline, language, width, height), [e.line for e in events], width=width, height=height, fonts_dir=fonts_dir, work_dir=work_dir)
+    inks = draw_each(
+        textlayer.header(timeline, language, width, height), [e.line for e in events], width=width, height=height,
+        fonts_dir=fonts_dir, work_dir=work_dir, shrink=MEASURE_SHRINK if height >= MEASURE_SHRINK * 360 else 1,
+    )
     drawn = {id(event): _Drawn(event.what, event.start, event.end, ink) for event, ink in zip(events, inks) if ink is not None}
     clearance = max(1, round(height * CLEARANCE))
     obstacles = [drawn[id(e)] for e in items if id(e) in drawn]
