@@ -120,3 +120,20 @@ def test_changed_text_is_written(tmp_path):
 def test_a_missing_file_is_written(tmp_path):
     out = write_text_if_changed(tmp_path / "new" / "nb.srt", "1\n")
     assert out.read_text(encoding="utf-8") == "1\n"
+
+
+def test_a_write_that_fails_without_a_file_name_is_given_the_file_s(tmp_path):
+    """A full disk fails the write to an open file, and the OS error names no file: the one line must."""
+    import errno
+
+    import pytest
+
+    from pipeline.core.atomic import replacing
+
+    out = tmp_path / "build" / "text" / "en.ass"
+    with pytest.raises(OSError) as caught:
+        with replacing(out) as temporary:
+            temporary.write_text("half")
+            raise OSError(errno.ENOSPC, "No space left on device")
+    assert caught.value.errno == errno.ENOSPC and caught.value.filename == str(out)
+    assert list(out.parent.iterdir()) == []  # the temporary is gone

@@ -386,3 +386,47 @@ def test_a_file_size_limit_is_one_line_naming_it(tmp_path):
     line = _one_error_line(done.stderr)
     assert "file size limit" in line and "ulimit" in line, line
     assert list((tmp_path / "build").rglob("*.partial.*")) == []
+
+
+def test_a_subtitle_file_that_is_a_pipe_is_refused_not_read_for_ever(tmp_path):
+    root = new_project(tmp_path / "p").root
+    subtitles = root / "subtitles"
+    subtitles.mkdir(exist_ok=True)
+    os.mkfifo(subtitles / "en.srt")
+    done = subprocess.run([sys.executable, "-m", "pipeline", "subtitles", "check", "en"], cwd=root, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "not a regular file" in done.stdout + done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("project_line", "message"), [
+    ("project: {title: T, languages: []}", "project.languages: no languages"),
+    ("project: {title: T, languages: [en], narration_language: lv}", "the narration's language 'lv' is not among project.languages (en)"),
+])
+def test_languages_the_later_commands_would_refuse_are_refused_at_check(tmp_path, project_line, message):
+    root = new_project(tmp_path / "p").root
+    board = next((root / "storyboards").glob("*.yaml"))
+    text = board.read_text(encoding="utf-8")
+    start = text.index("project:")
+    end = text.index("\nscenes:")
+    board.write_text(text[:start] + project_line + "\n" + text[end:], encoding="utf-8")
+    done = _cli("check", cwd=root)
+    assert done.returncode == 1 and message in _one_error_line(done.stderr)
+
+
+def test_two_lines_with_other_words_in_one_recording_are_refused_at_check(tmp_path):
+    root = tmp_path / "p"
+    (root / "storyboards").mkdir(parents=True)
+    (root / "storyboards" / "dup.yaml").write_text(textwrap.dedent("""\
+        version: 1
+        project: {title: Dup, languages: [en]}
+        scenes:
+          - id: s
+            shots:
+              - {id: a, kind: title, text: A, duration: 4}
+            narration:
+              - {text: The first line., file: assets/narr.ogg, at: 0}
+              - {text: The second line., file: assets/narr.ogg, at: 2}
+        """), encoding="utf-8")
+    done = _cli("check", cwd=root)
+    assert done.returncode == 1
+    assert "dup.yaml:9:" in _one_error_line(done.stderr) and "also the recording of the line on line 8" in done.stderr

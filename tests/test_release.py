@@ -159,26 +159,30 @@ def test_dist_has_every_file_and_nothing_else(released):
     assert sorted(path.name for path in released.dist.parent.iterdir()) == ["build", "dist", "subtitles"]
 
 
-def test_renders_are_hard_linked_and_sidecars_copied_unchanged(released):
+def test_renders_and_sidecars_are_copies_of_their_own(released):
+    """Nothing done to build/ afterwards (a render overwritten in place, truncated) can change what was released."""
     for entry in released.inputs.languages:
         released_render = released.dist / released.layout.render(entry.code)
-        assert os.path.samefile(released_render, entry.render)  # a link, not a second copy on disk
+        assert released_render.read_bytes() == entry.render.read_bytes()
+        assert not os.path.samefile(released_render, entry.render)
         assert (released.dist / released.layout.srt(entry.code)).read_bytes() == entry.srt.read_bytes()
         assert not os.path.samefile(released.dist / released.layout.srt(entry.code), entry.srt)
         assert (released.dist / released.layout.vtt(entry.code)).read_bytes() == entry.vtt.read_bytes()
 
 
-def test_a_copy_is_made_where_hard_links_fail(tmp_path, monkeypatch):
-    source = tmp_path / "source.mp4"
-    source.write_bytes(b"not really a video")
+def test_a_release_folder_that_is_a_mount_point_is_refused_before_anything_is_made(tmp_path, monkeypatch):
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    monkeypatch.setattr(Path, "is_mount", lambda self: self == dist)
+    with pytest.raises(publish.ReleaseError, match="is a mount point"):
+        publish.release_folder(dist)
 
-    def refuse(*args):
-        raise OSError(18, "Invalid cross-device link")
 
-    monkeypatch.setattr(publish.os, "link", refuse)
-    publish._place(source, tmp_path / "target.mp4", link=True)
-    assert (tmp_path / "target.mp4").read_bytes() == source.read_bytes()
-    assert not os.path.samefile(tmp_path / "target.mp4", source)
+def test_a_release_folder_that_is_a_link_is_released_into_its_target(tmp_path):
+    target = tmp_path / "shared" / "video"
+    target.mkdir(parents=True)
+    (tmp_path / "dist").symlink_to(target)
+    assert publish.release_folder(tmp_path / "dist") == target.resolve()
 
 
 def test_release_takes_little_time(released):

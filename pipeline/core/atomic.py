@@ -35,6 +35,11 @@ def replacing(out: Path) -> Iterator[Path]:
         yield temporary
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, out)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        if exc.filename is None:  # a write to an open file fails without a name (a full disk): give it the file's
+            raise OSError(exc.errno, exc.strerror, str(out)) from exc
+        raise
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
+
+from pipeline.core.atomic import write_text
 
 T = TypeVar("T")
 
@@ -106,10 +107,7 @@ class ProductStore:
         self.keys_dir.mkdir(parents=True, exist_ok=True)
         for product in products:
             record = {"version": self.RECORD_VERSION, "key": key, "size": product.stat().st_size, "sha256": fingerprint(product)}
-            target = self._key_file(product)
-            temporary = target.with_suffix(".tmp")
-            temporary.write_text(json.dumps(record), encoding="utf-8")
-            os.replace(temporary, target)
+            write_text(self._key_file(product), json.dumps(record))
 
     def forget(self, products: Sequence[Path]) -> None:
         for product in products:

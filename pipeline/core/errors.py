@@ -74,6 +74,7 @@ SYSTEM_FAILURES: dict[int, tuple[str, str]] = {
     errno.EIO: ("Input/output error", "the disk is failing or was removed: check it, then run again"),
     errno.ENOMEM: ("Cannot allocate memory", "close other programs, then run again"),
     errno.EMFILE: ("Too many open files", "raise the limit (ulimit -n 4096), then run again"),
+    errno.EAGAIN: ("Resource temporarily unavailable", "the system refused memory or a process (see `ulimit -a`): close other programs or raise the limits, then run again"),
     errno.EFBIG: ("File too large", "a file size limit stopped it (see `ulimit -f`, or the disk's file system): lift it, then run again"),
     errno.ENOENT: ("No such file or directory", "check the path; a folder may have been moved or deleted during the run"),
 }

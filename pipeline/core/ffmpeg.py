@@ -10,6 +10,7 @@ remove the partial files.
 from __future__ import annotations
 
 import collections
+import errno
 import functools
 import os
 import queue
@@ -23,7 +24,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from pipeline.core.atomic import partial_path
-from pipeline.core.errors import RenderError, system_failure
+from pipeline.core.errors import SYSTEM_FAILURES, RenderError, system_failure
 from pipeline.core.layout import shown_path
 from pipeline.core.stopping import die_with_parent, stops_deferred
 from pipeline.core.threads import leave_ctrl_c_to_the_main_thread
@@ -106,7 +107,9 @@ def run(
                     preexec_fn=die_with_parent,  # noqa: PLW1509
                 )
         except OSError as exc:
-            raise RenderError(f"{description}: could not start ffmpeg ({exc})", hint="set FFMPEG_BINARY to a working ffmpeg") from None
+            # Out of processes, memory or open files is the machine's doing, not the binary's.
+            hint = SYSTEM_FAILURES[exc.errno][1] if exc.errno in SYSTEM_FAILURES and exc.errno != errno.ENOENT else "set FFMPEG_BINARY to a working ffmpeg"
+            raise RenderError(f"{description}: could not start ffmpeg ({exc.strerror or exc})", hint=hint) from None
         with _running_lock:
             _running.add(process)
         reader = threading.Thread(target=_drain, args=(process.stderr, stderr_lines), daemon=True)

@@ -126,12 +126,13 @@ def make_video(
 ) -> tuple[BuildResult, Path]:
     """Check, render every language with its subtitles, and release into dist/; see the module docstring."""
     from pipeline.release.inputs import LanguageInputs, ReleaseInputs
-    from pipeline.release.publish import make_release
+    from pipeline.release.publish import make_release, release_folder
 
     reporter = reporter or Reporter()
     project = SubtitleProject.open(storyboard)
     root = project.board.root
     with project_lock(root):
+        release_folder(ProjectLayout(root).dist)  # a release folder that cannot take the release is said before rendering
         timeline = project.timeline
         languages = tuple(timeline.languages)
         reports = subtitle_reports(project, languages, reporter)

@@ -100,9 +100,11 @@ def project_lock(root: Path) -> Iterator[None]:
 def _clear_leftovers(layout: ProjectLayout) -> None:
     """What a killed run left: partial outputs (never trusted, but they fill the disk) and release staging folders."""
     for path in layout.build.rglob("*"):
-        # ffmpeg's partial outputs, and the hidden temporaries of atomic writes (core/atomic.py)
-        leftover = ".partial." in path.name or (path.name.startswith(".") and path.name.count(".") >= 2 and not path.name.startswith(".lock"))
-        if leftover and path.is_file() and ".keys" not in path.parts:
+        # ffmpeg's partial outputs, the hidden temporaries of atomic writes (core/atomic.py), and key
+        # records an older version half-wrote (build/.keys/*.tmp)
+        hidden_temporary = path.name.startswith(".") and path.name.count(".") >= 2 and not path.name.startswith(".lock")
+        leftover = ".partial." in path.name or hidden_temporary or (path.suffix == ".tmp" and path.parent.name == ".keys")
+        if leftover and path.is_file():
             path.unlink(missing_ok=True)
     for staging in layout.root.glob(f".{layout.dist.name}.partial-*"):
         shutil.rmtree(staging, ignore_errors=True)

@@ -52,12 +52,25 @@ from pipeline.render import graphics
 EMBLEM_HEIGHT = 96  # pixels in the file; the page shows it at half that, sharp on high-density screens
 
 
+def release_folder(dist: Path) -> Path:
+    """Where the release goes: `dist`, or the folder it links to; refused (before anything is made) if it cannot be swapped in."""
+    dist = Path(dist).absolute()
+    if dist.is_symlink():
+        dist = dist.resolve()  # release into the folder the link names; the link stays
+    if dist.exists() and not dist.is_dir():
+        raise ReleaseError(f"{dist} exists and is not a folder", "move it away or pick another release folder")
+    if dist.is_mount():
+        raise ReleaseError(
+            f"{dist} is a mount point: the release is swapped in whole, by renaming the folder, which a mount point cannot be",
+            "mount the folder above it instead, or make dist a symbolic link to a folder on that disk",
+        )
+    return dist
+
+
 def make_release(inputs: ReleaseInputs, dist: Path, *, reporter: Reporter | None = None) -> Path:
     """Write the whole release into `dist`, replacing what was there only once everything is made."""
     reporter = reporter or Reporter()
-    dist = Path(dist).absolute()
-    if dist.exists() and not dist.is_dir():
-        raise ReleaseError(f"{dist} exists and is not a folder", "move it away or pick another release folder")
+    dist = release_folder(dist)
     checked = check_inputs(inputs)
     dist.parent.mkdir(parents=True, exist_ok=True)
     _recover_leftovers(dist)
@@ -77,12 +90,12 @@ def make_release(inputs: ReleaseInputs, dist: Path, *, reporter: Reporter | None
 def _write_release(inputs: ReleaseInputs, checked: CheckedInputs, staging: Path, dist: Path, reporter: Reporter) -> None:
     layout = DistLayout(inputs.name)
     for entry in inputs.languages:
-        _place(entry.render, staging / layout.render(entry.code), link=True)
+        _place(entry.render, staging / layout.render(entry.code))
         shutil.copyfile(entry.srt, staging / layout.srt(entry.code))  # copied: a translator may edit the source in place
         shutil.copyfile(entry.vtt, staging / layout.vtt(entry.code))
 
     if inputs.textless_master is not None:
-        _place(inputs.textless_master, staging / layout.textless, link=True)
+        _place(inputs.textless_master, staging / layout.textless)
 
     multi = staging / layout.multi
     subtitles = [(entry.srt, lang) for entry, lang in zip(inputs.languages, checked.languages)]
@@ -122,18 +135,9 @@ def _check_multi(multi: Path, checked: CheckedInputs) -> ProbedRender:
     return render
 
 
-def _place(source: Path, target: Path, *, link: bool) -> None:
-    """Hard-link a large render rather than copy it (same content, no second copy on disk).
-
-    Safe because the build replaces its products by rename, never rewrites them in
-    place: a later render gets a new file, and dist/ keeps the one it released.
-    """
-    if link:
-        try:
-            os.link(source, target)
-            return
-        except OSError:
-            pass  # another filesystem, or links not allowed there: copy instead
+def _place(source: Path, target: Path) -> None:
+    """Copy a render into the release: a copy of its own, so nothing done to build/ (a file overwritten
+    in place, truncated) can change what was released. (copy_file_range: a reflink where the file system has them.)"""
     shutil.copy2(source, target)
 
 

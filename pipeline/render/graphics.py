@@ -41,7 +41,9 @@ def _font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
     try:
         return ImageFont.truetype(str(path), max(1, size))
     except OSError:
-        raise MediaError(f"font {path} is missing or unreadable", hint="restore assets/fonts from the repository") from None
+        if not path.is_file():
+            raise MediaError(f"font {path} is missing", hint="restore assets/fonts from the repository") from None
+        raise  # the file is there: the machine refused (too many open files, no memory), and says why
 
 
 def _parse_colour(value: str, *, what: str) -> RGB:

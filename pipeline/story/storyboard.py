@@ -689,6 +689,7 @@ class _MeaningChecks:
                 self.known_language(str(code), ("subtitles", "languages", code), key=True)
         self.walk(data, ())
         self.unique_ids(data.get("scenes"))
+        self.one_text_per_recording(data.get("scenes"))
 
     def problem(self, at: Path_, message: str, hint: str | None = None, *, key: bool = False, code: str = "") -> Problem:
         line, column = self.positions.of(at, key=key)
@@ -707,9 +708,17 @@ class _MeaningChecks:
             self.known_language(code, ("project", "languages", index))
         if len(set(self.languages)) != len(self.languages):
             self.problems.append(self.problem(("project", "languages"), "a language is listed twice"))
+        if "languages" in project and isinstance(project["languages"], list) and not project["languages"]:
+            self.problems.append(self.problem(("project", "languages"), "no languages: the video needs at least the one its narration speaks", "e.g. languages: [en]"))
         narration = project.get("narration_language", "en")
-        if isinstance(narration, str):
-            self.known_language(narration, ("project", "narration_language"))
+        if isinstance(narration, str) and self.known_language(narration, ("project", "narration_language")):
+            listed = [code for code in self.languages if isinstance(code, str)]
+            if listed and narration not in listed:
+                self.problems.append(self.problem(
+                    ("project", "narration_language"),
+                    f"the narration's language {narration!r} is not among project.languages ({', '.join(listed)})",
+                    f"add {narration} to languages: its subtitles are the master the others are translated from",
+                ))
 
     def known_language(self, code: str, at: Path_, *, key: bool = False) -> bool:
         try:
@@ -798,6 +807,32 @@ class _MeaningChecks:
             self.problems.append(self.problem(at, f"absolute path {relative!r}", "write the path relative to the project folder, e.g. assets/footage/x.mp4"))
         elif not (self.root / relative).resolve().is_relative_to(self.root):
             self.problems.append(self.problem(at, f"path {relative!r} leaves the project folder", "keep media inside the project, under assets/"))
+
+    def one_text_per_recording(self, scenes: Any) -> None:
+        """Two narration lines naming one file must say the same words: the file can hold only one of them."""
+        if not isinstance(scenes, list):
+            return
+        lines: list[tuple[dict, Path_]] = []
+        for s_index, scene in enumerate(scenes):
+            if not isinstance(scene, dict):
+                continue
+            for n_index, line in enumerate(scene.get("narration") or []):
+                lines.append((line, ("scenes", s_index, "narration", n_index)))
+            for k_index, shot in enumerate(scene.get("shots") or []):
+                if isinstance(shot, dict):
+                    for n_index, line in enumerate(shot.get("narration") or []):
+                        lines.append((line, ("scenes", s_index, "shots", k_index, "narration", n_index)))
+        first: dict[str, tuple[str, Path_]] = {}
+        for line, at in lines:
+            if not isinstance(line, dict) or not isinstance(line.get("file"), str) or not isinstance(line.get("text"), str):
+                continue
+            seen = first.setdefault(line["file"], (line["text"], at))
+            if seen[0].split() != line["text"].split():
+                self.problems.append(self.problem(
+                    at + ("file",),
+                    f"{line['file']!r} is also the recording of the line on line {self.positions.of(seen[1])[0]}, which says other words",
+                    "give each line its own file",
+                ))
 
     def unique_ids(self, scenes: Any) -> None:
         if not isinstance(scenes, list):

@@ -187,6 +187,9 @@ MAX_SUBTITLE_BYTES = 1024 * 1024
 
 def _read_bytes(path: Path) -> bytes:
     try:
+        if path.exists() and not path.is_file():
+            # A pipe or a device would be read for ever (or until memory runs out).
+            raise SubtitleFileError(f"{path}: not a regular file (a folder, a pipe or a device)", "put the subtitle file itself there")
         size = path.stat().st_size
         if size > MAX_SUBTITLE_BYTES:
             raise SubtitleFileError(
