@@ -622,8 +622,10 @@ class Storyboard:
         return (self.root / relative).resolve()
 
     def project_language(self, code: str) -> str:
-        """`code` if it is one of the project's languages; else the one error every command gives."""
-        languages = self.document.project.languages
+        """`code` if it is one of the project's languages (the narration's is always one); else the one error every command gives."""
+        languages = [*self.document.project.languages]
+        if self.document.project.narration_language not in languages:
+            languages.insert(0, self.document.project.narration_language)  # as the timeline has it
         if code not in languages:
             raise PipelineError(f"{code!r} is not one of this project's languages ({', '.join(languages)})", f"add it to project.languages in {shown_path(self.path)}")
         return code
@@ -711,14 +713,8 @@ class _MeaningChecks:
         if "languages" in project and isinstance(project["languages"], list) and not project["languages"]:
             self.problems.append(self.problem(("project", "languages"), "no languages: the video needs at least the one its narration speaks", "e.g. languages: [en]"))
         narration = project.get("narration_language", "en")
-        if isinstance(narration, str) and self.known_language(narration, ("project", "narration_language")):
-            listed = [code for code in self.languages if isinstance(code, str)]
-            if listed and narration not in listed:
-                self.problems.append(self.problem(
-                    ("project", "narration_language"),
-                    f"the narration's language {narration!r} is not among project.languages ({', '.join(listed)})",
-                    f"add {narration} to languages: its subtitles are the master the others are translated from",
-                ))
+        if isinstance(narration, str):
+            self.known_language(narration, ("project", "narration_language"))  # (always an output language: the timeline adds it)
 
     def known_language(self, code: str, at: Path_, *, key: bool = False) -> bool:
         try:
@@ -828,10 +824,11 @@ class _MeaningChecks:
                 continue
             seen = first.setdefault(line["file"], (line["text"], at))
             if seen[0].split() != line["text"].split():
-                self.problems.append(self.problem(
+                # A warning: the same sound may be meant twice; but `narrate --scratch` can record only one of the two.
+                self.warnings.append(self.problem(
                     at + ("file",),
                     f"{line['file']!r} is also the recording of the line on line {self.positions.of(seen[1])[0]}, which says other words",
-                    "give each line its own file",
+                    "give each line its own file, unless the recording is meant to play twice",
                 ))
 
     def unique_ids(self, scenes: Any) -> None:
