@@ -200,3 +200,16 @@ def top_level_boxes(path: Path) -> list[str]:
                 break
             stream.seek(size - consumed, 1)
     return types
+
+
+def ffmpeg_processes_using(folder: Path) -> list[int]:
+    """Process ids of ffmpeg processes whose command line names this folder (Linux /proc; [] elsewhere)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if command and b"ffmpeg" in command[0] and any(str(folder).encode() in part for part in command):
+            found.append(int(entry.name))
+    return found

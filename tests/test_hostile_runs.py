@@ -21,6 +21,7 @@ import av
 import pytest
 from click.testing import CliRunner
 
+from media_checks import ffmpeg_processes_using
 from pipeline.cli import main
 from pipeline.core import ffmpeg as ffmpeg_module
 from pipeline.core.errors import PipelineError, RenderError
@@ -28,19 +29,6 @@ from pipeline.jobs.new_project import new_project
 from pipeline.jobs.project_lock import project_lock
 
 # --- helpers -----------------------------------------------------------------------------------------
-
-
-def _ffmpeg_processes_using(folder: Path) -> list[int]:
-    """Process ids of ffmpeg processes whose command line names this folder (Linux /proc)."""
-    found = []
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            command = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if command and b"ffmpeg" in command[0] and any(str(folder).encode() in part for part in command):
-            found.append(int(entry.name))
-    return found
 
 
 def _frames(path: Path) -> int:
@@ -268,7 +256,7 @@ def test_a_stop_signal_stops_the_build_and_its_ffmpeg(tmp_path, signum):
         if process.poll() is None:
             process.kill()
             process.wait()
-        orphans = _ffmpeg_processes_using(tmp_path)
+        orphans = ffmpeg_processes_using(tmp_path)
         for pid in orphans:
             os.kill(pid, signal.SIGKILL)
     assert orphans == [], "ffmpeg kept running after the build was stopped"
@@ -285,9 +273,9 @@ def test_a_killed_build_takes_its_ffmpeg_with_it_and_the_next_build_is_whole(tmp
     process.send_signal(signal.SIGKILL)
     process.wait()
     deadline = time.monotonic() + 5
-    while _ffmpeg_processes_using(tmp_path) and time.monotonic() < deadline:
+    while ffmpeg_processes_using(tmp_path) and time.monotonic() < deadline:
         time.sleep(0.05)
-    orphans = _ffmpeg_processes_using(tmp_path)
+    orphans = ffmpeg_processes_using(tmp_path)
     for pid in orphans:
         os.kill(pid, signal.SIGKILL)
     assert orphans == [], "ffmpeg rendered on after pact-video was killed"

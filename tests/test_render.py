@@ -26,6 +26,7 @@ from media_checks import (
     audio,
     dark_columns,
     ffmpeg,
+    ffmpeg_processes_using,
     frame,
     frames,
     make_image,
@@ -416,19 +417,6 @@ scenes:
 """
 
 
-def _ffmpeg_processes_using(folder: Path) -> list[int]:
-    """Process ids of ffmpeg processes whose command line names this folder (Linux /proc; [] elsewhere)."""
-    found = []
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            command = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if command and b"ffmpeg" in command[0] and any(str(folder).encode() in part for part in command):
-            found.append(int(entry.name))
-    return found
-
-
 def test_interrupt_leaves_nothing_half_written(tmp_path):
     make_image(tmp_path / "assets" / "big.png", size="1280x720")
     storyboard = tmp_path / "storyboards" / "long.yaml"
@@ -455,7 +443,7 @@ def test_interrupt_leaves_nothing_half_written(tmp_path):
         if process.poll() is None:
             process.kill()
             process.wait()
-        orphans = _ffmpeg_processes_using(tmp_path)
+        orphans = ffmpeg_processes_using(tmp_path)
         for pid in orphans:
             os.kill(pid, signal.SIGKILL)
     assert orphans == [], "ffmpeg kept running after the build was interrupted"
