@@ -109,33 +109,32 @@ def lay_out(
         textlayer.header(timeline, language, width, height), [e.line for e in events], width=width, height=height,
         fonts_dir=fonts_dir, work_dir=work_dir, shrink=MEASURE_SHRINK if height >= MEASURE_SHRINK * 360 else 1,
     )
-    drawn = {id(event): _Drawn(event.what, event.start, event.end, ink) for event, ink in zip(events, inks) if ink is not None}
+    drawn = [_Drawn(event.what, event.start, event.end, ink) if ink is not None else None for event, ink in zip(events, inks)]
+    texts = [d for d in drawn[: len(items)] if d is not None]
+    bottoms, tops = drawn[len(items): len(items) + len(cues)], drawn[len(items) + len(cues):]
+    obstacles = [*texts, *(_Drawn(text.what, text.start, text.end, _picture_ink(text)) for text in picture_texts)]
     clearance = max(1, round(height * CLEARANCE))
-    obstacles = [drawn[id(e)] for e in items if id(e) in drawn]
-    obstacles += [_Drawn(text.what, text.start, text.end, _picture_ink(text)) for text in picture_texts]
-
     blends = transitions_of(timeline)
     layout = TextLayout()
-    # Graphics-safe (EBU R 95): text within 90 % of the frame's width and height, centred.
-    safe = (int(width * SAFE_MARGIN), int(height * SAFE_MARGIN), width - int(width * SAFE_MARGIN), height - int(height * SAFE_MARGIN))
-    for text in [*obstacles[: len(obstacles) - len(picture_texts)], *(drawn[id(e)] for e in at_bottom if id(e) in drawn)]:
-        if not text.ink.within(*safe):
-            layout.collisions.append(Collision(text.what, "the edge of the safe area (90 % of the frame)", text.start, language))
-    for item_index, first in enumerate(obstacles):
-        for second in obstacles[item_index + 1:]:
-            if first.meets(second, clearance, blends):
-                layout.collisions.append(Collision(first.what, second.what, max(first.start, second.start), language))
-    for index in range(len(cues)):
-        bottom, top = drawn.get(id(at_bottom[index])), drawn.get(id(on_top[index]))
+
+    for index, (bottom, top) in enumerate(zip(bottoms, tops)):
         if bottom is None or top is None:
             continue  # a cue that draws nothing (only spaces) is QC's business
         in_the_way = [o for o in obstacles if bottom.meets(o, clearance, blends)]
-        if not in_the_way:
-            continue
-        if not any(top.meets(o, clearance, blends) for o in obstacles):
+        if in_the_way and not any(top.meets(o, clearance, blends) for o in obstacles):
             layout.cues_on_top.add(index)
-            continue
-        layout.collisions.append(Collision(bottom.what, in_the_way[0].what, max(bottom.start, in_the_way[0].start), language))
+        elif in_the_way:
+            layout.collisions.append(Collision(bottom.what, in_the_way[0].what, max(bottom.start, in_the_way[0].start), language))
+    for index, first in enumerate(obstacles):
+        for second in obstacles[index + 1:]:
+            if first.meets(second, clearance, blends):
+                layout.collisions.append(Collision(first.what, second.what, max(first.start, second.start), language))
+    # Graphics-safe (EBU R 95): text within 90 % of the frame's width and height, centred.
+    margin_x, margin_y = int(width * SAFE_MARGIN), int(height * SAFE_MARGIN)
+    placed = [(tops if index in layout.cues_on_top else bottoms)[index] for index in range(len(cues))]
+    for text in [*texts, *(cue for cue in placed if cue is not None)]:
+        if not text.ink.within(margin_x, margin_y, width - margin_x, height - margin_y):
+            layout.collisions.append(Collision(text.what, "the edge of the safe area (90 % of the frame)", text.start, language))
     return layout
 
 
