@@ -63,31 +63,15 @@ def _friendly_errors(command: Callable) -> Callable:
         context = click.get_current_context()
         try:
             return command(*args, **kwargs)
-        except StoryboardError as exc:
-            if context.obj.get("debug"):
-                raise
-            for problem in exc.problems:
-                click.echo(f"Error: {problem}", err=True)
-            context.exit(1)
-        except PipelineError as exc:
-            if context.obj.get("debug"):
-                raise
-            click.echo(f"Error: {exc}", err=True)
-            context.exit(1)
         except BrokenPipeError:
             # The reader went away (`pact-video check --json | head`): nothing to say, and nobody to say it to.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             context.exit(141)
-        except OSError as exc:
-            # The machine refused (a full disk, a read-only folder): its own words, the path, what to do.
+        except (PipelineError, OSError, MemoryError) as exc:
             if context.obj.get("debug"):
                 raise
-            click.echo(f"Error: {os_error(exc, _shown(exc.filename))}", err=True)
-            context.exit(1)
-        except MemoryError:
-            if context.obj.get("debug"):
-                raise
-            click.echo("Error: out of memory (close other programs, or render fewer languages at once with --lang)", err=True)
+            for line in _error_lines(exc):
+                click.echo(f"Error: {line}", err=True)
             context.exit(1)
         except KeyboardInterrupt as exc:
             how = "Interrupted" if signal_name(exc) == "SIGINT" else f"Stopped by {signal_name(exc)}"
@@ -95,6 +79,18 @@ def _friendly_errors(command: Callable) -> Callable:
             context.exit(exit_status(exc))
 
     return wrapper
+
+
+def _error_lines(exc: PipelineError | OSError | MemoryError) -> list[str]:
+    """What the person running the command reads: each storyboard problem, or the one failure."""
+    if isinstance(exc, StoryboardError):
+        return [str(problem) for problem in exc.problems]
+    if isinstance(exc, OSError):
+        # The machine refused (a full disk, a read-only folder): its own words, the path, what to do.
+        return [str(os_error(exc, _shown(exc.filename)))]
+    if isinstance(exc, MemoryError):
+        return ["out of memory (close other programs, or render fewer languages at once with --lang)"]
+    return [str(exc)]
 
 
 def _shown(filename: object) -> str | None:

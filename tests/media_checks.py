@@ -213,3 +213,27 @@ def ffmpeg_processes_using(folder: Path) -> list[int]:
         if command and b"ffmpeg" in command[0] and any(str(folder).encode() in part for part in command):
             found.append(int(entry.name))
     return found
+
+
+def stop_and_reap(process: subprocess.Popen, signum: int, folder: Path) -> tuple[str, float, list[int]]:
+    """Send `signum` to a running `pact-video`, wait for it (30 s at most), and kill any ffmpeg of `folder`'s run left behind.
+
+    Returns its stderr, the seconds it took to stop, and the ffmpeg processes that were still running (killed now).
+    """
+    import os
+    import signal
+    import time
+
+    try:
+        process.send_signal(signum)
+        sent = time.monotonic()
+        _, stderr = process.communicate(timeout=30)
+        stopping = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        orphans = ffmpeg_processes_using(folder)
+        for pid in orphans:
+            os.kill(pid, signal.SIGKILL)
+    return stderr, stopping, orphans

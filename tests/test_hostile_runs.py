@@ -21,7 +21,7 @@ import av
 import pytest
 from click.testing import CliRunner
 
-from media_checks import ffmpeg_processes_using
+from media_checks import ffmpeg_processes_using, stop_and_reap
 from pipeline.cli import main
 from pipeline.core import ffmpeg as ffmpeg_module
 from pipeline.core.errors import PipelineError, RenderError
@@ -247,18 +247,7 @@ def _start_slow_build(root: Path) -> subprocess.Popen:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_a_stop_signal_stops_the_build_and_its_ffmpeg(tmp_path, signum):
     process = _start_slow_build(tmp_path)
-    try:
-        process.send_signal(signum)
-        sent = time.monotonic()
-        _, stderr = process.communicate(timeout=30)
-        stopping = time.monotonic() - sent
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        orphans = ffmpeg_processes_using(tmp_path)
-        for pid in orphans:
-            os.kill(pid, signal.SIGKILL)
+    stderr, stopping, orphans = stop_and_reap(process, signum, tmp_path)
     assert orphans == [], "ffmpeg kept running after the build was stopped"
     assert process.returncode == 128 + signum
     assert "Traceback" not in stderr and f"Stopped by {signal.Signals(signum).name}" in stderr, stderr

@@ -25,30 +25,8 @@ from pipeline.subtitles.state import SubtitleState, StateFileError
 from pipeline.subtitles import translation
 from pipeline.subtitles.translation import TranslationEntry, init_translation, sync_translation
 
-# Two placeholder shots with a cut at 5 s; the video lasts 10 s (rendering it would take seconds, not milliseconds).
-STORYBOARD = """
-version: 1
-project:
-  title: Test
-  fps: 25
-  resolution: 160x90
-  languages: [en, lv, nb]
-scenes:
-  - id: s
-    shots:
-      - {id: a, kind: placeholder, duration: 5}
-      - {id: b, kind: placeholder, duration: 5}
-"""
-
-MASTER = """\
-1
-00:00:01,000 --> 00:00:03,000
-Good afternoon.
-
-2
-00:00:05,000 --> 00:00:07,500
-We build a ring of support.
-"""
+# Two placeholder shots with a cut at 5 s, and a two-cue master (rendering it would take seconds, not milliseconds).
+from test_subtitles_cli import MASTER, STORYBOARD
 
 LATVIAN = """\
 1

@@ -9,7 +9,6 @@ feeds an xfade and an xfade feeds a concat.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from media_checks import (
     audio,
     dark_columns,
     ffmpeg,
-    ffmpeg_processes_using,
+    stop_and_reap,
     frame,
     frames,
     make_image,
@@ -435,17 +434,11 @@ def test_interrupt_leaves_nothing_half_written(tmp_path):
             if partial is None:
                 time.sleep(0.02)
         assert partial is not None, f"the picture render never started: {process.poll()} {process.stderr.read() if process.poll() is not None else ''}"
-        process.send_signal(signal.SIGINT)
-        interrupted = time.monotonic()
-        _, stderr = process.communicate(timeout=30)
-        stopping = time.monotonic() - interrupted
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        orphans = ffmpeg_processes_using(tmp_path)
-        for pid in orphans:
-            os.kill(pid, signal.SIGKILL)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    stderr, stopping, orphans = stop_and_reap(process, signal.SIGINT, tmp_path)
     assert orphans == [], "ffmpeg kept running after the build was interrupted"
     assert process.returncode != 0
     assert "Traceback" not in stderr

@@ -10,6 +10,7 @@ remove the partial files.
 from __future__ import annotations
 
 import collections
+import contextlib
 import errno
 import functools
 import os
@@ -19,7 +20,7 @@ import shutil
 import signal
 import subprocess
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -87,50 +88,20 @@ def run(
     for partial in partials:
         partial.parent.mkdir(parents=True, exist_ok=True)
     stderr_lines: collections.deque[str] = collections.deque(maxlen=None if capture_stderr else 40)
-    process: subprocess.Popen | None = None
-    # One try from the moment ffmpeg exists: a Ctrl-C while the reader thread starts must stop
-    # ffmpeg too (it runs in its own session, so it would otherwise write on, orphaned).
     try:
-        try:
-            with stops_deferred():
-                process = subprocess.Popen(
-                    argv,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE if on_progress else subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                    errors="replace",
-                    cwd=cwd,
-                    start_new_session=True,  # Ctrl-C reaches us, and we stop ffmpeg ourselves after cleaning up
-                    # If we are killed outright, ffmpeg dies with us. (The one C call it makes between fork and
-                    # exec takes no lock another thread could hold, so it is safe with threads.)
-                    preexec_fn=die_with_parent,  # noqa: PLW1509
-                )
-        except OSError as exc:
-            # Out of processes, memory or open files is the machine's doing, not the binary's.
-            hint = SYSTEM_FAILURES[exc.errno][1] if exc.errno in SYSTEM_FAILURES and exc.errno != errno.ENOENT else "set FFMPEG_BINARY to a working ffmpeg"
-            raise RenderError(f"{description}: could not start ffmpeg ({exc.strerror or exc})", hint=hint) from None
-        with _running_lock:
-            _running.add(process)
-        reader = threading.Thread(target=_drain, args=(process.stderr, stderr_lines), daemon=True)
-        reader.start()
-        if on_progress is not None:
-            progress: queue.Queue[Fraction | None] = queue.Queue()
-            threading.Thread(target=_read_progress, args=(process.stdout, progress), daemon=True).start()
-            while (done := _next(progress)) is not None:
-                on_progress(done)
-        _wait(process)
-        reader.join()
-    except BaseException as exc:
-        if process is not None:
-            _stop(process)
-        if isinstance(exc, KeyboardInterrupt):
-            stop_all()
+        with _ffmpeg(argv, description, stdout=subprocess.PIPE if on_progress else subprocess.DEVNULL, text=True, errors="replace", cwd=cwd) as process:
+            reader = threading.Thread(target=_drain, args=(process.stderr, stderr_lines), daemon=True)
+            reader.start()
+            if on_progress is not None:
+                progress: queue.Queue[Fraction | None] = queue.Queue()
+                threading.Thread(target=_read_progress, args=(process.stdout, progress), daemon=True).start()
+                while (done := _next(progress)) is not None:
+                    on_progress(done)
+            _wait(process)
+            reader.join()
+    except BaseException:
         _remove(partials)
         raise
-    finally:
-        with _running_lock:
-            _running.discard(process)
     if process.returncode != 0:
         _remove(partials)
         stderr = "\n".join(stderr_lines)
@@ -150,6 +121,41 @@ def run(
     return "\n".join(stderr_lines)
 
 
+@contextlib.contextmanager
+def _ffmpeg(argv: Sequence[str], description: str, **popen) -> Iterator[subprocess.Popen]:
+    """ffmpeg started and known to stop_all for the block; stopped if the block fails (Ctrl-C stops every one).
+
+    One try from the moment ffmpeg exists: a Ctrl-C while a reader thread starts must stop ffmpeg
+    too (it runs in its own session, so it would otherwise write on, orphaned).
+    """
+    try:
+        with stops_deferred():
+            process = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                start_new_session=True,  # Ctrl-C reaches us, and we stop ffmpeg ourselves after cleaning up
+                # If we are killed outright, ffmpeg dies with us. (The one C call it makes between fork and
+                # exec takes no lock another thread could hold, so it is safe with threads.)
+                preexec_fn=die_with_parent,  # noqa: PLW1509
+                **popen,
+            )
+    except OSError as exc:
+        # Out of processes, memory or open files is the machine's doing, not the binary's.
+        hint = SYSTEM_FAILURES[exc.errno][1] if exc.errno in SYSTEM_FAILURES and exc.errno != errno.ENOENT else "set FFMPEG_BINARY to a working ffmpeg"
+        raise RenderError(f"{description}: could not start ffmpeg ({exc.strerror or exc})", hint=hint) from None
+    with _running_lock:
+        _running.add(process)
+    try:
+        yield process
+    except BaseException as exc:
+        _stop(process)
+        if isinstance(exc, KeyboardInterrupt):
+            stop_all()
+        raise
+    finally:
+        with _running_lock:
+            _running.discard(process)
+
+
 def read_output(argv: Sequence[str], *, description: str = "ffmpeg", cwd: Path | None = None) -> bytes:
     """Run ffmpeg writing to its standard output (raw frames for a measurement) and return what it wrote.
 
@@ -157,25 +163,8 @@ def read_output(argv: Sequence[str], *, description: str = "ffmpeg", cwd: Path |
     """
     argv = list(argv)
     argv[0] = ffmpeg_binary() if argv[0] == "ffmpeg" else argv[0]
-    process: subprocess.Popen | None = None
-    try:
-        with stops_deferred():
-            process = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd,
-                start_new_session=True, preexec_fn=die_with_parent,  # noqa: PLW1509 (see run)
-            )
-        with _running_lock:
-            _running.add(process)
+    with _ffmpeg(argv, description, stdout=subprocess.PIPE, cwd=cwd) as process:
         out, err = process.communicate()
-    except BaseException as exc:
-        if process is not None:
-            _stop(process)
-        if isinstance(exc, KeyboardInterrupt):
-            stop_all()
-        raise
-    finally:
-        with _running_lock:
-            _running.discard(process)
     if process.returncode != 0:
         raise RenderError(f"{description} failed (ffmpeg exit status {process.returncode})", err.decode("utf-8", "replace")[-4000:])
     return out
