@@ -9,7 +9,7 @@ from typing import Protocol
 
 import numpy as np
 
-from pipeline.transcribe.types import Transcript
+from pipeline.transcribe.types import Transcript, Word
 
 ProgressCallback = Callable[[float], None]  # seconds of audio done
 
@@ -42,6 +42,9 @@ class Engine(Protocol):
 
     def transcribe(self, audio: np.ndarray, request: Request, progress: ProgressCallback | None = None) -> Transcript:
         """Transcribe 16 kHz mono float32 audio into segments with word times."""
+
+    def align(self, audio: np.ndarray, text: str, language: str) -> tuple[Word, ...]:
+        """Time the words of a known text on at most 30 s of audio (forced alignment: no recognition)."""
 
 
 EngineFactory = Callable[[Path], Engine]  # model location -> engine

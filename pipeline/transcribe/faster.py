@@ -10,7 +10,7 @@ import numpy as np
 from pipeline.core.errors import PipelineError
 from pipeline.transcribe.audio import SAMPLE_RATE
 from pipeline.transcribe.engine import ProgressCallback, Request, register
-from pipeline.transcribe.types import Segment, Transcript, words_from_pieces
+from pipeline.transcribe.types import Segment, Transcript, Word, words_from_pieces
 
 
 @register("faster-whisper")
@@ -46,3 +46,18 @@ class FasterWhisperEngine:
             if progress is not None:
                 progress(float(segment.end))
         return Transcript(request.language, len(audio) / SAMPLE_RATE, tuple(found), self.name, self.model_dir.name)
+
+    def align(self, audio: np.ndarray, text: str, language: str) -> tuple[Word, ...]:
+        """The words of `text` timed on `audio` (at most 30 s) by the model's alignment heads and DTW, no decoding."""
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.tokenizer import Tokenizer
+
+        tokenizer = Tokenizer(self.model.hf_tokenizer, self.model.model.is_multilingual, task="transcribe", language=language)
+        tokens = tokenizer.encode(" " + text.strip())
+        if not tokens:
+            return ()
+        features = self.model.feature_extractor(np.ascontiguousarray(audio, dtype=np.float32))[..., :-1]
+        frames = min(features.shape[-1], self.model.feature_extractor.nb_max_frames)
+        encoded = self.model.encode(pad_or_trim(features[:, :frames]))
+        (found,) = self.model.find_alignment(tokenizer, [tokens], encoded, frames)
+        return words_from_pieces([(w["word"], float(w["start"]), float(w["end"]), float(w["probability"])) for w in found])

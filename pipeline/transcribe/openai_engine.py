@@ -31,7 +31,7 @@ from pipeline.core.errors import PipelineError
 from pipeline.transcribe.audio import SAMPLE_RATE
 from pipeline.transcribe.convert import checkpoint_for, missing_openai_extra
 from pipeline.transcribe.engine import ProgressCallback, Request, register
-from pipeline.transcribe.types import Segment, Transcript, words_from_pieces
+from pipeline.transcribe.types import Segment, Transcript, Word, words_from_pieces
 
 BEST_OF = 5  # candidates per fallback temperature: faster-whisper's default, so the engines decode alike
 _MEL_FRAMES_PER_SECOND = 100  # whisper's hop of 160 samples at 16 kHz
@@ -65,6 +65,23 @@ class OpenAIWhisperEngine:
         with _reporting_progress(self._whisper_transcribe, progress):
             result = self._whisper_transcribe.transcribe(self.model, samples, **options)
         return to_transcript(result, duration=len(samples) / SAMPLE_RATE, engine=self.name, model=self.model_name)
+
+    def align(self, audio: np.ndarray, text: str, language: str) -> tuple[Word, ...]:
+        """The words of `text` timed on `audio` (at most 30 s) by the model's alignment heads and DTW, no decoding."""
+        from whisper.audio import N_FRAMES, N_SAMPLES, log_mel_spectrogram, pad_or_trim
+        from whisper.timing import find_alignment
+        from whisper.tokenizer import get_tokenizer
+
+        tokenizer = get_tokenizer(self.model.is_multilingual, num_languages=self.model.num_languages, language=language, task="transcribe")
+        tokens = tokenizer.encode(" " + text.strip())
+        if not tokens:
+            return ()
+        samples = self._torch.from_numpy(np.ascontiguousarray(audio, dtype=np.float32))
+        # As whisper's transcribe() makes it: 30 s of silence appended before the log-mel, then one window.
+        mel = log_mel_spectrogram(samples, self.model.dims.n_mels, padding=N_SAMPLES)
+        frames = min(mel.shape[-1] - N_FRAMES, N_FRAMES)
+        found = find_alignment(self.model, tokenizer, tokens, pad_or_trim(mel[:, :frames], N_FRAMES), frames)
+        return words_from_pieces([(w.word, float(w.start), float(w.end), float(w.probability)) for w in found])
 
 
 def transcribe_options(request: Request, *, carries_prompt: bool) -> dict[str, Any]:

@@ -11,6 +11,7 @@ class Word:
     start: float  # seconds from the start of the audio
     end: float
     probability: float = 1.0
+    line_end: bool = False  # the last word of a script line or of a speaker's turn: a cue may not run on past it across a pause
 
 
 @dataclass(frozen=True)
