@@ -5,7 +5,8 @@ Three passes, every problem collected, none fatal until the end:
    within limits (MAX_*), so a hostile file is refused at the line that crosses one;
 2. shape and types (pydantic models, unknown keys refused with a did-you-mean);
 3. meaning: times parsed at the project frame rate, ids unique, asset paths
-   inside the project, languages known, transitions shorter than their shots,
+   inside the project, languages known (a footage shot's speech: one Whisper
+   transcribes, core/speech_languages.py), transitions shorter than their shots,
    generators and their parameters known (story/generators.py), every text
    on screen drawable with the shipped fonts (core/fonts.py).
 
@@ -20,6 +21,7 @@ import codecs
 import difflib
 import math
 import re
+import typing
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -32,6 +34,7 @@ from pipeline.core.errors import PipelineError, Problem, StoryboardError
 from pipeline.core.fonts import TEXT_LAYER, coverage_problem
 from pipeline.core.layout import shown_path
 from pipeline.core.languages import LANGUAGES, language
+from pipeline.core.speech_languages import LANGUAGE_NAMES, likely_meant, whisper_language
 from pipeline.core.timebase import parse_rate, parse_time
 from pipeline.story.generators import generator_problems
 
@@ -160,6 +163,23 @@ class _Shot(_Model):
 Fit = Literal["cover", "contain", "blurred-pad"]
 
 
+class Speech(_Model):
+    """What a person in the footage says: the pipeline transcribes the shot's own sound over its trimmed
+    range (or aligns the transcript given) and makes subtitle cues from it."""
+
+    language: str  # ISO 639-1, one Whisper knows (core/speech_languages.py); need not be one of project.languages
+    speaker: str | None = None  # the name shown in captions
+    transcript: str | None = None  # what is said, verbatim, in `language`; None: transcribed from the sound
+
+    @field_validator("speaker", "transcript")
+    @classmethod
+    def _not_blank(cls, value: str | None) -> str | None:
+        # An empty text is a slip: left out, the speaker is unnamed and the speech transcribed.
+        if value is not None and not value.strip():
+            raise ValueError("empty: write it, or leave the key out")
+        return value
+
+
 class FootageShot(_Shot):
     kind: Literal["footage"]
     file: str
@@ -167,6 +187,7 @@ class FootageShot(_Shot):
     out: TimeValue | None = None
     fit: Fit = "cover"
     volume: float = Field(1.0, ge=0, le=4)
+    speech: Speech | None = None  # someone speaks in the shot's own sound: subtitled from it
 
 
 class StillShot(_Shot):
@@ -517,8 +538,6 @@ def _model_at(path: Path_, data: Any) -> type[BaseModel] | None:
 
 def _resolve(annotation: Any, node: Any) -> type[BaseModel] | None:
     """Dig through list[...], Optional and tagged unions to the model class for `node`."""
-    import typing
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     args = typing.get_args(annotation)
@@ -535,6 +554,12 @@ def _resolve(annotation: Any, node: Any) -> type[BaseModel] | None:
             if kind_field is not None and node.get("kind") in typing.get_args(kind_field.annotation):
                 return model_class
     return models[0] if len(models) == 1 else None
+
+
+# Each kind of shot's model, by the `kind` a storyboard writes.
+_SHOT_KINDS: dict[str, type[BaseModel]] = {
+    typing.get_args(model.model_fields["kind"].annotation)[0]: model for model in typing.get_args(typing.get_args(Shot)[0])
+}
 
 
 def _clean_loc(loc: tuple) -> Path_:
@@ -565,6 +590,11 @@ def _problems_from_validation(exc: ValidationError, path: Path, data: Any, posit
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             message = f"unknown key {key!r}"
             hint = f"did you mean {close[0]!r}?" if close else (f"allowed: {', '.join(known)}" if known else None)
+            shot_kind = next((name for name, shot_model in _SHOT_KINDS.items() if shot_model is model), None)
+            owners = [name for name, shot_model in _SHOT_KINDS.items() if shot_kind and key in _fields_of(shot_model)]
+            if owners:  # another kind of shot's key: say whose it is (speech on a still, pan on footage)
+                message = f"a {shot_kind} shot has no {key!r}"
+                hint = f"only {' and '.join(owners)} shots have it"
             line, column = positions.of(loc, key=True)
         elif kind == "missing":
             message = f"{loc[-1]!r} is required"
@@ -735,6 +765,8 @@ class _MeaningChecks:
             self.problems.append(self.problem(at, "a logo needs exactly one of 'file' or 'emblem'"))
         if node.get("kind") == "generated" and "generator" in node:
             self.generator(at, node["generator"], node.get("params", {}))
+        if node.get("kind") == "footage" and isinstance(node.get("speech"), dict):
+            self.speech(at + ("speech",), node["speech"])
         for field_name in _SCREEN_TEXT_FIELDS.get(node.get("kind"), ()):
             self.screen_text(at + (field_name,), node.get(field_name))
         for key, value in node.items():
@@ -777,6 +809,19 @@ class _MeaningChecks:
                 self.problems.append(self.problem(at + ("generator",), problem.message, problem.hint))
             else:
                 self.problems.append(self.problem(at + ("params", problem.param), problem.message, problem.hint, key=problem.on_key))
+
+    def speech(self, at: Path_, speech: dict) -> None:
+        """The speech's language must be one Whisper transcribes (not necessarily an output language:
+        an interview in Somali is subtitled in the project's languages); the speaker's name is shown."""
+        code = speech.get("language")
+        if isinstance(code, str) and whisper_language(code) is None:
+            meant = likely_meant(code)
+            codes = "write the language's ISO 639-1 code; docs/speech-languages.md lists those Whisper knows"
+            self.problems.append(self.problem(
+                at + ("language",), f"{code!r} is not a language Whisper can transcribe",
+                f"did you mean {meant!r} ({LANGUAGE_NAMES.get(meant, 'a language Whisper knows')})? {codes}" if meant else codes,
+                code="speech-language"))
+        self.screen_text(at + ("speaker",), speech.get("speaker"))
 
     def screen_text(self, at: Path_, value: Any) -> None:
         """Every language's text must be drawable with the shipped fonts: a missing character shows as a box."""

@@ -2,8 +2,9 @@
 
 build_timeline() turns a validated Storyboard into a frozen Timeline. It
 probes the media, so the problems only media can reveal (a trim beyond a
-clip's end, narration running past the video, a missing file) are reported
-here, located in the storyboard like every other problem.
+clip's end, narration running past the video, a missing file, speech declared
+on footage without sound) are reported here, located in the storyboard like
+every other problem.
 
 Transitions overlap their shots, as in an editor: a 12-frame dissolve from A
 to B starts 12 frames before A ends, and B starts there.
@@ -21,6 +22,7 @@ from pipeline.story import storyboard as sb
 from pipeline.core.errors import MediaError, Problem, StoryboardError
 from pipeline.core.fonts import SLATE, coverage_problem
 from pipeline.core.media import IMAGE_SUFFIXES, LARGE_IMAGE_PIXELS, MediaInfo, extent, probe
+from pipeline.core.speech_languages import whisper_language
 from pipeline.core.timebase import frames_to_timecode, parse_time, seconds_to_frames
 
 
@@ -121,6 +123,35 @@ class AudioClip:
 
 
 @dataclass(frozen=True)
+class SpeechClip:
+    """Someone speaking in a footage shot (its `speech:`): the shot's own sound over its trimmed range,
+    to be transcribed (or its transcript aligned) and subtitled.
+
+    The range is the shot's whole range on the timeline, dissolves into and out of it included (its
+    sound plays, fading, there too). Read from the file, not the mix: a shot at volume 0 is still
+    subtitled (with a warning), as its speech may be meant to be read, not heard.
+    """
+
+    shot_id: str
+    start: int  # frame on the timeline: the shot's first
+    frames: int
+    source: Path  # the footage file
+    source_in: int  # frames into the file (the shot's `in`), as Clip.source_in
+    language: str  # as the project writes it (nb); whisper_code is Whisper's (no)
+    speaker: str | None  # the name shown in captions
+    transcript: str | None  # what is said, verbatim; None: transcribe the sound
+    at: sb.Path_  # where `speech:` is in the storyboard: board.problem(at, ..., key=True) names its line
+
+    @property
+    def end(self) -> int:
+        return self.start + self.frames
+
+    @property
+    def whisper_code(self) -> str:
+        return whisper_language(self.language) or self.language  # (never the fallback: the storyboard refuses the rest)
+
+
+@dataclass(frozen=True)
 class MusicBed:
     source: Path
     gain_db: float
@@ -154,6 +185,7 @@ class Timeline:
     background: str
     glossary: tuple[str, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    speech: tuple[SpeechClip, ...] = ()  # footage shots' own speech, in time order
 
     @property
     def duration(self) -> Fraction:
@@ -272,6 +304,7 @@ class _Builder:
         texts: list[TextItem] = []
         images: list[ImageOverlay] = []
         narration: list[tuple[AudioClip, sb.Path_]] = []
+        speech: list[SpeechClip] = []  # in shot order, so in time order
         cursor = 0
         previous: Clip | None = None
         for s_index, scene in enumerate(doc.scenes):
@@ -291,6 +324,8 @@ class _Builder:
                     self.overlay(overlay, clip, at + ("overlays", o_index), texts, images)
                 for n_index, line in enumerate(shot.narration):
                     narration.append(self.narration_line(line, clip.start, at + ("narration", n_index)))
+                if isinstance(shot, sb.FootageShot) and shot.speech is not None and (spoken := self.speech(shot, clip, at)):
+                    speech.append(spoken)
                 cursor = clip.end
                 previous = clip
             for n_index, line in enumerate(scene.narration):
@@ -343,6 +378,7 @@ class _Builder:
             background=self.project.background,
             glossary=tuple(doc.glossary),
             warnings=tuple(self.warnings),
+            speech=tuple(speech),
         )
 
     def clip(self, shot: sb.Shot, scene_id: str, at: sb.Path_, cursor: int, previous: Clip | None) -> Clip | None:
@@ -387,7 +423,8 @@ class _Builder:
                     self.problems.append(self.board.problem(at + (field_name,), f"the trim ends at {self.tc(source_in + frames)}, beyond the clip's length {self.tc(length)}", "shorten the shot or move 'in' earlier"))
                     return None
                 if frames is not None and frames > 0:
-                    sound = ("audio",) if shot.volume > 0 and info.audio is not None else ()
+                    heard = shot.volume > 0 or shot.speech is not None  # speech is transcribed even when muted
+                    sound = ("audio",) if heard and info.audio is not None else ()
                     self.present(shot.file, at + ("file",), ("video", *sound), Fraction(source_in + frames) / self.rate, "the shot")
             if frames is None:
                 self.problems.append(self.board.problem(at, "footage that does not exist yet needs a 'duration' (or in and out)"))
@@ -424,6 +461,28 @@ class _Builder:
             data = self.board.asset(shot.data) if shot.data else None
             return Clip(start=start, frames=frames, generator=shot, source=data, missing=missing, **common)
         return Clip(start=start, frames=frames, **common)
+
+    def speech(self, shot: sb.FootageShot, clip: Clip, at: sb.Path_) -> SpeechClip | None:
+        """The shot's speech, if its file has sound to transcribe; each problem names the `speech:` line."""
+        speech, speech_at = shot.speech, at + ("speech",)
+        if clip.missing is not None:
+            # Not an error: speech is declared while planning, before the interview is filmed.
+            self.warnings.append(self.board.problem(
+                speech_at, "speech will be transcribed once the footage exists", "until then the shot has no subtitles of its own",
+                key=True, code="speech-pending"))
+            return None
+        if clip.source_info is None or clip.source_info.audio is None:
+            self.problems.append(self.board.problem(
+                speech_at, f"{shot.file!r} has no sound to transcribe", "drop `speech:`, or use a file with its sound", key=True, code="speech-without-sound"))
+            return None
+        if shot.volume == 0:
+            self.warnings.append(self.board.problem(
+                speech_at, "volume is 0: the speech is muted in the mix but still subtitled",
+                "raise the volume to hear it, or drop `speech:` if it should not be subtitled", key=True, code="speech-muted"))
+        return SpeechClip(
+            shot_id=shot.id, start=clip.start, frames=clip.frames, source=clip.source, source_in=clip.source_in,
+            language=speech.language, speaker=speech.speaker, transcript=speech.transcript, at=speech_at,
+        )
 
     def check_generator_data(self, shot: sb.GeneratedShot, at: sb.Path_) -> None:
         """The data file is read as the generator will read it, and its rows match the labels and values given."""
