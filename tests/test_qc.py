@@ -8,6 +8,7 @@ import pytest
 from pipeline.subtitles.io import parse_srt
 from pipeline.subtitles.model import profile_for
 from pipeline.subtitles.qc import RULES, Context, font_glyphs_of, run_checks
+from pipeline.transcribe.voice_activity import VoiceActivity
 
 FONTS = sorted((Path(__file__).resolve().parent.parent / "assets" / "fonts").glob("*.ttf"))
 PROFILE = profile_for("lv", Fraction(25))
@@ -34,6 +35,18 @@ CASES = {
     "markup": srt(("00:00:01,000", "00:00:03,000", "{\\an8}Augšā")),
     "untranslated": srt(("00:00:01,000", "00:00:03,000", "Good afternoon.")),
     "stale": srt(("00:00:01,000", "00:00:03,000", GOOD_CUE)),
+    "starts-before-voice": srt(("00:00:01,000", "00:00:02,960", GOOD_CUE)),
+    "lingers": srt(("00:00:01,000", "00:00:03,000", GOOD_CUE)),
+    "spans-pause": srt(("00:00:01,000", "00:00:03,000", GOOD_CUE)),
+    "mid-clause-break": srt(("00:00:01,000", "00:00:03,000", "Labdien. Mēs veidojam"), ("00:00:03,080", "00:00:05,000", "atbalsta loku.")),
+    "orphan-word": srt(("00:00:01,000", "00:00:04,000", "Labdien. Mēs\nveidojam atbalsta loku.")),
+}
+
+# Where the voice is for each rule measured against it (seconds); the other rules get none.
+VOICE = {
+    "starts-before-voice": ((1.5, 2.5),),  # 0.5 s after the cue starts
+    "lingers": ((1.0, 1.5),),  # the cue stays 1.5 s after it
+    "spans-pause": ((1.0, 1.6), (2.4, 3.0)),  # a pause of 0.8 s
 }
 
 
@@ -46,6 +59,7 @@ def context(rule: str) -> Context:
         glyphs=font_glyphs_of(*FONTS),
         source=source,
         stale=frozenset({1}) if rule == "stale" else frozenset(),
+        voice=VoiceActivity(VOICE[rule]) if rule in VOICE else None,
     )
 
 

@@ -9,7 +9,10 @@ narration changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -18,13 +21,17 @@ from pipeline.jobs.build import narration_stem
 from pipeline.core.cache import fingerprint
 from pipeline.core.layout import ProjectLayout
 from pipeline.core.errors import PipelineError
+from pipeline.core.layout import shown_path
+from pipeline.core.speech_languages import whisper_language
 from pipeline.story.storyboard import Storyboard
-from pipeline.subtitles.align import Deviation, align_to_script, apply_glossary
+from pipeline.subtitles.align import Deviation, apply_glossary, script_deviations
 from pipeline.subtitles.io import format_srt
 from pipeline.subtitles.model import SubtitleTrack
 from pipeline.subtitles.project import check_context, project_profile
 from pipeline.subtitles.qc import Finding, run_checks
 from pipeline.subtitles.segment import segment
+from pipeline.subtitles.voices import CueVoice, VoiceCues, merge_voices
+from pipeline.jobs.footage_speech import FootageVoice, footage_voices
 from pipeline.subtitles.state import SubtitleState
 from pipeline.story.timeline import Timeline
 from pipeline.transcribe import speech_windows
@@ -32,10 +39,14 @@ from pipeline.transcribe.audio import SAMPLE_RATE, load_audio
 from pipeline.transcribe.engine import ENGINES, Request
 from pipeline.transcribe.guard import guard
 from pipeline.transcribe.models import ensure_model
-from pipeline.transcribe.types import Transcript
+from pipeline.transcribe.script_alignment import align_text, snap_to_voice
+from pipeline.transcribe.types import Transcript, Word
+from pipeline.transcribe.voice_activity import VoiceActivity
 
-# Whisper's own language codes, where they differ from the project's file names.
-WHISPER_LANGUAGE = {"nb": "no"}
+# How the master is made: a master made by an older method is made again by `transcribe --if-stale`.
+# 2: script lines timed by forced alignment, words put on the voice, cues kept apart at pauses between sentences.
+METHOD = 2
+
 
 
 @dataclass
@@ -45,6 +56,7 @@ class MasterResult:
     track: SubtitleTrack
     findings: list[Finding] = field(default_factory=list)
     deviations: list[Deviation] = field(default_factory=list)
+    mismatches: list[LineMismatch] = field(default_factory=list)  # script lines their recordings do not say
     skipped: bool = False  # the existing master was made from this very narration
     english_draft: Path | None = None  # subtitles/en.srt from the translate task, when asked for
 
@@ -61,24 +73,98 @@ def _import_engines(name: str) -> None:
         import pipeline.transcribe.openai_engine  # noqa: F401
 
 
-def transcribe_narration(
-    stem: Path, *, language: str, glossary: tuple[str, ...], engine: str, model: str | Path, task: str = "transcribe",
-    reporter: Reporter | None = None,
-) -> Transcript:
-    reporter = reporter or Reporter()
+def _engine(engine: str, model: str | Path):
     _import_engines(engine)
     if engine not in ENGINES:
         raise PipelineError(f"unknown engine {engine!r}", "use one of: faster-whisper, openai-whisper")
+    return ENGINES[engine](ensure_model(model))
+
+
+def transcribe_narration(
+    stem: Path, *, language: str, glossary: tuple[str, ...], engine: str, model: str | Path, task: str = "transcribe",
+    reporter: Reporter | None = None, runner=None,
+) -> Transcript:
+    reporter = reporter or Reporter()
+    runner = runner or _engine(engine, model)
     audio = load_audio(stem)
-    model_path = ensure_model(model)
-    request = Request(language=WHISPER_LANGUAGE.get(language, language), task=task, glossary=glossary)
-    runner = ENGINES[engine](model_path)
+    request = Request(language=whisper_language(language) or language, task=task, glossary=glossary)
     with reporter.task(f"transcribing ({engine})", Fraction(len(audio), SAMPLE_RATE)) as update:
         transcript = speech_windows.transcribe(runner, audio, request, progress=lambda seconds: update(Fraction(seconds).limit_denominator(1000)))
     transcript = guard(transcript, audio, prompt_terms=glossary)
     for note in transcript.notes:
         reporter.info(f"note: {note}")
     return transcript
+
+
+@dataclass(frozen=True)
+class LineMismatch:
+    """A script line whose recording says something else: its cues come from what was heard instead."""
+
+    line: str  # where the line is, "storyboards/x.yaml:123"
+    text: str
+    confidence: float
+    heard: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.line}: the recording does not match the script line {self.text!r} (alignment confidence {self.confidence:.2f}; "
+            f"heard {self.heard!r}): its subtitles use what was heard (correct the script line or the recording)"
+        )
+
+
+def _speech_fingerprint(timeline: Timeline) -> str:
+    """What the interviews' subtitles are made from: each speech shot's file, range, language and transcript."""
+    described = [
+        [fingerprint(clip.source), clip.source_in, clip.start, clip.frames, clip.language, clip.speaker or "", clip.transcript or ""]
+        for clip in timeline.speech
+    ]
+    return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
+
+
+def _line_place(board: Storyboard, text: str, number: int) -> str:
+    """Where the storyboard holds a narration line, "file:line", for messages."""
+    for s_index, scene in enumerate(board.document.scenes):
+        lines = [(("scenes", s_index, "narration", n), line) for n, line in enumerate(scene.narration)]
+        lines += [(("scenes", s_index, "shots", k, "narration", n), line) for k, shot in enumerate(scene.shots) for n, line in enumerate(getattr(shot, "narration", []))]
+        for at, line in lines:
+            if line.text == text:
+                problem = board.problem(at + ("text",), "")
+                return f"{shown_path(problem.file)}:{problem.line}"
+    return f"narration line {number}"
+
+
+def script_words(stem: Path, timeline: Timeline, board: Storyboard, transcript: Transcript, runner, reporter: Reporter) -> tuple[list[Word], list[LineMismatch]]:
+    """Each narration line's own words, timed on its own stretch of the stem by forced alignment.
+
+    The storyboard places every line, so a line's words are looked for only
+    between its start and the next line's: recognition never decides where
+    a line starts. A line whose text the model does not find in its
+    recording is reported, and the words heard there are used instead of
+    timings invented for words that were not said.
+    """
+    audio = load_audio(stem)
+    voice = VoiceActivity.of(audio)
+    language = whisper_language(timeline.narration_language) or timeline.narration_language
+    rate = float(timeline.rate)
+    words: list[Word] = []
+    mismatches: list[LineMismatch] = []
+    clips = [clip for clip in timeline.narration if clip.text.strip()]
+    with reporter.task("aligning the script", len(clips)) as update:
+        for number, clip in enumerate(clips, start=1):
+            start, end = clip.start / rate, (clip.start + clip.frames) / rate
+            samples = audio[int(start * SAMPLE_RATE):int(end * SAMPLE_RATE)]
+            aligned = align_text(runner, samples, clip.text, language, voice=voice.within(start, end).shifted(-start), offset=start)
+            heard = [word for word in transcript.words if start <= (word.start + word.end) / 2 < end]
+            if aligned.matches:
+                line_words = list(aligned.words)
+            else:
+                mismatches.append(LineMismatch(_line_place(board, clip.text, number), clip.text, aligned.confidence, " ".join(w.text for w in heard)))
+                line_words = heard
+            if line_words:
+                line_words[-1] = replace(line_words[-1], line_end=True)
+            words.extend(line_words)
+            update(number)
+    return words, mismatches
 
 
 def make_master_subtitles(
@@ -103,29 +189,43 @@ def make_master_subtitles(
     folder = subtitles_dir(board)
     target = folder / f"{language}.srt"
     state = SubtitleState.load(folder)
-    source = {"narration_sha256": fingerprint(stem), "engine": engine, "model": str(model), "align_script": align_script}
+    source = {"narration_sha256": fingerprint(stem), "engine": engine, "model": str(model), "align_script": align_script, "method": METHOD}
+    if timeline.speech:
+        source["speech_sha256"] = _speech_fingerprint(timeline)
     if only_if_stale and target.exists() and state.extra.get("master") == source:
         return MasterResult(target, Transcript(language, 0.0), SubtitleTrack(language), skipped=True)
 
-    transcript = transcribe_narration(stem, language=language, glossary=timeline.glossary, engine=engine, model=model, reporter=reporter)
-    words, deviations = apply_glossary(transcript.words, timeline.glossary), []
+    runner = _engine(engine, model)
+    transcript = transcribe_narration(stem, language=language, glossary=timeline.glossary, engine=engine, model=model, reporter=reporter, runner=runner)
+    deviations, mismatches = [], []
     if align_script:
-        script = " ".join(line.text for line in timeline.narration)
-        words, deviations = align_to_script(script, transcript.words)
+        words, mismatches = script_words(stem, timeline, board, transcript, runner, reporter)
+        deviations = script_deviations(" ".join(line.text for line in timeline.narration), transcript.words)
         for deviation in deviations:
             reporter.info(f"script deviation: {deviation}")
-    track = master_track(timeline, words, board)
+        for mismatch in mismatches:
+            reporter.info(f"warning: {mismatch}")
+    else:
+        words = snap_to_voice(apply_glossary(transcript.words, timeline.glossary), VoiceActivity.of(load_audio(stem)))
+    interviews = footage_voices(board, timeline, runner, reporter=reporter)
+    for interview in interviews:
+        for warning in interview.warnings:
+            reporter.info(f"warning: {warning}")
+    track, owners, overlaps = master_track(timeline, words, board, interviews)
+    for overlap in overlaps:
+        reporter.info(f"warning: {overlap}")
     findings = check_track(track, timeline, board)
     if not track.cues:
         reporter.info(f"warning: no speech found in {stem}; {target.name} was not written")
-        return MasterResult(None, transcript, track, findings, deviations)
+        return MasterResult(None, transcript, track, findings, deviations, mismatches)
     written = state.write_owned(target, format_srt(track), by="transcribe", force=force)
     if written == target:
         state.extra["master"] = source
+        state.extra["voices"] = [owner.to_json() for owner in owners]
         state.save()
     else:
         reporter.info(f"{target} was edited by hand, so it was kept; the new transcription is in {written.name} (use --force to replace)")
-    result = MasterResult(written, transcript, track, findings, deviations)
+    result = MasterResult(written, transcript, track, findings, deviations, mismatches)
     if translate_to_en:
         if language == "en":
             reporter.info("the narration is in English already: no translation needed")
@@ -152,11 +252,18 @@ def _english_draft(stem: Path, timeline: Timeline, board: Storyboard, state: Sub
     return written
 
 
-def master_track(timeline: Timeline, words, board: Storyboard) -> SubtitleTrack:
+def master_track(timeline: Timeline, words, board: Storyboard, interviews: list[FootageVoice] = ()) -> tuple[SubtitleTrack, list[CueVoice], list[str]]:
+    """The narrator's words and each interview's, segmented voice by voice and merged in time."""
     language = timeline.narration_language
     profile = project_profile(board, language)
-    cues = segment(words, profile, cuts=timeline.cuts, end_frame=timeline.frames)
-    return SubtitleTrack(language, tuple(cues))
+    voices = [VoiceCues(tuple(segment(words, profile, cuts=timeline.cuts, end_frame=timeline.frames)), None, language)]
+    for interview in interviews:
+        if interview.words:
+            spoken_profile = project_profile(board, interview.language) if interview.language in timeline.languages else profile
+            cues = segment(interview.words, spoken_profile, cuts=timeline.cuts, end_frame=timeline.frames)
+            voices.append(VoiceCues(tuple(cues), interview.clip.speaker or "", interview.clip.language, interview.draft))
+    cues, owners, problems = merge_voices(voices, profile)
+    return SubtitleTrack(language, tuple(cues)), owners, problems
 
 
 def check_track(track: SubtitleTrack, timeline: Timeline, board: Storyboard) -> list[Finding]:

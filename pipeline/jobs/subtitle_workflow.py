@@ -10,17 +10,19 @@ by timing, so it works as well.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.core.atomic import write_text
 from pipeline.core.layout import ProjectLayout, shown_path
 from pipeline.core.errors import PipelineError
+from pipeline.jobs.voice import voice_activity
 from pipeline.story.storyboard import Storyboard, load_storyboard
 from pipeline.subtitles.io import SubtitleFileError, format_srt, format_vtt, read_srt, read_subtitles
 from pipeline.subtitles.model import SubtitleTrack
 from pipeline.subtitles.project import check_context
-from pipeline.subtitles.qc import ERROR, WARNING, Finding, run_checks, structure_findings
+from pipeline.subtitles.qc import ERROR, VOICE_RULES, WARNING, Finding, run_checks, structure_findings
 from pipeline.subtitles.state import SubtitleState
 from pipeline.subtitles.translation import (
     STALE,
@@ -36,6 +38,7 @@ from pipeline.subtitles.translation import (
     sync_translation,
 )
 from pipeline.story.timeline import Timeline, build_timeline
+from pipeline.transcribe.voice_activity import VoiceActivity
 
 TRANSLATIONS = "translations"  # the state file's section
 
@@ -115,6 +118,7 @@ class SubtitleProject:
         self.master_language = timeline.narration_language
         self.languages = tuple(timeline.languages)
         self._master: SubtitleTrack | None = None
+        self.voice_problem: Exception | None = None  # why the rules measured against the voice were skipped, if they were
 
     @classmethod
     def open(cls, storyboard: Path | str) -> "SubtitleProject":
@@ -138,6 +142,19 @@ class SubtitleProject:
                 raise self._empty(self.master_language, path)  # never sync or init translations from nothing
             self._master = master
         return self._master
+
+    @functools.cached_property
+    def voice(self) -> VoiceActivity | None:
+        """The narration's voice, measured when a check first needs it and shared by every language; None when there is none."""
+        if all(self.board.document.subtitles.rules.get(name) == "off" for name in VOICE_RULES):
+            return None  # the project turned them off: nothing to mix or measure
+        try:
+            return voice_activity(self.board, self.timeline)
+        except (PipelineError, OSError) as exc:
+            # No ffmpeg, a recording gone, a build folder that cannot be written: the voice rules are
+            # skipped and every other rule still checks the file.
+            self.voice_problem = exc
+            return None
 
     def translation(self, language: str, *, encoding: str | None = None) -> SubtitleTrack:
         return self.read(language, encoding=encoding).track
@@ -187,7 +204,7 @@ class SubtitleProject:
         if not track.cues:
             return LanguageReport(language, path, is_master, track=track, encoding=read.encoding, fmt=read.fmt, problem=self._empty(language, path))
         if is_master:
-            context = check_context(self.timeline, self.board, language)
+            context = check_context(self.timeline, self.board, language, voice=self.voice)
             return LanguageReport(language, path, True, track=track, findings=run_checks(track, context), encoding=read.encoding, fmt=read.fmt)
         try:
             master = self.master()
@@ -200,6 +217,7 @@ class SubtitleProject:
             self.timeline, self.board, language,
             source=source_track(self.master_language, statuses),
             stale=frozenset(s.cue.number for s in statuses if s.state == STALE),
+            voice=self.voice,
         )
         return LanguageReport(
             language, path, False, track=track, statuses=statuses, findings=run_checks(track, context), needs_sync=not entry.in_step_with(master),

@@ -73,6 +73,10 @@ def break_cost(first: list[str], second: list[str], language: str) -> float:
         cost += 8
     if following in NO_BREAK_BEFORE.get(language, ()):
         cost += 8
+    if second[0][-1] in _SENTENCE_END and len(second) > 1:
+        cost += 10  # the second line would start with the last word of the sentence above
+    if len(first) > 1 and first[-2][-1] in _SENTENCE_END:
+        cost += 10  # the first line would end with the lone first word of a new sentence
     if last[0].isupper() and second[0][:1].isupper() and last[-1].isalpha():
         cost += 6  # first + last name, "Erasmus University"
     length_first, length_second = len(" ".join(first)), len(" ".join(second))

@@ -17,6 +17,7 @@ LINGER_FRAMES = 12  # a cue may stay this long after the speech ends
 MAX_LINGER = Fraction(3, 2)  # seconds, never more
 CUT_SNAP_FRAMES = 12  # boundaries this close to a cut move onto it
 EARLY_FRAMES = 2  # a cue may start this much before the speech
+PAUSE_LIMIT = Fraction(1, 2)  # seconds: no cue runs across a longer pause in the voice after a sentence or script line
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,29 @@ which a storyboard may override per project.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 
 from pipeline.core.timebase import milliseconds_to_clock
-from pipeline.subtitles.model import CHAIN_GAP_FRAMES, MIN_GAP_FRAMES, Cue, Profile, SubtitleTrack
+from pipeline.subtitles.linebreak import GOOD_LINE_STARTS
+from pipeline.subtitles.sentences import ends_sentence
+from pipeline.subtitles.model import (
+    CHAIN_GAP_FRAMES,
+    CUT_SNAP_FRAMES,
+    EARLY_FRAMES,
+    LINGER_FRAMES,
+    MAX_LINGER,
+    MIN_GAP_FRAMES,
+    PAUSE_LIMIT,
+    Cue,
+    Profile,
+    SubtitleTrack,
+)
+from pipeline.transcribe.voice_activity import VoiceActivity
 
 ERROR, WARNING = "error", "warning"
 
@@ -43,6 +59,7 @@ class Context:
     source: SubtitleTrack | None = None  # the master subtitles, for "untranslated"
     stale: frozenset[int] = field(default_factory=frozenset)  # cue numbers whose source changed
     severities: dict[str, str] = field(default_factory=dict)  # rule -> "error", "warning" or "off" (the project's choice)
+    voice: VoiceActivity | None = None  # where the narration has a voice; None skips the rules measured against it
 
 
 def srt_time(ms: int) -> str:
@@ -201,6 +218,176 @@ def stale(track, context):
     for cue in track.cues:
         if cue.number in context.stale:
             yield Finding("stale", WARNING, cue, "the source text changed since this cue was translated", "check the translation, then save the file")
+
+
+# --- against the voice -----------------------------------------------------------------------------
+#
+# The narration's voice (transcribe/voice_activity.py) is in seconds; a cue can only be timed on whole
+# frames, so each limit is set on the frame the voice starts or ends in, as segment.py times cues.
+
+VOICE_RULES = ("starts-before-voice", "lingers", "spans-pause")  # need Context.voice: nothing to measure without it
+
+
+def _frame(seconds: float, rate: Fraction, rounding: Callable[[Fraction], int]) -> int:
+    return rounding(Fraction(seconds).limit_denominator(100000) * rate)
+
+
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+@rule("starts-before-voice", WARNING)
+def starts_before_voice(track, context):
+    voice, profile = context.voice, context.profile
+    if voice is None:
+        return
+    for cue in track.cues:
+        onset = voice.next_onset(cue.start / 1000)
+        if onset is None or _ms(onset) >= cue.end:
+            continue  # no voice under the cue at all: `lingers` says so
+        voice_in = _frame(onset, profile.rate, math.floor)  # the frame the voice starts in
+        if cue.start < profile.frames_ms(voice_in - EARLY_FRAMES) - 1:  # (1 ms: frames rounded to whole milliseconds)
+            yield Finding(
+                "starts-before-voice", WARNING, cue, f"starts {(_ms(onset) - cue.start) / 1000:.2f} s before the voice (at {srt_time(_ms(onset))})",
+                f"start it with the voice, at {srt_time(profile.frames_ms(voice_in))} ({EARLY_FRAMES} frames earlier at most)",
+            )
+
+
+def _latest_end(cue: Cue, voice_end: float, following: Cue | None, context: Context) -> int:
+    """The latest a cue may end, by the timing rules: LINGER_FRAMES after its voice, or later where its minimum
+    duration or reading speed needs it, chained to a close next cue or held to a close cut; never MAX_LINGER past its voice."""
+    profile = context.profile
+    frames = profile.frames_ms
+    voice_out = _frame(voice_end, profile.rate, math.ceil)
+    reading = math.ceil(Fraction(cue.reading_chars) / Fraction(profile.max_cps).limit_denominator(100) * profile.rate)
+    end = max(frames(voice_out + LINGER_FRAMES), cue.start + profile.min_duration_ms, cue.start + frames(reading))
+    # A gap under CHAIN_GAP_FRAMES to the next cue closes to MIN_GAP_FRAMES, unless a cut lies in it (segment.time_cues).
+    if following is not None and following.start - end < frames(CHAIN_GAP_FRAMES) and not any(end < cut <= following.start for cut in context.cuts_ms):
+        end = max(end, following.start - frames(MIN_GAP_FRAMES))
+    for cut in context.cuts_ms:
+        if end < cut <= end + frames(CUT_SNAP_FRAMES) and (following is None or following.start >= cut):
+            end = max(end, cut - frames(MIN_GAP_FRAMES))  # held until just before a close cut
+            break
+    return min(end, frames(voice_out + math.floor(MAX_LINGER * profile.rate)))
+
+
+@rule("lingers", WARNING)
+def lingers(track, context):
+    voice = context.voice
+    if voice is None:
+        return
+    for index, cue in enumerate(track.cues):
+        if cue.duration <= 0 or not cue.text.strip():
+            continue  # the structure checks and `empty` say so
+        voice_end = voice.last_offset(cue.start / 1000, cue.end / 1000)
+        if voice_end is None:
+            yield Finding("lingers", WARNING, cue, f"no voice under it ({_times(cue)})", "time it to the words it shows, or delete it if they are not said")
+            continue
+        following = track.cues[index + 1] if index + 1 < len(track.cues) and track.cues[index + 1].start >= cue.start else None
+        latest = _latest_end(cue, voice_end, following, context)
+        if cue.end > latest + 1:  # (1 ms: frames rounded to whole milliseconds)
+            yield Finding(
+                "lingers", WARNING, cue,
+                f"stays on {(cue.end - _ms(voice_end)) / 1000:.2f} s after the voice ends (at {srt_time(_ms(voice_end))}), {(cue.end - latest) / 1000:.2f} s too long",
+                f"end it at {srt_time(latest)}",
+            )
+
+
+@rule("spans-pause", WARNING)
+def spans_pause(track, context):
+    voice = context.voice
+    if voice is None:
+        return
+    for cue in track.cues:
+        pauses = voice.pauses(cue.start / 1000, cue.end / 1000, longer_than=float(PAUSE_LIMIT))
+        if pauses:
+            start, end = max(pauses, key=lambda pause: pause[1] - pause[0])
+            more = f" (and {len(pauses) - 1} more)" if len(pauses) > 1 else ""
+            yield Finding(
+                "spans-pause", WARNING, cue,
+                f"runs across a pause of {end - start:.2f} s in the voice, from {srt_time(_ms(start))} to {srt_time(_ms(end))}{more} (> {float(PAUSE_LIMIT):g} s)",
+                "end the cue with the speech before the pause and start the next on the voice after it",
+            )
+
+
+# --- sentences across line and cue breaks (text only, every language; sentences.py says what ends one) ---
+
+def _words(cue: Cue) -> list[list[str]]:
+    """The cue's words, line by line, without markup."""
+    return [line.split() for line in _TAG.sub("", cue.text).split("\n") if line.split()]
+
+
+def _following(flat: list[str], index: int, after: str | None) -> str | None:
+    return flat[index + 1] if index + 1 < len(flat) else after
+
+
+def _first_word(cue: Cue) -> str | None:
+    words = _words(cue)
+    return words[0][0] if words else None
+
+
+def _quoted(words: list[str]) -> str:
+    return repr(" ".join(words))
+
+
+@rule("mid-clause-break", WARNING)
+def mid_clause_break(track, context):
+    good_starts = GOOD_LINE_STARTS.get(track.language, frozenset())
+    cues = track.cues
+    for index, (cue, following) in enumerate(zip(cues, cues[1:])):
+        flat = [word for line in _words(cue) for word in line]
+        rest = [word for line in _words(following) for word in line]
+        if not flat or not rest or not flat[-1][-1].isalnum() or rest[0].strip("\"'“”‘’«»()[]").lower() in good_starts:
+            continue  # the cue ends at punctuation, or the next one starts where a clause may
+        after_next = _first_word(cues[index + 2]) if index + 2 < len(cues) else None
+        begun = next((i + 1 for i in range(len(flat) - 2, -1, -1) if ends_sentence(flat[i], flat[i + 1])), None)
+        end_in_next = next((i for i, word in enumerate(rest) if ends_sentence(word, _following(rest, i, after_next))), None)
+        short_rest = end_in_next is not None and end_in_next < 2
+        if begun is None and not short_rest:
+            continue
+        told = []
+        if begun is not None:
+            count = len(flat) - begun
+            told.append(f"its last {count} word{'s' if count > 1 else ''} ({_quoted(flat[begun:])}) begin a sentence")
+        if short_rest:
+            count = end_in_next + 1
+            told.append(f"the next cue finishes the sentence in {count} word{'s' if count > 1 else ''} ({_quoted(rest[:count])})")
+        hint = (
+            f"end the cue after {flat[begun - 1]!r} and start the next one with {flat[begun]!r}" if begun is not None
+            else f"move {_quoted(rest[:end_in_next + 1])} into this cue, or break the sentence before a conjunction or preposition"
+        )
+        yield Finding("mid-clause-break", WARNING, cue, f"ends mid-clause after {flat[-1]!r}: {' and '.join(told)}", hint)
+
+
+@rule("orphan-word", WARNING)
+def orphan_word(track, context):
+    cues = track.cues
+    for index, cue in enumerate(cues):
+        lines = _words(cue)
+        flat = [word for line in lines for word in line]
+        after = _first_word(cues[index + 1]) if index + 1 < len(cues) else None
+        previous = [word for line in _words(cues[index - 1]) for word in line] if index else []
+        if len(flat) == 1 and previous and ends_sentence(flat[0], after) and not ends_sentence(previous[-1], flat[0]):
+            yield Finding(
+                "orphan-word", WARNING, cue, f"{flat[0]!r} alone finishes the sentence of the cue before",
+                "move it into the cue before, or move more of the sentence into this cue",
+            )
+            continue
+        position = 0  # of the line's first word in `flat`
+        for number, line in enumerate(lines, start=1):
+            first, last = position, position + len(line) - 1
+            position += len(line)
+            if number > 1 and ends_sentence(flat[first], _following(flat, first, after)) and not ends_sentence(flat[first - 1], flat[first]):
+                yield Finding(
+                    "orphan-word", WARNING, cue, f"line {number} starts with {flat[first]!r}, the last word of the sentence on the line above",
+                    f"break the line after {flat[first]!r}",
+                )
+            if len(line) > 1 and ends_sentence(flat[last - 1], flat[last]) and not ends_sentence(flat[last], _following(flat, last, after)):
+                where = "the next line" if number < len(lines) else "the next cue"
+                yield Finding(
+                    "orphan-word", WARNING, cue, f"line {number} ends with {flat[last]!r}, the first word of a new sentence",
+                    f"move {flat[last]!r} to {where}",
+                )
 
 
 # --- the file's structure ------------------------------------------------------------------------

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from fractions import Fraction
 
 from pipeline.transcribe.types import Word
+from pipeline.subtitles.sentences import ends_sentence
 from pipeline.subtitles.linebreak import GOOD_LINE_STARTS, NO_BREAK_AFTER, break_lines
 from pipeline.subtitles.model import (
     CHAIN_GAP_FRAMES,
@@ -28,15 +30,24 @@ from pipeline.subtitles.model import (
     MAX_DURATION,
     MAX_LINGER,
     MIN_GAP_FRAMES,
+    PAUSE_LIMIT,
     Cue,
     Profile,
 )
 
 MAX_WORDS_PER_CUE = 30
-LONG_PAUSE = 1.2  # seconds of silence that should end a cue
 
 
-def _cue_cost(words: Sequence[Word], following: Word | None, profile: Profile, cut_times: Sequence[float]) -> float | None:
+def _ends(word: Word, following: Word | None) -> bool:
+    """The word ends a sentence or a script line (a speaker's turn)."""
+    return word.line_end or ends_sentence(word.text, following.text if following is not None else None)
+
+
+def _cue_cost(words: Sequence[Word], preceding: Word | None, following: Word | None, profile: Profile, cut_times: Sequence[float]) -> float | None:
+    """What a cue of these words costs; None where it may not be one (does not fit, or runs across a pause between sentences)."""
+    for before, after in zip(words, words[1:]):
+        if after.start - before.end > float(PAUSE_LIMIT) and _ends(before, after):
+            return None
     text = " ".join(w.text for w in words)
     if break_lines(text, profile.language, profile.max_chars_per_line, profile.max_lines) is None:
         return None
@@ -46,7 +57,7 @@ def _cue_cost(words: Sequence[Word], following: Word | None, profile: Profile, c
     cost = 3.0  # each cue costs something: fewer, fuller cues read better
     last = words[-1].text
     if following is not None:
-        if last[-1] in ".?!…":
+        if _ends(words[-1], following):
             pass
         elif last[-1] in ",;:–—":
             cost += 1.5
@@ -56,6 +67,12 @@ def _cue_cost(words: Sequence[Word], following: Word | None, profile: Profile, c
             cost += 6
         if last.strip("\"'“”").lower() in NO_BREAK_AFTER.get(profile.language, ()):
             cost += 12
+    # A remnant: a word or two that finish the sentence of the cue before, where it could be split elsewhere.
+    if preceding is not None and not _ends(preceding, words[0]):
+        if len(words) == 1:
+            cost += 14
+        elif len(words) == 2 and (following is None or _ends(words[-1], following)):
+            cost += 6
     # The time the cue will be on screen, as time_cues will give it: from the frame its speech
     # starts on, up to MAX_LINGER after its speech, and then only until 2 frames before the next
     # cue's first frame. (Reckoning with the next word's start instead promised a few frames that
@@ -71,10 +88,10 @@ def _cue_cost(words: Sequence[Word], following: Word | None, profile: Profile, c
     if cps > profile.max_cps:
         cost += 10 + 6 * (cps - profile.max_cps)  # too fast to read: only when nothing else fits
     for before, after in zip(words, words[1:]):
-        if after.start - before.end > LONG_PAUSE:
-            cost += 15
-        if before.text[-1] in ".?!…":
-            cost += 4  # one sentence ends and the next begins inside the cue
+        if after.start - before.end > float(PAUSE_LIMIT):
+            cost += 15  # a pause inside a sentence: better a cue for each side
+        if _ends(before, after):
+            cost += 20  # a new sentence starts a new cue whenever the reading speed allows
     snap = CUT_SNAP_FRAMES / float(profile.rate)
     for cut in cut_times:
         if words[0].start + snap < cut < words[-1].end - snap:
@@ -91,7 +108,7 @@ def group_words(words: Sequence[Word], profile: Profile, cut_times: Sequence[flo
         for start in range(end - 1, max(-1, end - 1 - MAX_WORDS_PER_CUE), -1):
             if best[start] == math.inf:
                 continue
-            cost = _cue_cost(words[start:end], words[end] if end < count else None, profile, cut_times)
+            cost = _cue_cost(words[start:end], words[start - 1] if start else None, words[end] if end < count else None, profile, cut_times)
             if cost is None:
                 break  # longer runs will not fit either
             if best[start] + cost < best[end]:
@@ -160,7 +177,7 @@ def segment(
     end_frame: int | None = None,
 ) -> list[Cue]:
     """Words with times -> cues with line breaks and frame-exact timing (in ms)."""
-    words = [Word(w.text.strip(), w.start, w.end, w.probability) for w in words if w.text.strip()]
+    words = [replace(w, text=w.text.strip()) for w in words if w.text.strip()]
     if not words:
         return []
     cut_times = [c / float(profile.rate) for c in cuts]
