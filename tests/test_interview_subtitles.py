@@ -120,6 +120,16 @@ def test_an_interview_in_norwegian_is_subtitled_in_english_as_a_draft_with_its_s
     assert len(voices) == len(interview_cues)
     narrator = [cue for cue in cues if cue.start.total_seconds() < 4.0]
     assert narrator and "teacher" in narrator[0].content  # the narration is there too, and not mixed in
+    # The translator sees each draft in `subtitles check`, until a person has checked and saved it.
+    board = str(project.root / "storyboards" / "storyboard.yaml")
+    checked = CliRunner().invoke(main, ["subtitles", "check", "en", "--storyboard", board])
+    drafts = [line for line in checked.output.splitlines() if "a draft: Ingrid's words in 'nb', translated into English by Whisper" in line]
+    assert len(drafts) == len(interview_cues), checked.output
+    master = project.root / "subtitles" / "en.srt"
+    first = interview_cues[0]
+    master.write_text(master.read_text(encoding="utf-8").replace(first.content, "Checked by a person."), encoding="utf-8")
+    checked = CliRunner().invoke(main, ["subtitles", "check", "en", "--storyboard", board])
+    assert sum("a draft:" in line for line in checked.output.splitlines()) == len(interview_cues) - 1
 
 
 def test_an_interview_in_the_narrations_language_is_no_draft(interview):

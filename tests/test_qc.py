@@ -21,6 +21,7 @@ def srt(*cues: tuple[str, str, str]) -> str:
 
 
 CASES = {
+    "draft": srt(("00:00:01,000", "00:00:03,000", GOOD_CUE)),
     "empty": srt(("00:00:01,000", "00:00:02,500", " ")),
     "chars-per-line": srt(("00:00:01,000", "00:00:05,000", "Šis teikums ir pārāk garš vienai subtitru rindai.")),
     "lines-per-cue": srt(("00:00:01,000", "00:00:05,000", "Viens\nDivi\nTrīs")),
@@ -59,6 +60,7 @@ def context(rule: str) -> Context:
         glyphs=font_glyphs_of(*FONTS),
         source=source,
         stale=frozenset({1}) if rule == "stale" else frozenset(),
+        drafts={1: "Amina's words in 'so', translated into English by Whisper"} if rule == "draft" else {},
         voice=VoiceActivity(VOICE[rule]) if rule in VOICE else None,
     )
 

@@ -22,6 +22,7 @@ from pipeline.story.storyboard import Storyboard, load_storyboard
 from pipeline.subtitles.io import SubtitleFileError, format_srt, format_vtt, read_srt, read_subtitles
 from pipeline.subtitles.model import SubtitleTrack
 from pipeline.subtitles.project import check_context
+from pipeline.subtitles.voices import CueVoice, unchecked_drafts
 from pipeline.subtitles.qc import ERROR, VOICE_RULES, WARNING, Finding, run_checks, structure_findings
 from pipeline.subtitles.state import SubtitleState
 from pipeline.subtitles.translation import (
@@ -204,7 +205,8 @@ class SubtitleProject:
         if not track.cues:
             return LanguageReport(language, path, is_master, track=track, encoding=read.encoding, fmt=read.fmt, problem=self._empty(language, path))
         if is_master:
-            context = check_context(self.timeline, self.board, language, voice=self.voice)
+            owners = [CueVoice.from_json(entry) for entry in self.state.extra.get("voices", [])]
+            context = check_context(self.timeline, self.board, language, voice=self.voice, drafts=unchecked_drafts(track.cues, owners, language))
             return LanguageReport(language, path, True, track=track, findings=run_checks(track, context), encoding=read.encoding, fmt=read.fmt)
         try:
             master = self.master()

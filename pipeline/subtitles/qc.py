@@ -58,6 +58,7 @@ class Context:
     glyphs: frozenset[str] | None = None  # characters the burn-in font has
     source: SubtitleTrack | None = None  # the master subtitles, for "untranslated"
     stale: frozenset[int] = field(default_factory=frozenset)  # cue numbers whose source changed
+    drafts: dict[int, str] = field(default_factory=dict)  # master cue number -> whose words it drafts (an interview's)
     severities: dict[str, str] = field(default_factory=dict)  # rule -> "error", "warning" or "off" (the project's choice)
     voice: VoiceActivity | None = None  # where the narration has a voice; None skips the rules measured against it
 
@@ -218,6 +219,13 @@ def stale(track, context):
     for cue in track.cues:
         if cue.number in context.stale:
             yield Finding("stale", WARNING, cue, "the source text changed since this cue was translated", "check the translation, then save the file")
+
+
+@rule("draft", WARNING)
+def draft(track, context):
+    for cue in track.cues:
+        if cue.number in context.drafts:
+            yield Finding("draft", WARNING, cue, f"a draft: {context.drafts[cue.number]}", "check it against the interview, correct it if need be, then save the file")
 
 
 # --- against the voice -----------------------------------------------------------------------------

@@ -88,11 +88,21 @@ class _Translation(_Shape):
 _Scalar = Union[StrictStr, StrictBool, StrictInt, StrictFloat, None]
 
 
+class _CueVoice(_Shape):
+    start: _Ms
+    end: _Ms
+    speaker: StrictStr = ""
+    spoken: StrictStr = ""
+    draft: StrictBool = False
+    text: StrictStr = ""
+
+
 class _StateFile(_Shape):
     version: StrictInt
     written: dict[str, _Written] = {}
     master: Optional[dict[str, _Scalar]] = None  # what the master subtitles were transcribed from (jobs/master_subtitles.py)
     translations: dict[str, Optional[_Translation]] = {}
+    voices: list[_CueVoice] = []  # who speaks the master's interview cues, and which are drafts (subtitles/voices.py)
 
 
 STATE_SCHEMA = _StateFile

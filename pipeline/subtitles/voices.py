@@ -35,9 +35,33 @@ class CueVoice:
     speaker: str | None
     spoken: str
     draft: bool
+    text: str = ""  # as the pipeline wrote it: a draft whose text a person changed has been checked
 
     def to_json(self) -> dict:
-        return {"start": self.start, "end": self.end, "speaker": self.speaker or "", "spoken": self.spoken, "draft": self.draft}
+        return {"start": self.start, "end": self.end, "speaker": self.speaker or "", "spoken": self.spoken, "draft": self.draft, "text": self.text}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CueVoice":
+        return cls(int(data["start"]), int(data["end"]), data.get("speaker") or None, str(data.get("spoken", "")), bool(data.get("draft")), str(data.get("text", "")))
+
+    def describe(self, master_language: str) -> str:
+        who = f"{self.speaker}'s" if self.speaker else "the interview's"
+        if self.spoken == master_language or not self.spoken:
+            return f"{who} words as recognised"
+        if master_language == "en":
+            return f"{who} words in {self.spoken!r}, translated into English by Whisper"
+        return f"{who} words, still in {self.spoken!r} (Whisper translates only into English)"
+
+
+def unchecked_drafts(track_cues, owners: list[CueVoice], master_language: str) -> dict[int, str]:
+    """Master cue number -> what it drafts, for the draft cues still as the pipeline wrote them (same times, same text)."""
+    by_time = {(owner.start, owner.end): owner for owner in owners if owner.draft}
+    out = {}
+    for cue in track_cues:
+        owner = by_time.get((cue.start, cue.end))
+        if owner is not None and cue.text == owner.text:
+            out[cue.number] = owner.describe(master_language)
+    return out
 
 
 def dialogue_text(first: str, second: str, language: str) -> str:
@@ -73,7 +97,7 @@ def merge_voices(voices: list[VoiceCues], profile: Profile) -> tuple[list[Cue], 
         merged.append((cue, voice))
     cues = [replace(cue, number=number) for number, (cue, _) in enumerate(merged, start=1)]
     owners = [
-        CueVoice(cue.start, cue.end, voice.speaker, voice.spoken, voice.draft)
+        CueVoice(cue.start, cue.end, voice.speaker, voice.spoken, voice.draft, cue.text)
         for cue, (_, voice) in zip(cues, merged)
         if voice.speaker is not None or voice.draft
     ]
