@@ -359,16 +359,17 @@ def narrate(storyboard: Path | None, scratch: bool, synth: str | None, voice: st
 @storyboard_argument
 @click.option("--engine", type=click.Choice(["faster-whisper", "openai-whisper"]), default="faster-whisper", show_default=True, help="Speech recogniser.")
 @click.option("--model", default="base", show_default=True, help="A packaged model name, a faster-whisper model folder, or an openai-whisper .pt file.")
-@click.option("--align-script", is_flag=True, help="Keep the storyboard script's wording, with the recording's timing; list where they differ.")
+@click.option("--align-script", is_flag=True, help="Time the storyboard script's own words on each line's recording (forced alignment, any language Whisper knows); recognition only lists where the recording deviates.")
 @click.option("--force", is_flag=True, help="Replace the subtitle file even if a person edited it.")
 @click.option("--if-stale", is_flag=True, help="Do nothing if the subtitles were made from this very narration (for make video).")
 @click.option("--translate-to-en", is_flag=True, help="For a narration not in English, also write an English draft, subtitles/en.srt.")
 @_friendly_errors
 @_writes_project
 def transcribe(storyboard: Path | None, engine: str, model: str, align_script: bool, force: bool, if_stale: bool, translate_to_en: bool) -> None:
-    """Transcribe the narration into the master subtitles, subtitles/<lang>.srt.
+    """Transcribe the narration and the interviews into the master subtitles, subtitles/<lang>.srt.
 
-    Reads build/narration.wav (mixed first if needed), never the music mix.
+    Reads build/narration.wav (mixed first if needed), never the music mix, and
+    each footage shot's own sound where it declares `speech:`.
     A subtitle file a person has edited is kept: the new result goes beside
     it as <lang>.srt.new, unless --force.
 

@@ -1,39 +1,43 @@
-"""The master subtitles: the narration stem transcribed, segmented and checked, written for people to edit.
+"""The master subtitles: every voice of the video timed, segmented and checked, written for people to edit.
+
+The narration: with `--align-script`, each script line's own words timed on
+its own stretch of the narration stem by forced alignment (recognition only
+lists where the recording deviates from the script); otherwise the words
+recognised. The interviews (footage `speech:`): see footage_speech.py. Each
+voice is segmented on its own and the cues merged in time (subtitles/voices.py).
 
 subtitles/<narration language>.srt is written unless a person edited it
 since the pipeline last wrote it: then the new result goes beside it as
-`.srt.new` (unless force). The state file remembers which narration, engine
-and model the master was made from, so a build redoes it only when the
-narration changed.
+`.srt.new` (unless force). The state file remembers what the master was made
+from (narration, interviews, engine, model, method), so a build redoes it
+only when one of them changed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
-from pipeline.core.report import Reporter
-from pipeline.jobs.build import narration_stem
 from pipeline.core.cache import fingerprint
-from pipeline.core.layout import ProjectLayout
 from pipeline.core.errors import PipelineError
-from pipeline.core.layout import shown_path
+from pipeline.core.layout import ProjectLayout, shown_path
+from pipeline.core.report import Reporter
 from pipeline.core.speech_languages import whisper_language
+from pipeline.jobs.build import narration_stem
+from pipeline.jobs.footage_speech import FootageVoice, footage_voices
 from pipeline.story.storyboard import Storyboard
+from pipeline.story.timeline import Timeline
 from pipeline.subtitles.align import Deviation, apply_glossary, script_deviations
 from pipeline.subtitles.io import format_srt
 from pipeline.subtitles.model import SubtitleTrack
 from pipeline.subtitles.project import check_context, project_profile
 from pipeline.subtitles.qc import Finding, run_checks
 from pipeline.subtitles.segment import segment
-from pipeline.subtitles.voices import CueVoice, VoiceCues, merge_voices
-from pipeline.jobs.footage_speech import FootageVoice, footage_voices
 from pipeline.subtitles.state import SubtitleState
-from pipeline.story.timeline import Timeline
+from pipeline.subtitles.voices import CueVoice, VoiceCues, merge_voices
 from pipeline.transcribe import speech_windows
 from pipeline.transcribe.audio import SAMPLE_RATE, load_audio
 from pipeline.transcribe.engine import ENGINES, Request
@@ -46,7 +50,6 @@ from pipeline.transcribe.voice_activity import VoiceActivity
 # How the master is made: a master made by an older method is made again by `transcribe --if-stale`.
 # 2: script lines timed by forced alignment, words put on the voice, cues kept apart at pauses between sentences.
 METHOD = 2
-
 
 
 @dataclass
