@@ -44,6 +44,7 @@ bench:
 bench-run: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/transcribe.py
+	$(BIN)/python benchmarks/alignment.py
 
 clean:
 	rm -rf build dist

@@ -84,6 +84,8 @@ def _cue_cost(words: Sequence[Word], preceding: Word | None, following: Word | N
         first = math.floor(words[0].start * rate) / rate
         latest = (math.floor(following.start * rate) - MIN_GAP_FRAMES) / rate
         reading_time = max(min(words[-1].end + float(MAX_LINGER), latest) - first, speech)
+        if latest - first < profile.min_duration_ms / 1000:
+            cost += 12  # the next cue comes too soon for this one to stay its minimum time ("PACT:" before a short pause)
     cps = len(text) / max(reading_time, 0.1)
     if cps > profile.max_cps:
         cost += 10 + 6 * (cps - profile.max_cps)  # too fast to read: only when nothing else fits
