@@ -9,7 +9,7 @@ captions are added later by the text layer in each language.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +20,8 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont, UnidentifiedImageError
 from pipeline.core.atomic import replacing
 from pipeline.core.errors import MediaError
 from pipeline.core.fonts import BOLD_FONT, FONTS_DIR, REGULAR_FONT
+from pipeline.render import motion
+from pipeline.render.stat import animate_stat
 from pipeline.story import generators
 from pipeline.story.generators import ORIENTATIONS, Bar, generator_problems, param_value
 
@@ -234,9 +236,9 @@ def render_eu_emblem(out: Path, *, height: int) -> Path:
 # --- generated shots ----------------------------------------------------------
 
 # A generator prepares its data once and returns a function that draws the frame
-# at a given progress (0.0 = first frame, 1.0 = last frame) as an RGB array.
-FrameAtProgress = Callable[[float], np.ndarray]
-Generator = Callable[..., FrameAtProgress]
+# at a given progress (0.0 = first frame, 1.0 = last frame) as an RGB array (render/motion.py).
+FrameAtProgress = motion.FrameAtProgress
+Generator = motion.Animate
 
 
 # Scale so the longest bar stops short of the track end, leaving room for its value text.
@@ -318,10 +320,6 @@ def bar_chart_layout(
     return layout
 
 
-def _ease_out_cubic(amount: float) -> float:
-    return 1 - (1 - amount) ** 3
-
-
 def _paint_growing_bar(frame: np.ndarray, rect: tuple[int, int, int, int], colour: np.ndarray, grown: float, orientation: str) -> None:
     """Fill the grown share of `rect`, blending the leading pixel row/column so motion is smooth."""
     left, top, right, bottom = rect
@@ -370,7 +368,7 @@ def animate_bar_chart(*, params: dict, data_path: Path | None, width: int, heigh
         backdrop[first_rect[3] : first_rect[3] + stroke, first_rect[0] : last_rect[2]] = baseline_colour
 
     def frame_at(progress: float) -> np.ndarray:
-        grown = _ease_out_cubic(min(1.0, max(0.0, progress) / grow))
+        grown = motion.grown(progress, grow=grow, easing="ease-out-cubic")
         frame = backdrop.copy()
         for entry, colour in zip(layout, colours):
             _paint_growing_bar(frame, entry["rect"], colour, grown, orientation)
@@ -381,6 +379,7 @@ def animate_bar_chart(*, params: dict, data_path: Path | None, width: int, heigh
 
 GENERATORS: dict[str, Generator] = {
     "bar_chart": animate_bar_chart,
+    "stat": animate_stat,
 }
 
 
@@ -407,10 +406,10 @@ def render_generated_clip(
     draw = GENERATORS[generator](params=params, data_path=data_path, width=width, height=height, background=background)
 
     def frame_function(t: float | Fraction) -> np.ndarray:
-        # MoviePy hands back t = index / fps; recover the integer index so progress is exact.
+        # MoviePy hands back t = index / fps; recover the integer index so progress is exact
+        # (the text layer counts a stat's number by the same index: motion.progress_of).
         index = min(frames - 1, round(Fraction(t) * fps))
-        # A one-frame clip shows the finished picture.
-        return draw(index / (frames - 1) if frames > 1 else 1.0)
+        return draw(motion.progress_of(index, frames))
 
     # A Fraction duration and fps keep MoviePy's frame count, int(duration * fps), exact.
     from moviepy import VideoClip  # imported here: it is slow to import, and only generated shots need it

@@ -11,11 +11,18 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 
+from PIL import ImageFont
+
 from pipeline.core.atomic import write_text_if_changed
+from pipeline.core.fonts import BOLD_FONT, FONTS_DIR, REGULAR_FONT
+from pipeline.render import motion
+from pipeline.render.stat import stat_layout
 from pipeline.subtitles.ass import CUE_STYLE, Style, ass_event_text, ass_time, escape_text, safe_margins, script_header
 from pipeline.subtitles.model import Cue
+from pipeline.story import generators
 from pipeline.story.timeline import TextItem, Timeline
 
 STYLES = {
@@ -30,6 +37,8 @@ STYLES = {
         Style("credits", 34, alignment=5, outline=0, shadow=0),
         Style("statement", 24, alignment=2, outline=0, shadow=0, colour="D0D6E0"),
         Style("label", 40, bold=True, alignment=5, outline=2, shadow=0),
+        Style("stat_number", 150, bold=True, alignment=5, outline=0, shadow=0),  # shrunk to fit its graphic (stat.py)
+        Style("stat_label", 48, alignment=8, outline=0, shadow=0, colour="E0E6F0"),
     )
 }
 
@@ -45,10 +54,14 @@ def _ass_time(frame: int, rate: Fraction) -> str:
     return ass_time(Fraction(frame) / rate)
 
 
-def _event(layer: int, start: int, end: int, style: str, text: str, rate: Fraction, overrides: str = "", margins: tuple[int, int] = (0, 0)) -> str:
+def _event(
+    layer: int, start: int, end: int, style: str, text: str, rate: Fraction, overrides: str = "", margins: tuple[int, int] = (0, 0),
+    *, fade: bool = True,
+) -> str:
     """A Dialogue line; `margins` (left, right; 0 = the style's) set the width libass wraps the text to."""
     left, right = margins
-    return f"Dialogue: {layer},{_ass_time(start, rate)},{_ass_time(end, rate)},{style},,{left},{right},0,,{{\\fad({_FADE_MS},{_FADE_MS}){overrides}}}{text}"
+    fading = f"\\fad({_FADE_MS},{_FADE_MS})" if fade else ""
+    return f"Dialogue: {layer},{_ass_time(start, rate)},{_ass_time(end, rate)},{style},,{left},{right},0,,{{{fading}{overrides}}}{text}"
 
 
 class _Layout:
@@ -78,6 +91,23 @@ class _Layout:
         x, y = entry[f"{anchor.part}_anchor"]
         return f"\\pos({round(x)},{round(y)})", f"\\an{_pillow_to_numpad(entry[f'{anchor.part}_align'])}"
 
+    def stat_place(self, item: TextItem, text: str) -> tuple[str, str, tuple[int, int]]:
+        """A stat's number or label: its style, \\an and \\pos (the number's size fitted to its graphic), and wrap margins."""
+        layout = stat_layout(generators.param_value("stat", self.params(item), "graphic"), self.width, self.height)
+        if item.anchor.part == "label":
+            margin = (self.width - layout.label_width) // 2
+            x, y = layout.label_at
+            return "stat_label", f"\\an{layout.label_align}\\pos({x},{y})", (margin, margin)
+        style = STYLES["stat_number"]
+        box_width, box_height = layout.number_box
+        size = min(style.size * self.scale, box_height, box_width / max(_width_per_size(text, style.bold), 1e-6))
+        x, y = layout.number_at
+        return "stat_number", f"\\an{layout.number_align}\\pos({x},{y})\\fs{max(1, int(size))}", (0, 0)
+
+    def params(self, item: TextItem) -> dict:
+        clip = next(c for c in self.timeline.clips if c.shot_id == item.shot_id)
+        return clip.generator.params if clip.generator else {}
+
     def end_title_margin(self, item: TextItem) -> int:
         """The funding statement sits to the right of an emblem or logo on the left of the same frames."""
         for image in self.timeline.images:
@@ -85,6 +115,15 @@ class _Layout:
                 emblem_width = round(image.height * self.height * 1.5)
                 return self.margin_h + emblem_width + round(self.width * 0.03)
         return self.margin_h
+
+
+@lru_cache(maxsize=256)
+def _width_per_size(text: str, bold: bool) -> float:
+    """How wide libass draws `text` one line, per unit of font size (\\fs): libass sizes a font by its
+    ascender plus descender, so an em is size * units_per_em / (ascender + descender)."""
+    font = ImageFont.truetype(str(FONTS_DIR / (BOLD_FONT if bold else REGULAR_FONT)), 1000)
+    ascent, descent = font.getmetrics()
+    return font.getlength(text) / (ascent + descent)
 
 
 def _pillow_to_numpad(anchor: str) -> int:
@@ -100,9 +139,14 @@ class TextEvent:
     what: str  # e.g. 'heading "Early leavers from…" (shot leavers-chart)', 'cue 3 "Across Europe…"'
     start: Fraction  # seconds
     end: Fraction
-    line: str  # the ASS Dialogue line
+    line: str  # the ASS Dialogue line (as the text finally reads: what the layout measures)
     cue: int | None = None  # the cue's index in the cues given, for cues
     text: str = ""  # what it reads, lines apart (a lower third's name, then its role)
+    steps: tuple[str, ...] = ()  # the Dialogue lines the script writes instead of `line`: a number counting up to it
+
+    @property
+    def script_lines(self) -> tuple[str, ...]:
+        return self.steps or (self.line,)
 
 
 def _quoted(text: str, limit: int = 32) -> str:
@@ -131,8 +175,52 @@ def item_events(timeline: Timeline, language: str, width: int, height: int, *, r
             continue
         what = f"{item.role.replace('_', ' ')} {_quoted(item.text.get(language, ''))}" + (f" (shot {item.shot_id})" if item.shot_id else "")
         reads = "\n".join(part for part in (item.text.get(language, ""), item.secondary.get(language, "")) if part)
-        found.append(TextEvent(what, Fraction(item.start) / rate, Fraction(item.end) / rate, _item_event(item, text, language, layout, rate), text=reads))
+        steps = _count_up(item, item.text.get(language, ""), layout, rate) if _counts_up(item) else ()
+        found.append(TextEvent(what, Fraction(item.start) / rate, Fraction(item.end) / rate, _item_event(item, text, language, layout, rate), text=reads, steps=steps))
     return found
+
+
+def _of_a_stat(item: TextItem) -> bool:
+    return item.role == "label" and item.anchor is not None and item.anchor.generator == "stat"
+
+
+def _counts_up(item: TextItem) -> bool:
+    """A generator's value it counts up to (a stat's number); a text overlay styled `label` has no anchor."""
+    if item.role != "label" or item.anchor is None or item.anchor.part != "value":
+        return False
+    rule = generators.GENERATORS[item.anchor.generator].texts
+    return rule is not None and rule.counts
+
+
+def _count_up(item: TextItem, written: str, layout: _Layout, rate: Fraction) -> tuple[str, ...]:
+    """A stat's number counting up, one Dialogue line per step: at each frame the number the ring shows
+    (motion.grown, the drawing's own easing and frame index), the value as written from the end of the
+    count to the end of the shot. The fades are each frame's alpha: an event a frame long cannot fade."""
+    name, params = item.anchor.generator, layout.params(item)
+    if not generators.param_value(name, params, "count"):
+        return ()
+    try:
+        number = generators.read_countable(written, count_from=generators.param_value(name, params, "count_from"))
+    except generators.NotCountable:
+        return ()  # `check` refuses it; shown as written
+    grow, easing = generators.param_value(name, params, "grow"), generators.param_value(name, params, "easing")
+    style, overrides, margins = layout.stat_place(item, escape_text(written))
+    frames = item.end - item.start
+    fade = Fraction(_FADE_MS, 1000) * rate  # in frames
+    runs: list[list] = []  # [first frame, end frame, text, alpha]
+    for index in range(frames):
+        shown = number.text_at(motion.grown(motion.progress_of(index, frames), grow=grow, easing=easing))
+        opacity = min(Fraction(1), index / fade, (frames - index) / fade)
+        alpha = round(255 * (1 - opacity))
+        if runs and runs[-1][2:] == [shown, alpha]:
+            runs[-1][1] = index + 1
+        else:
+            runs.append([index, index + 1, shown, alpha])
+    return tuple(
+        _event(1, item.start + first, item.start + end, style, escape_text(shown), rate,
+               overrides + (f"\\alpha&H{alpha:02X}&" if alpha else ""), margins, fade=False)
+        for first, end, shown, alpha in runs
+    )
 
 
 def cue_event(cue: Cue, index: int, *, on_top: bool) -> TextEvent:
@@ -156,7 +244,7 @@ def text_layer_script(
     width = width or timeline.width
     height = height or timeline.height
     lines = header(timeline, language, width, height)
-    lines += [event.line for event in item_events(timeline, language, width, height, roles=roles)]
+    lines += [line for event in item_events(timeline, language, width, height, roles=roles) for line in event.script_lines]
     lines += [cue_event(cue, index, on_top=index in cues_on_top).line for index, cue in enumerate(cues)]
     return "\n".join(lines) + "\n"
 
@@ -167,6 +255,9 @@ def _item_event(item: TextItem, text: str, language: str, layout: _Layout, rate:
         role = escape_text(item.secondary.get(language, ""))
         body = text + (f"\\N{{\\b0\\fs{round(34 * scale)}}}{role}" if role else "")
         return _event(2, item.start, item.end, "lower_third", body, rate, f"\\pos({layout.margin_h},{layout.height - round(layout.height * 0.12)})")
+    if _of_a_stat(item):
+        style, overrides, margins = layout.stat_place(item, text)
+        return _event(1, item.start, item.end, style, text, rate, overrides, margins)
     if item.role == "label" and item.anchor is not None:
         position, alignment = layout.chart_anchor(item)
         return _event(1, item.start, item.end, "label", text, rate, alignment + position)

@@ -1,4 +1,5 @@
-"""The generators a `kind: generated` shot may name, as data: their parameters and the data file they read.
+"""The generators a `kind: generated` shot may name, as data: their parameters, the data file they
+read, and the labels and values they place (a stat's number: what it can count).
 
 The drawing lives in render/graphics.py (its GENERATORS, keyed by the same names: a test keeps
 the two equal). The names, parameters and data format live here, in the story layer, so
@@ -10,8 +11,11 @@ from __future__ import annotations
 import csv
 import difflib
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +159,27 @@ def _share(value: Any) -> tuple[str, str | None] | None:
     return f"{value!r} is not a share above 0 and at most 1", None
 
 
+def _or_default(check: Check) -> Check:
+    """`check`, and null: the parameter's default (a track lightened from the background, say)."""
+    return lambda value: None if value is None else check(value)
+
+
+def _flag(value: Any) -> tuple[str, str | None] | None:
+    return None if isinstance(value, bool) else (f"{value!r} is not true or false", None)
+
+
+# A count has at most this many digits and starts at most at the largest of them: a real one is far
+# shorter, and a longer one is a slip (a pasted reference number) Python would refuse to read anyway.
+MAX_COUNT_DIGITS = 15
+MAX_COUNT_FROM = 10**MAX_COUNT_DIGITS
+
+
+def _count_start(value: Any) -> tuple[str, str | None] | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and 0 <= value <= MAX_COUNT_FROM:
+        return None
+    return f"{value!r} is not a number of zero or more", None
+
+
 @dataclass(frozen=True)
 class Param:
     default: Any
@@ -169,11 +194,34 @@ class DataFormat:
 
 
 @dataclass(frozen=True)
+class TextRule:
+    """The labels and values a generator places itself (not one per data row), and whether it counts its value up."""
+
+    labels: int  # exactly this many
+    values: int
+    counts: bool  # each value is a number written with its text (1 in 10, €341,611), counted up to unless `count: false`
+    labels_are: str  # what a label says, for the hint
+    values_are: str
+
+
+@dataclass(frozen=True)
 class Generator:
     name: str
     params: Mapping[str, Param]
     data: DataFormat | None  # the data file it needs; None: it reads none
+    texts: TextRule | None = None  # None: labels and values go one per data row (checked against the file)
 
+
+# The names of the easings in render/motion.py (EASINGS: a test keeps the two equal).
+EASING_NAMES = ("linear", "ease-out-quad", "ease-out-cubic", "ease-out-quart", "ease-in-out-cubic")
+GRAPHICS = ("ring", "bar", "none")  # what a stat's picture shows filling as its number counts
+
+# The colours of a motion graphic, every kind alike (render/motion.py Palette).
+PALETTE_PARAMS = {
+    "colour": Param(DEFAULT_BAR_COLOUR, _colour, "what fills as the number counts: a colour, e.g. #f4d35e"),
+    "track_colour": Param(None, _or_default(_colour), "the unfilled part of the ring or bar: a colour (default: the background, lightened)"),
+    "background": Param(None, _or_default(_colour), "the colour behind the graphic (default: the generated clip's, #0b2545)"),
+}
 
 GENERATORS: dict[str, Generator] = {
     generator.name: generator
@@ -186,6 +234,21 @@ GENERATORS: dict[str, Generator] = {
                 "orientation": Param("horizontal", _choice(ORIENTATIONS), "horizontal or vertical bars"),
             },
             data=DataFormat("a CSV file of label,value rows, one bar each", read_bar_data),
+        ),
+        Generator(
+            "stat",
+            {
+                "graphic": Param("ring", _choice(GRAPHICS), "ring, bar or none: what fills as the number counts"),
+                "fill": Param(1.0, _share, "fill is how much of the ring or bar is filled at the end, e.g. 0.1 for 1 in 10"),
+                "grow": Param(0.5, _share, "grow is the share of the clip spent counting up and filling, e.g. 0.5"),
+                "easing": Param("ease-out-cubic", _choice(EASING_NAMES), f"one of {', '.join(EASING_NAMES)}"),
+                "count": Param(True, _flag, "count: false shows the value as written instead of counting up to it"),
+                "count_from": Param(0, _count_start, "the number the count starts at, e.g. 0; a range such as 2017–2020 starts at its first year"),
+                **PALETTE_PARAMS,
+            },
+            data=None,
+            texts=TextRule(labels=1, values=1, counts=True, labels_are="what the number counts, e.g. [{en: pupils leave school early}]",
+                           values_are="the number as each language writes it, e.g. [{en: 1 in 10, nb: 1 av 10}]"),
         ),
     )
 }
@@ -224,3 +287,182 @@ def generator_problems(name: Any, params: Any) -> list[GeneratorProblem]:
 def param_value(generator: str, params: Mapping[str, Any], key: str) -> Any:
     """The value of a parameter, or its default."""
     return params.get(key, GENERATORS[generator].params[key].default)
+
+
+# --- a stat's number: what it counts ---------------------------------------------------------------
+#
+# The first number of the text counts up; the text around it stays: "1 in 10" counts the 1,
+# "€341,611" counts 341611 and keeps its grouping ("€12,345" on the way), "10,6 %" counts in tenths.
+# A range counts its second number up from its first: "2017–2020" shows 2017–2017, 2017–2018 ...
+# Written numbers are read alike in every language: a decimal mark is "." or "," followed by
+# other than three digits; a mark (",", ".", a space, a no-break or narrow no-break space, an
+# apostrophe) between groups of three digits groups thousands. So 341,611 and 341.611 are both
+# 341611, 10.6 and 10,6 both ten point six. A number counts only if it is written as it would be
+# shown on the way (no leading zeros, every group of three), so the last step is exactly the text.
+
+GROUP_MARKS = ",. \u00a0\u202f'\u2019"
+RANGE_DASHES = "\u2013\u2014-"  # en dash, em dash, hyphen: 2017–2020
+_GROUP = "[" + re.escape(GROUP_MARKS) + "]"
+_NUMBER = re.compile(
+    r"(?<!\d)(?:"
+    rf"(?P<grouped>[1-9]\d{{0,2}}(?P<group>{_GROUP})\d{{3}}(?:(?P=group)\d{{3}})*)(?!\d)"  # 341,611 · 1 000 000 (not 0.125)
+    r"|(?P<plain>\d+)"
+    r")(?:(?P<decimal>[.,])(?P<fraction>\d+))?"
+)
+_RANGE = re.compile(rf"\s*[{RANGE_DASHES}]\s*")
+COUNT_HINT = "write the number with its digits, e.g. 1 in 10, €341,611 or 10.6 %; or set params: {count: false} to show it as written"
+
+
+class NotCountable(ValueError):
+    """A value a stat cannot count up to: what, and what to write instead."""
+
+    def __init__(self, message: str, hint: str = COUNT_HINT):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Countable:
+    """A value's text as a number counting up: the text before and after it stays as written."""
+
+    before: str
+    after: str
+    target: int  # the number in units of its last decimal: 341611 for €341,611, 106 for 10,6 %
+    start: int  # where the count starts, in the same units
+    decimals: int
+    group: str | None  # the thousands mark as written, None when the number has none
+    decimal: str | None
+
+    @property
+    def value(self) -> Fraction:
+        return Fraction(self.target, 10**self.decimals)
+
+    @property
+    def starts_at(self) -> Fraction:
+        return Fraction(self.start, 10**self.decimals)
+
+    def written(self, units: int) -> str:
+        """`units` written the way the value is: its marks, its decimals (grouping only where there are thousands)."""
+        whole, fraction = divmod(units, 10**self.decimals)
+        digits = str(whole)
+        if self.group:
+            head = len(digits) % 3 or 3
+            digits = self.group.join([digits[:head], *(digits[start: start + 3] for start in range(head, len(digits), 3))])
+        return digits + (f"{self.decimal}{fraction:0{self.decimals}d}" if self.decimals else "")
+
+    def text_at(self, amount: float) -> str:
+        """The text when the count has gone `amount` (0.0 to 1.0) of the way; at 1.0, the text as written."""
+        units = self.target if amount >= 1 else round(self.start + (self.target - self.start) * max(0.0, amount))
+        return self.before + self.written(units) + self.after
+
+
+def _number_at(match: re.Match, text: str) -> tuple[int, int, str | None, str | None]:
+    """A matched number as (units, decimals, thousands mark, decimal mark)."""
+    digits = re.sub(r"\D", "", match["grouped"] or match["plain"]) + (match["fraction"] or "")
+    if len(digits) > MAX_COUNT_DIGITS:
+        raise NotCountable(f"{_quoted(text)}: {len(digits)} digits are too many to count",
+                           f"a stat counts up to {MAX_COUNT_DIGITS} digits; or set params: {{count: false}} to show it as written")
+    return int(digits), len(match["fraction"] or ""), match["group"], match["decimal"]
+
+
+def _quoted(text: str, limit: int = 40) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def read_countable(text: str, *, count_from: float = 0) -> Countable:
+    """The number a stat counts in `text`, or NotCountable saying why it cannot."""
+    first = _NUMBER.search(text)
+    if first is None:
+        raise NotCountable(f"{_quoted(text)} has no number to count")
+    counted, start = first, None
+    dash = _RANGE.match(text, first.end())
+    if dash and (second := _NUMBER.match(text, dash.end())):
+        counted, start = second, first
+    units, decimals, group, decimal = _number_at(counted, text)
+    if group is not None and decimal == group:
+        raise NotCountable(f"{_quoted(counted[0])} in {_quoted(text)} uses {group!r} both to group thousands and as the decimal mark",
+                           "write it as 1,234.5 or 1.234,5; or set params: {count: false} to show it as written")
+    rest = text[counted.end():]
+    if re.match(r"[.,]\d", rest):
+        raise NotCountable(f"cannot count {_quoted(text)}: its marks neither group thousands in threes nor set off one decimal part")
+    if start is None:
+        start_units = round(Fraction(count_from) * 10**decimals)
+    else:
+        first_units, first_decimals, _, _ = _number_at(start, text)
+        start_units = round(Fraction(first_units, 10**first_decimals) * 10**decimals)
+    found = Countable(text[: counted.start()], rest, units, start_units, decimals, group, decimal)
+    if found.written(units) != counted[0]:
+        raise NotCountable(
+            f"cannot count to {_quoted(counted[0])} in {_quoted(text)}: counting up would write it {_quoted(found.written(units))}",
+            "write it without leading zeros, its thousands grouped in threes (341,611 or 341 611); or set params: {count: false}")
+    return found
+
+
+# --- what a shot gives a generator besides its params ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShotProblem:
+    """One thing wrong with what a generated shot gives its generator: where under the shot, what, and what to do."""
+
+    at: tuple[str | int, ...]
+    message: str
+    hint: str | None = None
+
+
+def shot_problems(name: Any, shot: Mapping[str, Any]) -> list[ShotProblem]:
+    """A generated shot's data file, labels and values against what its generator takes (the raw YAML mapping)."""
+    generator = GENERATORS.get(name) if isinstance(name, str) else None
+    if generator is None:
+        return []  # an unknown generator is reported on its own
+    problems = []
+    if generator.data is None and shot.get("data") is not None:
+        problems.append(ShotProblem(("data",), f"{name} reads no data file", "drop `data:`"))
+    rule = generator.texts
+    if rule is None:
+        return problems
+    for field_name, wanted, hint in (("labels", rule.labels, rule.labels_are), ("values", rule.values, rule.values_are)):
+        given = shot.get(field_name)
+        noun = field_name[:-1] if wanted == 1 else field_name
+        if given is None:
+            problems.append(ShotProblem(("generator",), f"{name} needs `{field_name}:` with {wanted} {noun}", hint))
+        elif isinstance(given, list) and len(given) != wanted:
+            problems.append(ShotProblem((field_name,), f"{len(given)} {field_name}, but {name} shows {wanted} {noun}", hint))
+    params = shot.get("params") if isinstance(shot.get("params"), dict) else {}
+    values = shot.get("values")
+    counting = params.get("count", True) is not False
+    if rule.counts and counting and isinstance(values, list) and values:
+        count_from = params.get("count_from", 0)
+        count_from = count_from if _count_start(count_from) is None else 0  # a wrong one is reported as a parameter
+        problems += _count_problems(values[0], ("values", 0), count_from)
+    return problems
+
+
+def _count_problems(value: Any, at: tuple[str | int, ...], count_from: float) -> list[ShotProblem]:
+    """Every language's text of one value must hold a number to count, and the same number in each."""
+    texts = {None: value} if isinstance(value, str) else value if isinstance(value, dict) else {}
+    problems, counted = [], {}
+    for language, text in texts.items():
+        if not isinstance(text, str):
+            continue  # not text: the shape check says so
+        where = at if language is None else at + (language,)
+        try:
+            counted[language] = read_countable(text, count_from=count_from), text, where
+        except NotCountable as error:
+            problems.append(ShotProblem(where, error.message, error.hint))
+    if len(counted) > 1:
+        (first_language, (first, first_text, _)), *others = counted.items()
+        for language, (found, text, where) in others:
+            if (found.starts_at, found.value) != (first.starts_at, first.value):
+                differs = (f"counts to {_plain(found.value)}, but {first_language}'s {_quoted(first_text)} counts to {_plain(first.value)}"
+                           if found.value != first.value else
+                           f"counts from {_plain(found.starts_at)}, but {first_language}'s {_quoted(first_text)} from {_plain(first.starts_at)}")
+                problems.append(ShotProblem(
+                    where, f"{_quoted(text)} {differs}", "write the same number in every language; or set params: {count: false} to show each as written"))
+    return problems
+
+
+def _plain(number: Fraction) -> str:
+    """A counted number as plain digits (10.6, 341611): its denominator is a power of ten."""
+    return str(Decimal(number.numerator) / Decimal(number.denominator))

@@ -36,7 +36,7 @@ from pipeline.core.layout import shown_path
 from pipeline.core.languages import LANGUAGES, language
 from pipeline.core.speech_languages import LANGUAGE_NAMES, likely_meant, whisper_language
 from pipeline.core.timebase import parse_rate, parse_time
-from pipeline.story.generators import generator_problems
+from pipeline.story.generators import generator_problems, shot_problems as generator_shot_problems
 
 SUPPORTED_VERSIONS = (1,)
 
@@ -765,6 +765,7 @@ class _MeaningChecks:
             self.problems.append(self.problem(at, "a logo needs exactly one of 'file' or 'emblem'"))
         if node.get("kind") == "generated" and "generator" in node:
             self.generator(at, node["generator"], node.get("params", {}))
+            self.generator_inputs(at, node)
         if node.get("kind") == "footage" and isinstance(node.get("speech"), dict):
             self.speech(at + ("speech",), node["speech"])
         for field_name in _SCREEN_TEXT_FIELDS.get(node.get("kind"), ()):
@@ -809,6 +810,12 @@ class _MeaningChecks:
                 self.problems.append(self.problem(at + ("generator",), problem.message, problem.hint))
             else:
                 self.problems.append(self.problem(at + ("params", problem.param), problem.message, problem.hint, key=problem.on_key))
+
+    def generator_inputs(self, at: Path_, shot: dict) -> None:
+        """What the shot gives its generator besides params: a data file only if it reads one; the labels and
+        values it places itself, as many as it shows, and a number it counts up to written so it can."""
+        for problem in generator_shot_problems(shot["generator"], shot):
+            self.problems.append(self.problem(at + problem.at, problem.message, problem.hint))
 
     def speech(self, at: Path_, speech: dict) -> None:
         """The speech's language must be one Whisper transcribes (not necessarily an output language:
