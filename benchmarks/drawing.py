@@ -416,6 +416,13 @@ def side_by_side(results: Sequence[Result], work: Path, out: Path) -> None:
 KINDS = {
     "stat ring": ("stat", {"graphic": "ring", "fill": 0.7}),
     "stat bar": ("stat", {"graphic": "bar", "fill": 0.7}),
+    "diagram (5 nodes, 4 arrows)": ("diagram", {
+        "nodes": [{"id": "child", "ring": 0, "icon": "child"}, {"id": "school", "icon": "school"}, {"id": "home", "icon": "family"},
+                  {"id": "community", "icon": "handshake"}, {"id": "services", "icon": "city-hall"}],
+        "edges": [{"from": "child", "to": "school"}, {"from": "child", "to": "home"}, {"from": "child", "to": "community"},
+                  {"from": "child", "to": "services", "both_ways": True}],
+    }),
+    "icons (5 in a row)": ("icons", {"icons": ["school", "family", "book", "handshake", "heart"]}),
 }
 KIND_SECONDS = 5
 

@@ -285,7 +285,7 @@ def test_the_renderer_takes_every_parameter_the_registry_allows(tmp_path):
 @pytest.mark.parametrize(
     "generator, expected",
     [
-        ("os.system", "11:20: scenes[0].shots[0].generator: unknown generator 'os.system' (known generators: bar_chart, stat)"),
+        ("os.system", f"11:20: scenes[0].shots[0].generator: unknown generator 'os.system' (known generators: {', '.join(generators.GENERATORS)})"),
         ("bar_chrt", "11:20: scenes[0].shots[0].generator: unknown generator 'bar_chrt' (did you mean 'bar_chart'?)"),
     ],
 )

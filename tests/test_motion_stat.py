@@ -128,7 +128,7 @@ def test_what_a_stat_cannot_count(text, message):
 
 
 @given(
-    whole=st.integers(0, 10**12), decimals=st.integers(0, 3), fraction=st.integers(0, 999),
+    whole=st.integers(0, 10**12 - 1), decimals=st.integers(0, 3), fraction=st.integers(0, 999),
     marks=st.sampled_from([(None, "."), (None, ","), (",", "."), (".", ","), (" ", ","), ("\u202f", "."), ("'", ".")]),
     before=st.sampled_from(["", "€", "$ ", "up to "]), after=st.sampled_from(["", " %", "%", " kr", " in 10"]),
 )

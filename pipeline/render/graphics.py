@@ -21,7 +21,11 @@ from pipeline.core.atomic import replacing
 from pipeline.core.errors import MediaError
 from pipeline.core.fonts import BOLD_FONT, FONTS_DIR, REGULAR_FONT
 from pipeline.render import motion
+from pipeline.render.diagram import animate_diagram
+from pipeline.render.icons import animate_icons
+from pipeline.render.map import animate_map
 from pipeline.render.stat import animate_stat
+from pipeline.render.timeline_graphic import animate_timeline
 from pipeline.story import generators
 from pipeline.story.generators import ORIENTATIONS, Bar, generator_problems, param_value
 
@@ -380,6 +384,12 @@ def animate_bar_chart(*, params: dict, data_path: Path | None, width: int, heigh
 GENERATORS: dict[str, Generator] = {
     "bar_chart": animate_bar_chart,
     "stat": animate_stat,
+    # issue 14: nodes and arrows building up; a row of pictograms
+    "diagram": animate_diagram,
+    "icons": animate_icons,
+    # issue 14: cities popping in on an outline of Europe; phases along a line
+    "map": animate_map,
+    "timeline": animate_timeline,
 }
 
 

@@ -8,12 +8,15 @@ together because both ask motion.grown() how far the animation has got at each f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline.core.errors import MediaError
 from pipeline.render import motion
 from pipeline.render.motion import Box, Canvas, FrameAtProgress, Palette
+from pipeline.render.text_places import TextPlace
 from pipeline.story.generators import GRAPHICS, generator_problems, param_value
 
 # The geometry, in shares of the frame's height (h) or width (w), or of the shorter side (u):
@@ -82,6 +85,14 @@ def stat_layout(graphic: str, width: int, height: int) -> StatLayout:
         number_box=(round(bar[2] - bar[0]), round(height * NUMBER_HEIGHT)),
         label_at=(round(width / 2), round(bar[3] + height * LABEL_GAP)), label_align=8, label_width=label_width,
     )
+
+
+def stat_text_place(part: str, index: int, params: Mapping[str, Any], width: int, height: int) -> TextPlace:
+    """The number in (or above) the graphic, made smaller to fit it; the label below, wrapped to LABEL_WIDTH."""
+    layout = stat_layout(param_value("stat", params, "graphic"), width, height)
+    if part == "label":
+        return TextPlace("stat_label", layout.label_at, layout.label_align, wrap=layout.label_width)
+    return TextPlace("stat_number", layout.number_at, layout.number_align, fit=layout.number_box)
 
 
 def _around(left: float, top: float, right: float, bottom: float) -> Box:

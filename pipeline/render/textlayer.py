@@ -8,6 +8,7 @@ render height, so a 640x360 preview looks like the full render.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -19,11 +20,24 @@ from PIL import ImageFont
 from pipeline.core.atomic import write_text_if_changed
 from pipeline.core.fonts import BOLD_FONT, FONTS_DIR, REGULAR_FONT
 from pipeline.render import motion
-from pipeline.render.stat import stat_layout
-from pipeline.subtitles.ass import CUE_STYLE, Style, ass_event_text, ass_time, escape_text, safe_margins, script_header
-from pipeline.subtitles.model import Cue
+from pipeline.render.diagram import diagram_text_place
+from pipeline.render.icons import icons_text_place
+from pipeline.render.map import map_text_place
+from pipeline.render.stat import stat_text_place
+from pipeline.render.text_places import PlaceText
+from pipeline.render.timeline_graphic import timeline_text_place
 from pipeline.story import generators
 from pipeline.story.timeline import TextItem, Timeline
+from pipeline.subtitles.ass import (
+    CUE_STYLE,
+    Style,
+    ass_event_text,
+    ass_time,
+    escape_text,
+    safe_margins,
+    script_header,
+)
+from pipeline.subtitles.model import Cue
 
 STYLES = {
     style.name: style
@@ -39,6 +53,7 @@ STYLES = {
         Style("label", 40, bold=True, alignment=5, outline=2, shadow=0),
         Style("stat_number", 150, bold=True, alignment=5, outline=0, shadow=0),  # shrunk to fit its graphic (stat.py)
         Style("stat_label", 48, alignment=8, outline=0, shadow=0, colour="E0E6F0"),
+        Style("node_label", 40, bold=True, alignment=8, outline=2, shadow=0),  # a diagram's or icon row's (diagram.py, icons.py)
     )
 }
 
@@ -48,6 +63,15 @@ _POSITION_ALIGNMENT = {
     "top-left": 7, "top": 8, "top-right": 9,
 }
 _FADE_MS = 250
+
+# Where each generator's own labels and values go: its module's layout says (render/text_places.py).
+TEXT_PLACES: dict[str, PlaceText] = {
+    "stat": stat_text_place,
+    "diagram": diagram_text_place,
+    "icons": icons_text_place,
+    "map": map_text_place,  # each city's name beside its marker
+    "timeline": timeline_text_place,  # each phase's value above its tick, its label below
+}
 
 
 def _ass_time(frame: int, rate: Fraction) -> str:
@@ -91,18 +115,19 @@ class _Layout:
         x, y = entry[f"{anchor.part}_anchor"]
         return f"\\pos({round(x)},{round(y)})", f"\\an{_pillow_to_numpad(entry[f'{anchor.part}_align'])}"
 
-    def stat_place(self, item: TextItem, text: str) -> tuple[str, str, tuple[int, int]]:
-        """A stat's number or label: its style, \\an and \\pos (the number's size fitted to its graphic), and wrap margins."""
-        layout = stat_layout(generators.param_value("stat", self.params(item), "graphic"), self.width, self.height)
-        if item.anchor.part == "label":
-            margin = (self.width - layout.label_width) // 2
-            x, y = layout.label_at
-            return "stat_label", f"\\an{layout.label_align}\\pos({x},{y})", (margin, margin)
-        style = STYLES["stat_number"]
-        box_width, box_height = layout.number_box
-        size = min(style.size * self.scale, box_height, box_width / max(_width_per_size(text, style.bold), 1e-6))
-        x, y = layout.number_at
-        return "stat_number", f"\\an{layout.number_align}\\pos({x},{y})\\fs{max(1, int(size))}", (0, 0)
+    def place(self, item: TextItem, text: str) -> tuple[str, str, tuple[int, int], int]:
+        """A generator's own label or value, where its kind's layout puts it (TEXT_PLACES): its style, \\an
+        and \\pos (and \\fs, made smaller to fit a box), wrap margins, and the frame it appears at."""
+        place = TEXT_PLACES[item.anchor.generator](item.anchor.part, item.anchor.index, self.params(item), self.width, self.height)
+        overrides = f"\\an{place.align}\\pos({place.at[0]},{place.at[1]})"
+        if place.fit is not None:
+            style = STYLES[place.style]
+            box_width, box_height = place.fit
+            size = min(style.size * self.scale, box_height, box_width / max(_width_per_size(text, style.bold), 1e-6))
+            overrides += f"\\fs{max(1, int(size))}"
+        frames = item.end - item.start
+        start = item.start + min(frames - 1, math.ceil(place.appears * (frames - 1)))  # the first frame its node shows
+        return place.style, overrides, place.margins(self.width), start
 
     def params(self, item: TextItem) -> dict:
         clip = next(c for c in self.timeline.clips if c.shot_id == item.shot_id)
@@ -176,12 +201,13 @@ def item_events(timeline: Timeline, language: str, width: int, height: int, *, r
         what = f"{item.role.replace('_', ' ')} {_quoted(item.text.get(language, ''))}" + (f" (shot {item.shot_id})" if item.shot_id else "")
         reads = "\n".join(part for part in (item.text.get(language, ""), item.secondary.get(language, "")) if part)
         steps = _count_up(item, item.text.get(language, ""), layout, rate) if _counts_up(item) else ()
-        found.append(TextEvent(what, Fraction(item.start) / rate, Fraction(item.end) / rate, _item_event(item, text, language, layout, rate), text=reads, steps=steps))
+        start = layout.place(item, text)[3] if _placed_by_kind(item) else item.start  # a diagram's label appears with its node
+        found.append(TextEvent(what, Fraction(start) / rate, Fraction(item.end) / rate, _item_event(item, text, language, layout, rate), text=reads, steps=steps))
     return found
 
 
-def _of_a_stat(item: TextItem) -> bool:
-    return item.role == "label" and item.anchor is not None and item.anchor.generator == "stat"
+def _placed_by_kind(item: TextItem) -> bool:
+    return item.role == "label" and item.anchor is not None and item.anchor.generator in TEXT_PLACES
 
 
 def _counts_up(item: TextItem) -> bool:
@@ -204,7 +230,7 @@ def _count_up(item: TextItem, written: str, layout: _Layout, rate: Fraction) -> 
     except generators.NotCountable:
         return ()  # `check` refuses it; shown as written
     grow, easing = generators.param_value(name, params, "grow"), generators.param_value(name, params, "easing")
-    style, overrides, margins = layout.stat_place(item, escape_text(written))
+    style, overrides, margins, _ = layout.place(item, escape_text(written))
     frames = item.end - item.start
     fade = Fraction(_FADE_MS, 1000) * rate  # in frames
     runs: list[list] = []  # [first frame, end frame, text, alpha]
@@ -255,9 +281,9 @@ def _item_event(item: TextItem, text: str, language: str, layout: _Layout, rate:
         role = escape_text(item.secondary.get(language, ""))
         body = text + (f"\\N{{\\b0\\fs{round(34 * scale)}}}{role}" if role else "")
         return _event(2, item.start, item.end, "lower_third", body, rate, f"\\pos({layout.margin_h},{layout.height - round(layout.height * 0.12)})")
-    if _of_a_stat(item):
-        style, overrides, margins = layout.stat_place(item, text)
-        return _event(1, item.start, item.end, style, text, rate, overrides, margins)
+    if _placed_by_kind(item):
+        style, overrides, margins, start = layout.place(item, text)
+        return _event(1, start, item.end, style, text, rate, overrides, margins)
     if item.role == "label" and item.anchor is not None:
         position, alignment = layout.chart_anchor(item)
         return _event(1, item.start, item.end, "label", text, rate, alignment + position)

@@ -21,6 +21,8 @@ from typing import Any
 
 from PIL import ImageColor
 
+from pipeline.story import diagram_params, map_params, timeline_params
+
 RGB = tuple[int, int, int]
 
 # A bar chart data file: `label,value[,colour]`, one bar a row.
@@ -210,6 +212,8 @@ class Generator:
     params: Mapping[str, Param]
     data: DataFormat | None  # the data file it needs; None: it reads none
     texts: TextRule | None = None  # None: labels and values go one per data row (checked against the file)
+    # What else the shot must give, checked by the kind's own module: (where under the shot, what, what to do).
+    inputs: Callable[[Mapping[str, Any]], list[tuple[tuple[str | int, ...], str, str | None]]] | None = None
 
 
 # The names of the easings in render/motion.py (EASINGS: a test keeps the two equal).
@@ -252,6 +256,67 @@ GENERATORS: dict[str, Generator] = {
         ),
     )
 }
+
+# The diagram and the icon row: their nodes, edges and icons are read and checked by story/diagram_params.py.
+_TIMING_PARAMS = {
+    "start": Param(diagram_params.DEFAULT_START, diagram_params.is_start, "the share of the shot before the first one appears, e.g. 0.05"),
+    "stagger": Param(diagram_params.DEFAULT_STAGGER, diagram_params.is_start, "the share of the shot between one appearing and the next, e.g. 0.12"),
+    "grow": Param(diagram_params.DEFAULT_POP, _share, "the share of the shot each one takes to appear, e.g. 0.1"),
+    "easing": Param("ease-out-cubic", _choice(EASING_NAMES), f"one of {', '.join(EASING_NAMES)}"),
+}
+GENERATORS.update({
+    generator.name: generator
+    for generator in (
+        Generator(
+            "diagram",
+            {
+                "nodes": Param((), diagram_params.is_list, "a list of nodes, e.g. [{id: child, ring: 0, icon: child}, {id: school, icon: school}]"),
+                "edges": Param((), diagram_params.is_list, "a list of arrows, e.g. [{from: child, to: school}, {from: school, to: home, both_ways: true}]"),
+                **_TIMING_PARAMS,
+                **PALETTE_PARAMS,
+            },
+            data=None, inputs=diagram_params.diagram_problems,
+        ),
+        Generator(
+            "icons",
+            {"icons": Param((), diagram_params.is_list, f"a list of icon names: {', '.join(diagram_params.ICON_NAMES)}"), **_TIMING_PARAMS, **PALETTE_PARAMS},
+            data=None, inputs=diagram_params.icon_row_problems,
+        ),
+    )
+})
+
+# The map and the timeline: their cities and phases are read and checked by story/map_params.py and
+# story/timeline_params.py. A map's land is its track colour (the background, lightened).
+GENERATORS.update({
+    generator.name: generator
+    for generator in (
+        Generator(
+            "map",
+            {
+                "cities": Param(None, map_params.is_city_list, "a list of cities, e.g. [{name: Oslo, lat: 59.91, lon: 10.75}]"),
+                "bounds": Param(list(map_params.DEFAULT_BOUNDS), map_params.is_bounds, "[west, south, east, north] in degrees: what the map must show"),
+                "outline": Param(map_params.DEFAULT_OUTLINE, map_params.is_share_from_start, "the share of the shot the outline takes to fade in, e.g. 0.2"),
+                "stagger": Param(map_params.DEFAULT_STAGGER, map_params.is_share_from_start, "the share of the shot between one city and the next, e.g. 0.15"),
+                "grow": Param(map_params.DEFAULT_POP, _share, "the share of the shot each marker takes to pop in, e.g. 0.08"),
+                "easing": Param("ease-out-cubic", _choice(EASING_NAMES), f"one of {', '.join(EASING_NAMES)}"),
+                "route": Param(False, _flag, "route: true joins the cities with a line, drawn as each one appears"),
+                **PALETTE_PARAMS,
+            },
+            data=None, inputs=map_params.map_problems,
+        ),
+        Generator(
+            "timeline",
+            {
+                "phases": Param(None, timeline_params.is_phase_list, "where each phase starts, as numbers in order, e.g. [2017, 2018, 2019.5]"),
+                "draw": Param(timeline_params.DEFAULT_DRAW, _share, "the share of the shot the line takes to draw in, e.g. 0.6"),
+                "grow": Param(timeline_params.DEFAULT_POP, _share, "the share of the shot each tick and dot take to pop in, e.g. 0.08"),
+                "easing": Param("ease-out-cubic", _choice(EASING_NAMES), f"one of {', '.join(EASING_NAMES)}"),
+                **PALETTE_PARAMS,
+            },
+            data=None, inputs=timeline_params.timeline_problems,
+        ),
+    )
+})
 
 
 @dataclass(frozen=True)
@@ -419,6 +484,8 @@ def shot_problems(name: Any, shot: Mapping[str, Any]) -> list[ShotProblem]:
     problems = []
     if generator.data is None and shot.get("data") is not None:
         problems.append(ShotProblem(("data",), f"{name} reads no data file", "drop `data:`"))
+    if generator.inputs is not None:
+        problems += [ShotProblem(*found) for found in generator.inputs(shot)]
     rule = generator.texts
     if rule is None:
         return problems
