@@ -244,3 +244,13 @@ def test_contact_sheet_reports_a_missing_thumbnail(tmp_path):
     missing = tmp_path / "nope.png"
     with pytest.raises(MediaError, match="nope.png"):
         graphics.render_contact_sheet(tmp_path / "sheet.png", thumbnails=[(missing, "S01", "00:00:00:00")])
+
+
+def test_a_generated_clip_is_keyed_by_the_code_and_data_it_is_drawn_with():
+    """A change to a kind's drawing code, the code it borrows or the data it reads draws its cached clips again."""
+    from pipeline.render.graphics import GENERATORS, drawing_files
+
+    names = {generator: {path.name for path in drawing_files(generator)} for generator in GENERATORS}
+    assert {"map.py", "europe-outline.json", "motion.py"} <= names["map"]
+    assert {"diagram.py", "icons.py"} <= names["diagram"]
+    assert "stat.py" in names["stat"] and "map.py" not in names["stat"]

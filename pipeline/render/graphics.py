@@ -381,6 +381,22 @@ def animate_bar_chart(*, params: dict, data_path: Path | None, width: int, heigh
     return frame_at
 
 
+def drawing_files(generator: str) -> list[Path]:
+    """The code and data a generator draws with: a change to any of them must draw its cached clips again."""
+    import inspect
+    import sys
+
+    draw = GENERATORS[generator]
+    module = sys.modules[draw.__module__]
+    files = {Path(__file__), Path(motion.__file__), Path(inspect.getsourcefile(draw))}
+    for value in vars(module).values():
+        if isinstance(value, Path) and value.is_file():
+            files.add(value)  # data it reads, e.g. the map's outline
+        elif getattr(value, "__module__", "").startswith("pipeline.render.") and value.__module__ in sys.modules:
+            files.add(Path(sys.modules[value.__module__].__file__))  # drawing it borrows, e.g. a diagram's icons
+    return sorted(files)
+
+
 GENERATORS: dict[str, Generator] = {
     "bar_chart": animate_bar_chart,
     "stat": animate_stat,

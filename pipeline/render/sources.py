@@ -39,7 +39,7 @@ def _slate_source(clip: Clip, timeline: Timeline, paths: ProjectLayout, width: i
 def _generated_source(clip: Clip, timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> plan.PictureSource:
     spec = clip.generator
     fields = {"generator": spec.generator, "params": spec.params, "width": width, "height": height, "fps": str(timeline.rate), "frames": clip.frames}
-    files = [clip.source] if clip.source else []
+    files = ([clip.source] if clip.source else []) + graphics.drawing_files(spec.generator)
     out = paths.graphics / f"generated-{clip.shot_id}-{cache.key_of('generated', 1, fields, files=files)[:12]}.mp4"
     if not out.exists():
         graphics.render_generated_clip(
