@@ -69,6 +69,11 @@ class ProjectLayout:
         return self.build / "narration.wav"
 
     @property
+    def narration_words(self) -> Path:
+        """The narration's words as `transcribe` timed them, line by line (transcribe/narration_words.py)."""
+        return self.build / "narration-words.json"
+
+    @property
     def mix(self) -> Path:
         return self.build / "audio" / "mix.wav"
 

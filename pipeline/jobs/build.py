@@ -27,6 +27,7 @@ from pipeline.render.checks import verify
 from pipeline.render.contact_sheet import contact_sheet
 from pipeline.render.picture import render_pictures
 from pipeline.render.products import Products
+from pipeline.render.quote_timing import quote_warnings
 from pipeline.render.sources import image_inputs, picture_sources
 from pipeline.render.text_layout import Collision, TextLayout, lay_out, layout_from_json, layout_to_json, picture_texts
 from pipeline.render.textlayer import FUNDING_ROLES, text_layer_script, write_text_layer
@@ -77,6 +78,8 @@ def build_video(
     """
     reporter = reporter or Reporter()
     board, timeline = _timeline(storyboard, strict, reporter)
+    for warning in quote_warnings(timeline):  # a quote whose words cannot follow the voice still renders, spread
+        reporter.info(f"warning: {warning}")
     for code in languages:
         board.project_language(code)
     paths = ProjectLayout(board.root)

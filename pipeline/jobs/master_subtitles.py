@@ -43,6 +43,7 @@ from pipeline.transcribe.audio import SAMPLE_RATE, load_audio
 from pipeline.transcribe.engine import ENGINES, Request
 from pipeline.transcribe.guard import guard
 from pipeline.transcribe.models import ensure_model
+from pipeline.transcribe.narration_words import LineWords, NarrationWords, read_narration_words, words_of_line, write_narration_words
 from pipeline.transcribe.script_alignment import align_text, snap_to_voice
 from pipeline.transcribe.types import Transcript, Word
 from pipeline.transcribe.voice_activity import VoiceActivity
@@ -170,6 +171,16 @@ def script_words(stem: Path, timeline: Timeline, board: Storyboard, transcript: 
     return words, mismatches
 
 
+def save_narration_words(board: Storyboard, timeline: Timeline, stem: Path, words: list[Word], *, method: str) -> Path:
+    """build/narration-words.json: each line's words timed from its start, for a `quote` shot to reveal as they are said."""
+    rate = timeline.rate
+    lines = tuple(
+        LineWords(clip.text, fingerprint(clip.source), words_of_line(words, float(clip.start / rate), float((clip.start + clip.frames) / rate)))
+        for clip in timeline.narration if clip.text.strip()
+    )
+    return write_narration_words(ProjectLayout(board.root).narration_words, NarrationWords(fingerprint(stem), method, lines))
+
+
 def make_master_subtitles(
     storyboard: Path | str,
     *,
@@ -196,6 +207,12 @@ def make_master_subtitles(
     if timeline.speech:
         source["speech_sha256"] = _speech_fingerprint(timeline)
     if only_if_stale and target.exists() and state.extra.get("master") == source:
+        kept = read_narration_words(ProjectLayout(board.root).narration_words)
+        if align_script and (kept is None or kept.narration_sha256 != source["narration_sha256"]):
+            # build/ is not kept with the project (a fresh clone has none): the quotes' word timings are
+            # made again by alignment alone, which needs no recognition and leaves the subtitles as they are.
+            words, _ = script_words(stem, timeline, board, Transcript(language, 0.0), _engine(engine, model), reporter)
+            save_narration_words(board, timeline, stem, words, method="script")
         return MasterResult(target, Transcript(language, 0.0), SubtitleTrack(language), skipped=True)
 
     runner = _engine(engine, model)
@@ -210,6 +227,7 @@ def make_master_subtitles(
             reporter.info(f"warning: {mismatch}")
     else:
         words = snap_to_voice(apply_glossary(transcript.words, timeline.glossary), VoiceActivity.of(load_audio(stem)))
+    save_narration_words(board, timeline, stem, words, method="script" if align_script else "recognised")
     interviews = footage_voices(board, timeline, runner, reporter=reporter)
     for interview in interviews:
         for warning in interview.warnings:

@@ -24,6 +24,7 @@ from pipeline.render import motion
 from pipeline.render.diagram import animate_diagram
 from pipeline.render.icons import animate_icons
 from pipeline.render.map import animate_map
+from pipeline.render.quote import animate_quote
 from pipeline.render.stat import animate_stat
 from pipeline.render.timeline_graphic import animate_timeline
 from pipeline.story import generators
@@ -406,6 +407,8 @@ GENERATORS: dict[str, Generator] = {
     # issue 14: cities popping in on an outline of Europe; phases along a line
     "map": animate_map,
     "timeline": animate_timeline,
+    # issue 14: a narration line's words revealed as said (the words are the text layer's)
+    "quote": animate_quote,
 }
 
 

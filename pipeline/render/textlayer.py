@@ -23,6 +23,8 @@ from pipeline.render import motion
 from pipeline.render.diagram import diagram_text_place
 from pipeline.render.icons import icons_text_place
 from pipeline.render.map import map_text_place
+from pipeline.render.quote import quote_text_place
+from pipeline.render.quote_timing import quote_steps
 from pipeline.render.stat import stat_text_place
 from pipeline.render.text_places import PlaceText
 from pipeline.render.timeline_graphic import timeline_text_place
@@ -54,6 +56,7 @@ STYLES = {
         Style("stat_number", 150, bold=True, alignment=5, outline=0, shadow=0),  # shrunk to fit its graphic (stat.py)
         Style("stat_label", 48, alignment=8, outline=0, shadow=0, colour="E0E6F0"),
         Style("node_label", 40, bold=True, alignment=8, outline=2, shadow=0),  # a diagram's or icon row's (diagram.py, icons.py)
+        Style("quote", 60, bold=True, alignment=5, outline=0, shadow=0),  # a quote's sentence, revealed word by word (quote.py)
     )
 }
 
@@ -71,7 +74,11 @@ TEXT_PLACES: dict[str, PlaceText] = {
     "icons": icons_text_place,
     "map": map_text_place,  # each city's name beside its marker
     "timeline": timeline_text_place,  # each phase's value above its tick, its label below
+    "quote": quote_text_place,  # the sentence between its marks
 }
+
+# Kinds whose words show in steps of their own timing: (first frame, end frame, ASS text) for each (a quote, word by word as said).
+TEXT_STEPS = {"quote": quote_steps}
 
 
 def _ass_time(frame: int, rate: Fraction) -> str:
@@ -201,6 +208,8 @@ def item_events(timeline: Timeline, language: str, width: int, height: int, *, r
         what = f"{item.role.replace('_', ' ')} {_quoted(item.text.get(language, ''))}" + (f" (shot {item.shot_id})" if item.shot_id else "")
         reads = "\n".join(part for part in (item.text.get(language, ""), item.secondary.get(language, "")) if part)
         steps = _count_up(item, item.text.get(language, ""), layout, rate) if _counts_up(item) else ()
+        if _placed_by_kind(item) and item.anchor.generator in TEXT_STEPS:
+            steps = _in_steps(item, language, layout, rate)
         start = layout.place(item, text)[3] if _placed_by_kind(item) else item.start  # a diagram's label appears with its node
         found.append(TextEvent(what, Fraction(start) / rate, Fraction(item.end) / rate, _item_event(item, text, language, layout, rate), text=reads, steps=steps))
     return found
@@ -246,6 +255,16 @@ def _count_up(item: TextItem, written: str, layout: _Layout, rate: Fraction) -> 
         _event(1, item.start + first, item.start + end, style, escape_text(shown), rate,
                overrides + (f"\\alpha&H{alpha:02X}&" if alpha else ""), margins, fade=False)
         for first, end, shown, alpha in runs
+    )
+
+
+def _in_steps(item: TextItem, language: str, layout: _Layout, rate: Fraction) -> tuple[str, ...]:
+    """A kind's words shown step by step (TEXT_STEPS), at its place; the last step fades out with the shot."""
+    style, overrides, margins, _ = layout.place(item, escape_text(item.text.get(language, "")))
+    steps = TEXT_STEPS[item.anchor.generator](layout.timeline, item, language)
+    return tuple(
+        _event(1, first, end, style, text, rate, overrides + (f"\\fad(0,{_FADE_MS})" if number == len(steps) - 1 else ""), margins, fade=False)
+        for number, (first, end, text) in enumerate(steps)
     )
 
 

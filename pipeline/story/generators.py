@@ -21,7 +21,7 @@ from typing import Any
 
 from PIL import ImageColor
 
-from pipeline.story import diagram_params, map_params, timeline_params
+from pipeline.story import diagram_params, map_params, quote_params, timeline_params
 
 RGB = tuple[int, int, int]
 
@@ -317,6 +317,19 @@ GENERATORS.update({
         ),
     )
 })
+
+# The quote: a narration line's words revealed as they are said; its line and labels are checked by story/quote_params.py
+# (the line against the storyboard's narration, by storyboard.py, which alone sees the whole document).
+GENERATORS["quote"] = Generator(
+    "quote",
+    {
+        "line": Param(None, quote_params.is_line, "the narration line it quotes, as the script writes it, e.g. line: We began with one school."),
+        "grow": Param(0.25, _share, "the share of the shot the quote marks and the bar take to draw in, e.g. 0.25"),
+        "easing": Param("ease-out-cubic", _choice(EASING_NAMES), f"one of {', '.join(EASING_NAMES)}"),
+        **PALETTE_PARAMS,
+    },
+    data=None, inputs=quote_params.quote_shot_problems,
+)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from pipeline.core.languages import LANGUAGES, language
 from pipeline.core.speech_languages import LANGUAGE_NAMES, likely_meant, whisper_language
 from pipeline.core.timebase import parse_rate, parse_time
 from pipeline.story.generators import generator_problems, shot_problems as generator_shot_problems
+from pipeline.story.quote_params import quoted_line_problems
 
 SUPPORTED_VERSIONS = (1,)
 
@@ -722,6 +723,9 @@ class _MeaningChecks:
         self.walk(data, ())
         self.unique_ids(data.get("scenes"))
         self.one_text_per_recording(data.get("scenes"))
+        # A quote names a narration line: only the whole document holds the lines (story/quote_params.py).
+        for at, message, hint in quoted_line_problems(data, self.languages, narration if isinstance(narration, str) else "en"):
+            self.problems.append(self.problem(at, message, hint))
 
     def problem(self, at: Path_, message: str, hint: str | None = None, *, key: bool = False, code: str = "") -> Problem:
         line, column = self.positions.of(at, key=key)

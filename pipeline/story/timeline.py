@@ -186,6 +186,7 @@ class Timeline:
     glossary: tuple[str, ...] = ()
     warnings: tuple[Problem, ...] = ()
     speech: tuple[SpeechClip, ...] = ()  # footage shots' own speech, in time order
+    root: Path | None = None  # the project folder: where build products a render reads are (a quote's word timings)
 
     @property
     def duration(self) -> Fraction:
@@ -379,6 +380,7 @@ class _Builder:
             glossary=tuple(doc.glossary),
             warnings=tuple(self.warnings),
             speech=tuple(speech),
+            root=self.board.root,
         )
 
     def clip(self, shot: sb.Shot, scene_id: str, at: sb.Path_, cursor: int, previous: Clip | None) -> Clip | None:
