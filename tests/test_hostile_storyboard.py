@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from storyboard_checks import problems
 
 from pipeline.cli import main
 from pipeline.core import fonts
@@ -59,13 +60,6 @@ def good(**changes: str) -> str:
     for key, value in changes.items():
         text = re.sub(rf"^(\s*){key}: .*$", lambda match: f"{match[1]}{key}: {value}", text, count=1, flags=re.M)
     return text
-
-
-def problems(path: Path) -> list[str]:
-    """Every problem `check` finds (storyboard and timeline), as `line:column: field: message (hint)`."""
-    with pytest.raises(StoryboardError) as caught:
-        build_timeline(load_storyboard(path))
-    return [str(problem).removeprefix(f"{path}:") for problem in caught.value.problems]
 
 
 def alias_bomb(levels: int = 9) -> str:

@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 from media_checks import frames
 from PIL import Image, ImageOps
+from storyboard_checks import problems
 
-from pipeline.core.errors import StoryboardError
 from pipeline.render import icons as drawn_icons
 from pipeline.render import motion
 from pipeline.render.diagram import ARROW_LIGHTEN, diagram_layout, diagram_text_place
@@ -83,12 +83,6 @@ def test_the_pictograms_drawn_are_the_ones_check_knows():
 
 
 # --- what `check` refuses, located ---------------------------------------------------------------------
-
-
-def problems(path: Path) -> list[str]:
-    with pytest.raises(StoryboardError) as caught:
-        build_timeline(load_storyboard(path))
-    return [str(problem).removeprefix(f"{path}:") for problem in caught.value.problems]
 
 
 def one_shot(shot: str) -> str:

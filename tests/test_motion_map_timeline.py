@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from media_checks import frames
+from storyboard_checks import problems
 
-from pipeline.core.errors import StoryboardError
 from pipeline.render import motion
 from pipeline.render.graphics import GENERATORS as DRAWN
 from pipeline.render.map import OUTLINE_FILE, map_layout, map_text_place, read_outline
@@ -91,12 +91,6 @@ def test_the_outline_is_small_public_domain_and_covers_its_box():
 
 
 # --- what `check` refuses, located -----------------------------------------------------------------------
-
-
-def problems(path: Path) -> list[str]:
-    with pytest.raises(StoryboardError) as caught:
-        build_timeline(load_storyboard(path))
-    return [str(problem).removeprefix(f"{path}:") for problem in caught.value.problems]
 
 
 def test_a_good_map_and_timeline_pass(project):

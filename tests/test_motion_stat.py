@@ -20,18 +20,23 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from PIL import Image, ImageOps
-
 from media_checks import frames
+from PIL import Image, ImageOps
+from storyboard_checks import problems
+
 from pipeline.cli import main
-from pipeline.core.errors import StoryboardError
 from pipeline.core.fonts import FONTS_DIR
 from pipeline.render import motion
 from pipeline.render.graphics import GENERATORS as DRAWN
 from pipeline.render.stat import stat_layout
 from pipeline.render.text_boxes import draw_each
 from pipeline.render.text_layout import lay_out
-from pipeline.render.textlayer import FUNDING_ROLES, header, item_events, text_layer_script
+from pipeline.render.textlayer import (
+    FUNDING_ROLES,
+    header,
+    item_events,
+    text_layer_script,
+)
 from pipeline.story.generators import NotCountable, read_countable
 from pipeline.story.storyboard import load_storyboard
 from pipeline.story.timeline import build_timeline
@@ -146,12 +151,6 @@ def test_any_number_written_as_counting_writes_it_reads_back(whole, decimals, fr
 
 
 # --- what `check` refuses, located ---------------------------------------------------------------------
-
-
-def problems(path: Path) -> list[str]:
-    with pytest.raises(StoryboardError) as caught:
-        build_timeline(load_storyboard(path))
-    return [str(problem).removeprefix(f"{path}:") for problem in caught.value.problems]
 
 
 def one_stat(shot: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import importlib.metadata
 import json
 import shutil
 import textwrap
@@ -17,7 +16,6 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-
 from click.testing import CliRunner
 
 from pipeline.cli import main
@@ -25,7 +23,12 @@ from pipeline.core.cache import fingerprint
 from pipeline.core.errors import PipelineError
 from pipeline.jobs import narrate, scratch_voices
 from pipeline.jobs.narrate import MANIFEST, make_scratch_narration, trim_silence
-from pipeline.jobs.scratch_voices import SYNTHESISERS, Recipe, choose_recipe, source_sha256
+from pipeline.jobs.scratch_voices import (
+    SYNTHESISERS,
+    Recipe,
+    choose_recipe,
+    source_sha256,
+)
 from pipeline.story.storyboard import load_storyboard
 
 HTS_VOICE = "cmu_us_slt_arctic_hts"
@@ -45,12 +48,7 @@ needs_festival = pytest.mark.skipif(
 )
 
 
-def _installed(distribution: str) -> bool:
-    try:
-        importlib.metadata.distribution(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return False
-    return True
+_installed = scratch_voices._installed  # asked of the package metadata, as narrate asks it
 
 
 needs_piper = pytest.mark.skipif(
