@@ -217,7 +217,7 @@ def check(storyboard: Path | None, strict: bool, as_json: bool) -> None:
       pact-video check --strict
       pact-video check --json > timeline.json
     """
-    from pipeline.jobs.check_report import CheckResult, check_json, check_storyboard
+    from pipeline.jobs.check_report import CheckResult, check_json, check_storyboard, slate_share
 
     def emit(result: CheckResult) -> None:
         if as_json:
@@ -240,7 +240,8 @@ def check(storyboard: Path | None, strict: bool, as_json: bool) -> None:
     seconds = float(timeline.duration)
     click.echo(
         f"{storyboard}: OK — {len(timeline.clips)} shots, {timeline.timecode(timeline.frames)} "
-        f"({seconds:.2f} s at {float(timeline.rate):g} fps), {len(timeline.warnings)} warning(s)"
+        f"({seconds:.2f} s at {float(timeline.rate):g} fps), slates {100 * slate_share(timeline):.1f} % of the frames, "
+        f"{len(timeline.warnings)} warning(s)"
     )
 
 

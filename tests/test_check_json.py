@@ -87,7 +87,7 @@ def test_a_small_storyboard_as_data(runner, project):
     assert (later["kind"], later["start_frame"], later["slate"], later["media"]) == ("placeholder", 75, True, None)
     assert data["totals"] == {
         "shots": 3, "frames": 100, "seconds": 4.0, "timecode": "00:00:04:00", "fps": 25, "fps_exact": "25",
-        "slate_frames": 63, "slate_seconds": 2.52, "slate_shots": 2, "missing_media": 1,
+        "slate_frames": 63, "slate_seconds": 2.52, "slate_shots": 2, "slate_share": 0.63, "missing_media": 1,
     }
     assert data["errors"] == []
     (warning,) = data["warnings"]
@@ -97,6 +97,24 @@ def test_a_small_storyboard_as_data(runner, project):
     assert warning["text"] == f"{path}:{warning['line']}:{warning['column']}: {warning['field']}: {warning['message']} ({warning['hint']})"
     # The warnings still go to stderr as without --json; stdout is the JSON alone.
     assert result.stderr.startswith("warning: ")
+
+
+def test_the_human_readable_check_prints_the_slate_share_as_a_percentage(runner, project):
+    path = project.storyboard(SMALL, "small.yaml")
+    _, data = check_json(runner, str(path))
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert data["totals"]["slate_share"] == 0.63  # 63 of 100 frames: the missing footage and the placeholder
+    assert result.stdout == f"{path}: OK — 3 shots, 00:00:04:00 (4.00 s at 25 fps), slates 63.0 % of the frames, 1 warning(s)\n"
+
+
+def test_the_slate_share_is_rounded_to_four_decimals(runner, project):
+    thirds = SMALL.split("      - id: wide")[0].replace("duration: 2", "duration: 1") + "      - id: later\n        kind: placeholder\n        duration: 2\n"
+    path = project.storyboard(thirds, "thirds.yaml")  # 1 s of title, 2 s of placeholder: 50 of 75 frames
+    result, data = check_json(runner, str(path))
+    assert result.exit_code == 0, result.output
+    assert (data["totals"]["slate_frames"], data["totals"]["frames"], data["totals"]["slate_share"]) == (50, 75, 0.6667)
+    assert "slates 66.7 % of the frames" in runner.invoke(main, ["check", str(path)]).stdout
 
 
 def test_media_that_exists_is_found(runner, project, make_media):
@@ -109,6 +127,7 @@ def test_media_that_exists_is_found(runner, project, make_media):
     assert wide["media"]["exists"] is True and wide["slate"] is False
     assert data["totals"]["missing_media"] == 0
     assert data["totals"]["slate_frames"] == 25  # only the placeholder
+    assert data["totals"]["slate_share"] == 0.25
     assert data["warnings"] == []
 
 
@@ -129,6 +148,7 @@ def test_the_demo_timeline_as_data(runner, repo_root, monkeypatch):
     covered = set().union(*(range(clip.start, clip.end) for clip in slates))
     assert totals["slate_frames"] == len(covered)
     assert totals["slate_seconds"] == pytest.approx(len(covered) / 25)
+    assert totals["slate_share"] == round(len(covered) / timeline.frames, 4) and 0 <= totals["slate_share"] <= 1
     assert totals["missing_media"] == sum(1 for clip in timeline.clips if clip.missing is not None)
     for shot, clip in zip(data["shots"], timeline.clips):
         assert (shot["id"], shot["scene"], shot["kind"]) == (clip.shot_id, clip.scene_id, clip.kind)

@@ -79,7 +79,7 @@ def error_lines(text: str) -> list[str]:
 def test_check_good_storyboard_prints_ok(runner, good):
     result = runner.invoke(main, ["check", str(good)])
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"{good}: OK — 2 shots, 00:00:03:00 (3.00 s at 25 fps), 1 warning(s)\n"
+    assert result.stdout == f"{good}: OK — 2 shots, 00:00:03:00 (3.00 s at 25 fps), slates 50.7 % of the frames, 1 warning(s)\n"
     assert error_lines(result.stderr) == [
         f"warning: {good}:16:15: scenes[0].shots[1].file: footage 'assets/wide.mp4' does not exist yet"
         " (rendered as a placeholder until the footage exists)"

@@ -82,6 +82,77 @@ def test_the_pictograms_drawn_are_the_ones_check_knows():
     assert set(drawn_icons.ICONS) == set(ICON_NAMES)
 
 
+# --- each pictogram in pixels: one on its plate, drawn straight onto a canvas ---------------------------------
+
+SIDE, PLATE_RADIUS = 240, 110  # the icon's square: 2 * 110 * ICON_OF_PLATE, about 136 pixels
+
+
+def pictogram(name: str) -> np.ndarray:
+    """Where `name` inks, on its plate at the centre of a SIDE x SIDE canvas: a boolean mask."""
+    palette = motion.Palette(NAVY, GOLD, motion.mix(NAVY, (255, 255, 255), 0.25))
+    plate = motion.mix(NAVY, (255, 255, 255), drawn_icons.PLATE_LIGHTEN)
+    canvas = motion.Canvas.blank((0, 0, SIDE, SIDE), 4, NAVY)
+    drawn_icons.draw_on_plate(canvas, name, SIDE / 2, SIDE / 2, PLATE_RADIUS, palette, plate)
+    picture = canvas.pixels().astype(int)
+    return np.abs(picture - GOLD).sum(axis=2) < np.abs(picture - plate).sum(axis=2)  # nearer the ink than the plate
+
+
+def mirrored_overlap(mask: np.ndarray, axis: int) -> float:
+    """How much of the ink a mirror about the centre (axis 1: left-right, 0: top-bottom) keeps: 1.0 when symmetric."""
+    return (mask & np.flip(mask, axis=axis)).sum() / mask.sum()
+
+
+@pytest.mark.parametrize("name", ICON_NAMES)
+def test_each_pictogram_inks_inside_its_plate_and_unlike_any_other(name):
+    mask = pictogram(name)
+    icon = PLATE_RADIUS * drawn_icons.ICON_OF_PLATE  # half the icon's square
+    y, x = np.mgrid[0:SIDE, 0:SIDE] + 0.5 - SIDE / 2
+    assert not mask[np.maximum(abs(x), abs(y)) > icon + 1].any(), "ink outside the icon's square"
+    assert 0.15 < mask.sum() / (2 * icon) ** 2 < 0.75, "too little ink to read, or a blot"
+    for other in ICON_NAMES:
+        if other != name:
+            theirs = pictogram(other)
+            assert (mask ^ theirs).sum() > 0.3 * (mask | theirs).sum(), f"{name} looks like {other}"
+
+
+def test_the_university_is_a_mortarboard_on_columns_not_the_city_hall():
+    university, city_hall = pictogram("university"), pictogram("city-hall")
+    icon = PLATE_RADIUS * 2 * drawn_icons.ICON_OF_PLATE
+    row = lambda v: SIDE // 2 + int(v * icon)  # the pixel row at v, in the icon's units
+    building = slice(row(-0.04), row(0.44))
+    assert mirrored_overlap(university[building], 1) > 0.97  # beam, columns and steps mirror-symmetric
+    ink_across = lambda mask, v: np.flatnonzero(np.diff(mask[row(v)].astype(int)) == 1).size  # ink runs along a row
+    assert ink_across(university, 0.18) == 3 and ink_across(city_hall, 0.18) == 4  # three broad columns, not four
+    under_the_board = university[row(-0.21):row(-0.08)]  # below the board's corners, above the beam
+    right, left = under_the_board[:, SIDE // 2 + int(0.26 * icon):], under_the_board[:, :SIDE // 2 - int(0.26 * icon)]
+    assert right.sum() > 40 and left.sum() == 0  # a tassel hangs on the right
+    assert university[row(-0.30), SIDE // 2 - int(0.42 * icon)]  # the board reaches out wide where the pediment does not
+    assert not city_hall[row(-0.30), SIDE // 2 - int(0.42 * icon)]
+
+
+def test_the_euro_is_a_c_open_to_the_right_with_two_bars():
+    euro = pictogram("euro")
+    icon = PLATE_RADIUS * 2 * drawn_icons.ICON_OF_PLATE
+    at = lambda u, v: euro[SIDE // 2 + int(v * icon), SIDE // 2 + int(u * icon)]
+    assert mirrored_overlap(euro, 0) > 0.93  # top and bottom alike
+    assert mirrored_overlap(euro, 1) < 0.7  # but not left and right
+    assert at(-0.25, 0.0) and at(0.08, -0.34) and at(0.08, 0.34)  # the C's back, top and bottom
+    assert not any(at(u, 0.0) for u in (0.0, 0.2, 0.3, 0.4))  # hollow, and open to the right
+    assert at(-0.42, -0.08) and at(-0.42, 0.08) and not at(-0.42, 0.0)  # two bars sticking out left, apart
+
+
+def test_the_globe_is_a_disc_cut_by_meridians_and_parallels():
+    globe = pictogram("globe")
+    icon = PLATE_RADIUS * 2 * drawn_icons.ICON_OF_PLATE
+    assert mirrored_overlap(globe, 0) > 0.97 and mirrored_overlap(globe, 1) > 0.97
+    middle = globe[SIDE // 2]  # along a row between the equator and a parallel: ink, then a cut at each meridian
+    row = globe[SIDE // 2 + int(0.11 * icon)]
+    assert np.flatnonzero(np.diff(row.astype(int)) == 1).size == 4  # four pieces: three meridians cut it
+    column = globe[:, SIDE // 2 + int(0.3 * icon)]  # right of the meridians
+    assert np.flatnonzero(np.diff(column.astype(int)) == 1).size == 4  # and three parallels
+    assert not middle[SIDE // 2 - int(0.3 * icon):SIDE // 2 + int(0.3 * icon)].any()  # the equator
+
+
 # --- what `check` refuses, located ---------------------------------------------------------------------
 
 
@@ -138,6 +209,10 @@ def test_a_good_diagram_and_icon_row_pass(project):
           "(one label per node, in the nodes' order, e.g. [{en: school, nb: skole}])"]),
         ("generator: icons\nparams: {icons: [book, hart]}\nlabels: [a, b]\n",
          ["13:32: scenes[0].shots[0].params.icons[1]: unknown icon 'hart' (did you mean 'heart'?)"]),
+        ("generator: icons\nparams: {icons: [book, glob]}\nlabels: [a, b]\n",
+         ["13:32: scenes[0].shots[0].params.icons[1]: unknown icon 'glob' (did you mean 'globe'?)"]),
+        (GOOD_DIAGRAM.replace("icon: school}", "icon: univercity}"),
+         ["16:34: scenes[0].shots[0].params.nodes[1].icon: unknown icon 'univercity' (did you mean 'university'?)"]),
         ("generator: icons\nparams: {icons: [book, heart]}\nlabels: [a]\n",
          ["14:17: scenes[0].shots[0].labels: 1 label, but the icons has 2 icons (one label per icon, in the icons' order, e.g. [{en: school, nb: skole}])"]),
         ("generator: icons\nparams: {icons: [book, heart, child], stagger: 0.5}\nlabels: [a, b, c]\n",

@@ -156,7 +156,7 @@ def test_check_from_a_subfolder_uses_the_project_storyboard(runner, project, mon
     monkeypatch.chdir(project.root / "assets" / "footage")
     result = runner.invoke(main, ["check"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "../../storyboards/film.yaml: OK — 1 shots, 00:00:02:00 (2.00 s at 25 fps), 0 warning(s)\n"
+    assert result.stdout == "../../storyboards/film.yaml: OK — 1 shots, 00:00:02:00 (2.00 s at 25 fps), slates 0.0 % of the frames, 0 warning(s)\n"
 
 
 def test_check_from_the_root_names_the_storyboard_as_before(runner, project, monkeypatch):

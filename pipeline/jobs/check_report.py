@@ -12,6 +12,7 @@ The JSON format (FORMAT_VERSION 1; a field is only ever added within a version):
         "shots": 22, "frames": 4226, "seconds": 169.04, "timecode": "00:02:49:01",
         "fps": 25, "fps_exact": "25",
         "slate_frames": 3000, "slate_seconds": 120.0, "slate_shots": 15,
+        "slate_share": 0.7099,              # slate_frames / frames, to 4 decimals (0.0 with no frames)
         "missing_media": 15
       },
       "shots": [                            # null when the storyboard has errors
@@ -30,7 +31,13 @@ A problem is {"text": the line `check` prints, "file", "line", "column",
 storyboard (say, no project found) "file", "line", "column", "field" and "code" are null.
 
 `slate_frames` counts the frames where a slate is on screen (a transition
-into or out of a slate counts once), so it never exceeds `frames`.
+into or out of a slate counts once), so it never exceeds `frames`, and
+`slate_share` is never above 1.
+
+Without --json, `check` prints one line when the storyboard passes, the slate
+share as a percentage to one decimal (the same share, of the frames):
+
+    storyboards/x.yaml: OK — 22 shots, 00:02:49:01 (169.04 s at 25 fps), slates 71.0 % of the frames, 0 warning(s)
 """
 
 from __future__ import annotations
@@ -145,9 +152,22 @@ def _shots(timeline: Timeline, board: sb.Storyboard) -> list[dict[str, Any]]:
     return shots
 
 
+def slate_share(timeline: Timeline) -> float:
+    """The share of the timeline's frames with a slate on screen, 0.0 to 1.0 to 4 decimals (totals.slate_share)."""
+    return _share(_slate_frames(timeline), timeline.frames)
+
+
+def _slate_frames(timeline: Timeline) -> int:
+    return _covered_frames((clip.start, clip.end) for clip in timeline.clips if clip.renders_as_slate)
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole > 0 else 0.0
+
+
 def _totals(timeline: Timeline, board: sb.Storyboard) -> dict[str, Any]:
     slates = [clip for clip in timeline.clips if clip.renders_as_slate]
-    slate_frames = _covered_frames((clip.start, clip.end) for clip in slates)
+    slate_frames = _slate_frames(timeline)
     by_id = {shot.id: shot for scene in board.document.scenes for shot in scene.shots}
     missing = sum(1 for clip in timeline.clips if (media := _media(by_id[clip.shot_id], board)) and not media["exists"])
     return {
@@ -160,6 +180,7 @@ def _totals(timeline: Timeline, board: sb.Storyboard) -> dict[str, Any]:
         "slate_frames": slate_frames,
         "slate_seconds": _seconds(slate_frames, timeline.rate),
         "slate_shots": len(slates),
+        "slate_share": _share(slate_frames, timeline.frames),
         "missing_media": missing,
     }
 

@@ -124,6 +124,43 @@ def _heart(pen: _Pen) -> None:
               (0.19 + 0.22 * math.cos(side), -0.12 + 0.22 * math.sin(side)), (0.0, 0.4))
 
 
+def _arc(u: float, v: float, r: float, start: float, end: float, steps: int = 24) -> list[Point]:
+    """Points on a circle of radius `r` round (u, v), from `start` to `end` degrees clockwise from 3 o'clock."""
+    return [(u + r * math.cos(math.radians(a)), v + r * math.sin(math.radians(a)))
+            for a in (start + (end - start) * i / steps for i in range(steps + 1))]
+
+
+def _university(pen: _Pen) -> None:
+    pen.shape((-0.46, -0.30), (0.0, -0.46), (0.46, -0.30), (0.0, -0.14))  # a mortarboard for a roof
+    pen.shape((-0.24, -0.28), (0.24, -0.28), (0.22, -0.12), (-0.22, -0.12))  # the cap under it
+    pen.stroke((0.32, -0.31), (0.32, -0.17), width=0.04)  # its tassel
+    pen.box(0.28, -0.19, 0.36, -0.07, 0.03)
+    pen.box(-0.40, -0.06, 0.40, 0.02)  # the beam
+    for u in (-0.24, 0.0, 0.24):  # three broad columns
+        pen.box(u - 0.07, 0.05, u + 0.07, 0.30)
+    pen.box(-0.46, 0.32, 0.46, 0.42)  # the steps
+
+
+def _euro(pen: _Pen) -> None:
+    # A C, open to the right with its ends cut square, and two bars across its left side.
+    u, v, outer, inner, gap = 0.08, 0.0, 0.40, 0.27, 42
+    pen.shape(*_arc(u, v, outer, gap, 360 - gap), *_arc(u, v, inner, 360 - gap, gap))
+    for bar in (-0.08, 0.08):
+        pen.shape((-0.46, bar - 0.045), (0.16, bar - 0.045), (0.14, bar + 0.045), (-0.48, bar + 0.045))
+
+
+def _globe(pen: _Pen) -> None:
+    r, width = 0.43, 0.045
+    pen.disc(0.0, 0.0, r)
+    pen.stroke((0.0, -r), (0.0, r), width=width, hole=True)  # meridians: the middle one, and a half-ellipse each side
+    for side in (-1, 1):
+        pen.stroke(*[(side * 0.22 * math.sin(math.radians(a)), -r * math.cos(math.radians(a))) for a in range(0, 181, 10)],
+                   width=width, hole=True)
+    for v in (-0.22, 0.0, 0.22):  # parallels, from edge to edge
+        half = math.sqrt(r**2 - v**2)
+        pen.stroke((-half, v), (half, v), width=width, hole=True)
+
+
 # name (story/diagram_params.py ICON_NAMES: a test keeps the two equal) -> how it is drawn
 ICONS: dict[str, Callable[[_Pen], None]] = {
     "school": _school,
@@ -133,6 +170,9 @@ ICONS: dict[str, Callable[[_Pen], None]] = {
     "city-hall": _city_hall,
     "child": _child,
     "heart": _heart,
+    "university": _university,
+    "euro": _euro,
+    "globe": _globe,
 }
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # The pictograms render/icons.py draws (its ICONS: a test keeps the two equal).
-ICON_NAMES = ("school", "family", "book", "handshake", "city-hall", "child", "heart")
+ICON_NAMES = ("school", "family", "book", "handshake", "city-hall", "child", "heart", "university", "euro", "globe")
 MAX_RING = 3  # the centre (0) and three rings around it: more would crowd the frame
 MAX_NODES = 16  # labels of more nodes than this cannot be read on one frame
 MAX_ICONS = 8
