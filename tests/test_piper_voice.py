@@ -18,6 +18,7 @@ from pipeline.core.cache import fingerprint
 from pipeline.jobs import scratch_voices
 from pipeline.jobs.narrate import MANIFEST, make_scratch_narration
 from pipeline.jobs.scratch_voices import PIPER_VOICES, Recipe, piper_voice_files
+from pipeline.jobs.take_selection import Listener, word_error_rate
 
 from test_narrate import PIPER_VOICE, SCENE_FILE, SCENE_LINE, SHOT_FILE, SHOT_LINE, decode, manifest, needs_piper, write_board
 
@@ -56,7 +57,7 @@ def test_piper_speaks_every_line_in_its_own_process_given_the_model_path(tmp_pat
     real_run = scratch_voices.run_program
     monkeypatch.setattr(scratch_voices, "run_program", lambda argv, what, **kwargs: (argvs.append(argv), real_run(argv, what, **kwargs))[1])
 
-    written = make_scratch_narration(write_board(tmp_path), synth="piper")
+    written = make_scratch_narration(write_board(tmp_path), synth="piper", takes=1)  # one take each (take selection: below)
 
     assert sorted(p.name for p in written) == ["card-1.ogg", "one-1.ogg"]
     assert _piper_imported() == [], "the project imported piper: it must only run it"
@@ -106,8 +107,8 @@ def test_auto_remakes_another_voices_scratch_files_with_piper_and_keeps_recordin
 @needs_piper
 @pytest.mark.slow  # runs piper and ffmpeg twice
 def test_speed_is_piper_length_scale(tmp_path):
-    slow = make_scratch_narration(write_board(tmp_path / "slow"), synth="piper", speed=0.8)
-    fast = make_scratch_narration(write_board(tmp_path / "fast"), synth="piper", speed=1.25)
+    slow = make_scratch_narration(write_board(tmp_path / "slow"), synth="piper", speed=0.8, takes=1)
+    fast = make_scratch_narration(write_board(tmp_path / "fast"), synth="piper", speed=1.25, takes=1)
     assert len(slow) == len(fast) == 2
     slow_seconds = manifest(tmp_path / "slow")["files"][SCENE_FILE]["speech_seconds"]
     fast_seconds = manifest(tmp_path / "fast")["files"][SCENE_FILE]["speech_seconds"]
@@ -120,3 +121,30 @@ def test_auto_does_not_pick_piper_for_a_narration_in_another_language():
     assert scratch_voices.find_recipe(None, None, 1.0, "en").synth == "piper"
     other = scratch_voices.find_recipe(None, None, 1.0, "nb")
     assert other is None or other.synth != "piper"
+
+
+@needs_piper
+@pytest.mark.slow  # runs piper, ffmpeg and Whisper
+def test_piper_keeps_the_take_the_pipelines_recogniser_hears_best(tmp_path):
+    """Takes for real: each is heard by faster-whisper (packaged base model), the kept one's WER recorded."""
+    heard = []
+    listener = Listener("en")
+
+    def hear(path: Path) -> str:
+        heard.append(listener(path))
+        return heard[-1]
+
+    make_scratch_narration(write_board(tmp_path), synth="piper", takes=3, hear=hear)
+
+    entries = manifest(tmp_path)["files"]
+    assert len(heard) == sum(entry["takes"] for entry in entries.values())
+    first = entries[SCENE_FILE]["takes"]  # the scene's line is made first, then the shot's
+    for relative, text, takes_heard in ((SCENE_FILE, SCENE_LINE, heard[:first]), (SHOT_FILE, SHOT_LINE, heard[first:])):
+        entry = entries[relative]
+        assert 1 <= entry["take"] <= entry["takes"] == len(takes_heard) <= 3
+        assert entry["heard"] == takes_heard[entry["take"] - 1]
+        assert entry["wer"] == round(word_error_rate(text, entry["heard"]), 4) == round(min(word_error_rate(text, h) for h in takes_heard), 4)
+        assert entry["takes"] == 3 or entry["wer"] == 0  # fewer takes only when one was heard word for word
+        assert entry["wer"] < 1, entry  # something of the line was heard
+        assert listener(tmp_path / relative) == entry["heard"]  # the file is the take that was heard
+    assert _piper_imported() == []

@@ -11,9 +11,18 @@ piper, a neural voice from the optional extra `pip install 'pact-video[voice]'`
 GPL-licensed), then festival with an HTS voice, then espeak-ng. `synth` names
 one, or "auto" (the default) takes the first installed one that fits.
 
+Takes: piper's output differs from run to run, so for piper each line is
+spoken up to DEFAULT_TAKES times (`takes`), each take is transcribed by the
+pipeline's own recogniser, and the take heard closest to the script is kept
+(pipeline/jobs/take_selection.py); a take heard word for word ends the search.
+Festival and espeak-ng say a line the same way every time: one take, not
+measured.
+
 A small manifest next to the files, assets/audio/narration/scratch.json,
 records what each scratch file was made from (its text, synthesiser, voice,
-speed, and their sha256), the file's own sha256 and its speech duration. With
+speed, and their sha256), the file's own sha256 and its speech duration, and
+for a selected take which take was kept, of how many, what the recogniser
+heard in it and its WER against the line. With
 it a re-run only remakes lines whose text or voice changed, and it can tell a
 scratch file from a real recording someone put in its place: such a file is
 never overwritten unless the caller forces it. The texts and durations are
@@ -26,6 +35,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 import wave
 from dataclasses import dataclass
@@ -39,16 +49,24 @@ from pipeline.core.cache import fingerprint
 from pipeline.core.errors import PipelineError
 from pipeline.core.ffmpeg import ffmpeg_binary
 from pipeline.jobs.scratch_voices import Recipe, Synthesiser, choose_recipe, find_recipe, ready, run_program
+from pipeline.jobs.take_selection import Choice, Hear, Listener, choose_take
 from pipeline.story.storyboard import NarrationLine, Storyboard
 
 MANIFEST = Path("assets/audio/narration/scratch.json")
-MANIFEST_VERSION = 2  # 2: synth and speed recorded; version 1 (espeak-ng only, words_per_minute) is still read
+# 3: the kept take of a selected line (take, takes, heard, wer); 2: synth and speed recorded;
+# versions 1 (espeak-ng only, words_per_minute) and 2 are still read.
+MANIFEST_VERSION = 3
+READ_VERSIONS = (1, 2, MANIFEST_VERSION)
 MANIFEST_ABOUT = (
     "Scratch narration made by pipeline/narrate.py. Per file: the text it speaks, what it was made with "
     "(synth, voice, speed; source_sha256 is the sha256 of these and the text), its own sha256 (a file that no "
-    "longer matches is a real recording and is never overwritten), and speech_seconds, the length of the "
-    "speech from first to last sound."
+    "longer matches is a real recording and is never overwritten), speech_seconds, the length of the "
+    "speech from first to last sound. For a synthesiser whose takes differ (piper), the best of several takes is kept: "
+    "take is the one kept, takes how many were made, heard what the pipeline's recogniser (faster-whisper base) heard "
+    "in it, and wer its word error rate against the text (pipeline/jobs/take_selection.py)."
 )
+# Takes of a line made by a synthesiser whose takes differ (piper), unless the caller asks for another number.
+DEFAULT_TAKES = 4
 
 SAMPLE_RATE = 48_000
 BITRATE = "32k"
@@ -153,7 +171,7 @@ def read_manifest(root: Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise PipelineError(f"{path}: cannot read the scratch manifest ({exc})", "delete it and run again with --force") from None
-    if not isinstance(data, dict) or data.get("version") not in (1, MANIFEST_VERSION) or not isinstance(data.get("files"), dict):
+    if not isinstance(data, dict) or data.get("version") not in READ_VERSIONS or not isinstance(data.get("files"), dict):
         raise PipelineError(f"{path}: not a version {MANIFEST_VERSION} scratch manifest", "delete it and run again with --force")
     return data
 
@@ -217,6 +235,24 @@ def _plan(board: Storyboard, manifest: dict, *, force: bool, recipe: Recipe | No
     return jobs
 
 
+def _best_take(
+    synthesiser: Synthesiser, exe: str, recipe: Recipe, job: _Job, takes: int, hear: Hear, language: str,
+) -> tuple[float, Choice]:
+    """Up to `takes` takes of the line, the one heard closest to its text put at the job's path."""
+    seconds: dict[int, float] = {}
+    with tempfile.TemporaryDirectory(prefix="pact-takes-") as work:
+
+        def make(number: int) -> Path:
+            path = Path(work) / f"take-{number}.ogg"
+            seconds[number] = _speak(synthesiser, exe, recipe, job.line.text, path)
+            return path
+
+        choice = choose_take(job.line.text, make, hear, takes, language=language)
+        with replacing(job.path) as partial:
+            shutil.copyfile(choice.kept.path, partial)
+    return seconds[choice.kept.number], choice
+
+
 def make_scratch_narration(
     board: Storyboard,
     *,
@@ -224,6 +260,8 @@ def make_scratch_narration(
     voice: str | None = None,
     synth: str | None = None,
     speed: float = 1.0,
+    takes: int | None = None,
+    hear: Hear | None = None,
     progress: Progress | None = None,
 ) -> list[Path]:
     """Make the missing or stale scratch narration files; returns the files written.
@@ -234,11 +272,20 @@ def make_scratch_narration(
     espeak-ng (a `voice` alone picks the synthesiser that has it). `voice` defaults to the synthesiser's own default; `speed` 1.0 is
     its natural pace. `progress(done, total, path)` is called after each file is written.
 
+    `takes`: for a synthesiser whose takes differ (piper), how many takes of a line
+    to make at most (default DEFAULT_TAKES; 1 keeps the first take unheard); the
+    take `hear(path)` hears closest to the line is kept. `hear` defaults to the
+    pipeline's own recogniser (faster-whisper, packaged `base` model, the
+    storyboard's glossary), loaded only when a line has more than one take to
+    choose from. Other synthesisers make one take.
+
     Existing files are kept: a scratch file is remade only when its line's text
     (or the synthesiser, voice or speed) changed, and a file that is not the scratch
     file the manifest remembers (a real recording) is never overwritten unless
     `force`; a changed line over such a file raises PipelineError instead.
     """
+    if takes is not None and takes < 1:
+        raise PipelineError(f"takes must be at least 1, not {takes}")
     language = board.document.project.narration_language
     recipe = find_recipe(synth, voice, speed, language)
     root = board.root
@@ -249,18 +296,30 @@ def make_scratch_narration(
     if recipe is None:
         recipe = choose_recipe(synth, voice, speed, language)  # raises: nothing installed to make them with
     synthesiser, exe = ready(recipe)  # one clear error before any work
+    if not synthesiser.varies:
+        takes = 1  # every take would be the same
+    elif takes is None:
+        takes = DEFAULT_TAKES
+    if takes > 1 and hear is None:
+        hear = Listener(language, tuple(board.document.glossary))
     written: list[Path] = []
     for index, job in enumerate(jobs):
-        seconds = _speak(synthesiser, exe, recipe, job.line.text, job.path)
-        manifest["files"][job.relative] = {
+        entry = {
             "text": job.line.text,
             "synth": recipe.synth,
             "voice": recipe.voice,
             "speed": recipe.speed,
             "source_sha256": recipe.source_sha256(job.line.text),
-            "sha256": fingerprint(job.path),
-            "speech_seconds": round(seconds, 3),
         }
+        if takes > 1:
+            seconds, choice = _best_take(synthesiser, exe, recipe, job, takes, hear, language)
+            entry |= {
+                "take": choice.kept.number, "takes": len(choice.tried), "heard": choice.kept.heard, "wer": round(choice.kept.wer, 4),
+            }
+        else:
+            seconds = _speak(synthesiser, exe, recipe, job.line.text, job.path)
+        entry |= {"sha256": fingerprint(job.path), "speech_seconds": round(seconds, 3)}
+        manifest["files"][job.relative] = entry
         _write_manifest(root, manifest)  # after every file: an interrupted run loses nothing
         written.append(job.path)
         if progress is not None:

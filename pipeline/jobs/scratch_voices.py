@@ -15,7 +15,9 @@ Piper is GPL-licensed: the project never imports it. It runs as its own process
 voice model's path, so it never looks for (or downloads) a voice itself.
 
 Each synthesiser is one function that turns a line of text into a WAV file;
-narrate.py trims, levels and encodes what it writes.
+narrate.py trims, levels and encodes what it writes. Piper's takes of a line
+differ from run to run (its noise is random), festival's and espeak-ng's do
+not: for piper, narrate keeps the best of several takes (take_selection.py).
 """
 
 from __future__ import annotations
@@ -176,6 +178,7 @@ class Synthesiser:
     speak: Callable[[str, str, str, float, Path], None]  # (executable, text, voice, speed, wav out)
     voices: Callable[[str], frozenset[str] | None] = lambda exe: None  # installed voices; None: cannot tell, try it
     language_of: Callable[[str], str | None] = lambda voice: None  # the language a voice speaks; None: not known
+    varies: bool = False  # whether two takes of the same line differ (then narrate keeps the best of several)
 
     def executable(self) -> str | None:
         return self.locate()
@@ -192,7 +195,7 @@ class Synthesiser:
 
 # In order of preference.
 SYNTHESISERS: dict[str, Synthesiser] = {
-    "piper": Synthesiser("piper", "en_US-joe-medium", VOICE_EXTRA, _piper_python, _piper, _piper_voices, _piper_language),
+    "piper": Synthesiser("piper", "en_US-joe-medium", VOICE_EXTRA, _piper_python, _piper, _piper_voices, _piper_language, varies=True),
     "festival": Synthesiser(
         "festival", "cmu_us_slt_arctic_hts", "apt-get install festival festvox-us-slt-hts",
         lambda: shutil.which("text2wave"), _festival, _festival_voices,
