@@ -25,6 +25,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -439,7 +440,8 @@ def measure_kind(name: str, work: Path) -> KindCost:
     import resource
     from fractions import Fraction
 
-    from pipeline.render.graphics import GENERATORS, render_generated_clip
+    from pipeline.render.generated_clips import render_generated_clip
+    from pipeline.render.graphics import GENERATORS
 
     generator, params = KINDS[name]
     frames = KIND_SECONDS * FPS
@@ -496,6 +498,133 @@ def report(results: Sequence[Result], frames: int, kinds: Sequence[KindCost] = (
     return "\n".join(lines) + "\n"
 
 
+# --- the demo's generated shots, as a build writes them, from cold ---------------------------------------
+
+DEMO = HERE.parent / "storyboards" / "community-co-op.yaml"
+# One shot per kind from the demo (the busiest of its kind); the demo has no quote, so one is made up
+# (the words are the text layer's: the picture is the marks and the bar).
+REPRESENTATIVE = {
+    "bar_chart": "leavers-chart", "stat": "school-corridor", "icons": "rotterdam-mentoring", "map": "sagene-morning",
+    "diagram": "school-gate", "timeline": "partners-meeting",
+}
+QUOTE = {"shot": "(a 6 s quote)", "generator": "quote", "params": {"line": "We began with one school."}, "data": None, "frames": 150}
+
+CHILD = r"""
+import json, os, resource, sys, tempfile, time
+from fractions import Fraction
+from pathlib import Path
+try:  # the clip writer of this checkout: render/generated_clips.py, else graphics.py's (MoviePy)
+    from pipeline.render.generated_clips import render_generated_clip
+    boxed = True
+except ImportError:
+    from pipeline.render.graphics import render_generated_clip
+    boxed = False
+
+def cpu():
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+with tempfile.TemporaryDirectory() as work:
+    for job in json.load(sys.stdin):
+        out = Path(work) / (job["shot"].strip("()").replace(" ", "-") + ".mp4")
+        extra = {"backdrop": out.with_suffix(".backdrop.png")} if boxed else {}  # as the build asks
+        start, wall = cpu(), time.perf_counter()
+        render_generated_clip(out, generator=job["generator"], params=job["params"], data_path=job["data"] and Path(job["data"]),
+                              width=1920, height=1080, fps=Fraction(job["fps"]), frames=job["frames"], **extra)
+        print(json.dumps({"shot": job["shot"], "cpu": cpu() - start, "wall": time.perf_counter() - wall,
+                          "module": sys.modules[render_generated_clip.__module__].__file__}), flush=True)
+"""
+
+
+@dataclass
+class ClipCost:
+    shot: str
+    generator: str
+    seconds: float
+    before: float | None  # CPU s for the clip, drawing and writing (ffmpeg included)
+    after: float
+
+
+def demo_jobs(storyboard: Path) -> list[dict]:
+    """Every generated shot of the demo as the build draws it (params, data file, frames, rate)."""
+    from pipeline.story.storyboard import load_storyboard
+    from pipeline.story.timeline import build_timeline
+
+    timeline = build_timeline(load_storyboard(storyboard), strict=False)
+    return [{"shot": clip.shot_id, "generator": clip.generator.generator, "params": clip.generator.params,
+             "data": str(clip.source) if clip.source else None, "frames": clip.frames, "fps": str(timeline.rate)}
+            for clip in timeline.clips if clip.generator is not None and not clip.renders_as_slate]
+
+
+def run_clips(checkout: Path, jobs: list[dict]) -> dict[str, float]:
+    """Each job's clip written by `checkout`'s pipeline in a fresh process (from cold): CPU s per clip."""
+    import json
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    # Run in the checkout: `python -c` looks in its working folder first, before PYTHONPATH.
+    done = subprocess.run([sys.executable, "-c", CHILD], input=json.dumps(jobs), capture_output=True, text=True, env=env,
+                          cwd=checkout, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"the clips of {checkout} failed:\n{done.stderr[-3000:]}")
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    drawn_by = {Path(line["module"]).resolve().parents[2] for line in lines}  # checkout/pipeline/render/x.py
+    if drawn_by != {checkout.resolve()}:
+        raise SystemExit(f"the clips meant for {checkout} were written by {drawn_by}")
+    return {line["shot"]: line["cpu"] for line in lines}
+
+
+def measure_clips(before: Path | None, storyboard: Path, repeat: int) -> tuple[list[ClipCost], tuple, tuple]:
+    import os
+    import statistics
+
+    jobs = demo_jobs(storyboard)
+    jobs.append({**QUOTE, "fps": jobs[0]["fps"] if jobs else "25"})
+    load_before = os.getloadavg()
+    after_runs, before_runs = [], []
+    for _ in range(repeat):  # alternated, so a change in the machine's load falls on both alike
+        if before is not None:
+            before_runs.append(run_clips(before, jobs))
+        after_runs.append(run_clips(HERE.parent, jobs))
+    load_after = os.getloadavg()
+
+    def median(runs: list[dict[str, float]], shot: str) -> float | None:
+        return statistics.median(run[shot] for run in runs) if runs else None
+
+    costs = [ClipCost(job["shot"], job["generator"], job["frames"] / float(Fraction(job["fps"])), median(before_runs, job["shot"]),
+                      median(after_runs, job["shot"])) for job in jobs]
+    return costs, load_before, load_after
+
+
+def clips_report(costs: Sequence[ClipCost], load_before: tuple, load_after: tuple, repeat: int) -> str:
+    def per_second(cpu: float | None, seconds: float) -> str:
+        return "" if cpu is None else f"{cpu / seconds:.3f}"
+
+    picked = {REPRESENTATIVE.get(c.generator, c.shot) for c in costs}
+    lines = [
+        f"Each clip written from cold by a fresh process, as a build writes it (render_generated_clip), 1920x1080 at the demo's "
+        f"rate; CPU s (own and ffmpeg's) per second of video; median of {repeat}. Load average (1, 5, 15 min) before "
+        f"{[round(x, 2) for x in load_before]}, after {[round(x, 2) for x in load_after]}.",
+        "",
+        "| kind | shot | s | before | after | after / before |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for cost in costs:
+        if cost.shot in picked:
+            ratio = f"{cost.after / cost.before:.2f}" if cost.before else ""
+            lines.append(f"| {cost.generator} | {cost.shot} | {cost.seconds:.2f} | {per_second(cost.before, cost.seconds)} | "
+                         f"{per_second(cost.after, cost.seconds)} | {ratio} |")
+    demo = [c for c in costs if c.shot != QUOTE["shot"]]
+    seconds = sum(c.seconds for c in demo)
+    after = sum(c.after for c in demo)
+    before = sum(c.before for c in demo) if all(c.before is not None for c in demo) else None
+    lines += ["", f"All {len(demo)} generated shots of the demo ({seconds:.1f} s of video): "
+              + (f"before {before:.1f} CPU s, after {after:.1f} CPU s, {before - after:.1f} CPU s saved." if before is not None
+                 else f"{after:.1f} CPU s.")]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=60)
@@ -503,7 +632,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=HERE / "work" / "drawing")
     parser.add_argument("--only", nargs="*", choices=list(CANDIDATES), help="measure these candidates alone")
     parser.add_argument("--no-kinds", action="store_true", help="leave out the generated kinds' render cost")
+    parser.add_argument("--clips", action="store_true", help="only the demo's generated shots as a build writes them, per kind")
+    parser.add_argument("--before", type=Path, help="with --clips: another checkout to compare (e.g. `git archive HEAD | tar -x -C DIR`)")
+    parser.add_argument("--storyboard", type=Path, default=DEMO, help="with --clips: the storyboard whose generated shots are measured")
+    parser.add_argument("--repeat", type=int, default=1, help="with --clips: runs of each checkout, alternated (the median is shown)")
     args = parser.parse_args(argv)
+    if args.clips:
+        costs, load_before, load_after = measure_clips(args.before, args.storyboard, args.repeat)
+        table = clips_report(costs, load_before, load_after, args.repeat)
+        print(table)
+        args.work.mkdir(parents=True, exist_ok=True)
+        (args.work / "clips.md").write_text(table, encoding="utf-8")
+        return 0
     reference = _reference_crop()
     results = []
     for name in (args.only if args.only is not None else CANDIDATES):

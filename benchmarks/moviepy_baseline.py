@@ -109,8 +109,11 @@ def shot_clip(clip, source, fps: float, width: int, height: int):
             return ken_burns(picture, clip.pan, duration, width, height)
         return cover(picture, width, height)
     start = source.source_in / fps
-    picture = VideoFileClip(str(source.path), audio=False).subclipped(start, start + duration).with_effects(dissolve)
-    return cover(picture, width, height)
+    picture = VideoFileClip(str(source.path), audio=False).subclipped(start, start + duration)
+    if source.backdrop is not None:  # a generated clip written as its moving box: laid over its still, as the graph does
+        still = ImageClip(str(source.backdrop), duration=duration)
+        return CompositeVideoClip([still, picture.with_position(source.at)], size=(width, height)).with_effects(dissolve)
+    return cover(picture.with_effects(dissolve), width, height)
 
 
 def edit(timeline: Timeline, sources, fps: float, width: int, height: int, limit: float | None) -> list:

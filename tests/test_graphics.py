@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline.render import graphics
+from pipeline.render import generated_clips, graphics
 from pipeline.core.errors import MediaError
 
 
@@ -164,7 +164,7 @@ def test_bar_chart_draws_the_layout_it_publishes(tmp_path):
 @pytest.mark.slow  # MoviePy encodes with ffmpeg
 def test_generated_clip_has_exact_frames_and_animates(tmp_path, fps):
     data = write_csv(tmp_path / "data.csv", "label,value\nA,3\nB,5\nC,1\n")
-    out = graphics.render_generated_clip(
+    out = generated_clips.render_generated_clip(
         tmp_path / "chart.mp4",
         generator="bar_chart",
         params={"orientation": "vertical"},
@@ -197,7 +197,7 @@ def test_generated_clip_has_exact_frames_and_animates(tmp_path, fps):
 def test_malformed_csv_names_file_and_line(tmp_path, text, where, what):
     data = write_csv(tmp_path / "bad.csv", text)
     with pytest.raises(MediaError) as caught:
-        graphics.render_generated_clip(
+        generated_clips.render_generated_clip(
             tmp_path / "chart.mp4", generator="bar_chart", params={}, data_path=data,
             width=320, height=180, fps=Fraction(25), frames=5,
         )
@@ -208,7 +208,7 @@ def test_malformed_csv_names_file_and_line(tmp_path, text, where, what):
 
 def test_unknown_generator_lists_the_known_ones(tmp_path):
     with pytest.raises(MediaError, match="unknown generator 'pie_chart'.*bar_chart"):
-        graphics.render_generated_clip(
+        generated_clips.render_generated_clip(
             tmp_path / "x.mp4", generator="pie_chart", params={}, data_path=None,
             width=320, height=180, fps=Fraction(25), frames=5,
         )

@@ -13,6 +13,7 @@ import collections
 import contextlib
 import errno
 import functools
+import io
 import os
 import queue
 import re
@@ -20,7 +21,7 @@ import shutil
 import signal
 import subprocess
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -102,23 +103,60 @@ def run(
     except BaseException:
         _remove(partials)
         raise
-    if process.returncode != 0:
+    _finish(process.returncode, partials, outputs, stderr_lines, description)
+    return "\n".join(stderr_lines)
+
+
+def run_fed(argv: Sequence[str], chunks: Iterable, *, outputs: Sequence[Path] = (), description: str = "ffmpeg") -> None:
+    """Run ffmpeg reading `chunks` (bytes-like: raw frames for `-i -`) on its standard input; outputs as run()'s.
+
+    For pictures computed in Python (render/graphics.py): they go to ffmpeg as they are made, never to a
+    file. If ffmpeg stops reading (it failed, or Ctrl-C stopped it), the rest is not made and its error is
+    raised as run()'s would be.
+    """
+    argv = list(argv)
+    argv[0] = ffmpeg_binary() if argv[0] == "ffmpeg" else argv[0]
+    partials = [partial_path(Path(out)) for out in outputs]
+    for partial in partials:
+        partial.parent.mkdir(parents=True, exist_ok=True)
+    stderr_lines: collections.deque[str] = collections.deque(maxlen=40)
+    try:
+        with _ffmpeg(argv, description, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL) as process:
+            reader = threading.Thread(target=_drain, args=(io.TextIOWrapper(process.stderr, errors="replace"), stderr_lines), daemon=True)
+            reader.start()
+            try:
+                for chunk in chunks:
+                    process.stdin.write(chunk)
+                process.stdin.close()
+            except BrokenPipeError:  # ffmpeg stopped reading: its exit status and stderr say why
+                with contextlib.suppress(BrokenPipeError):
+                    process.stdin.close()
+            _wait(process)
+            reader.join()
+    except BaseException:
+        _remove(partials)
+        raise
+    _finish(process.returncode, partials, outputs, stderr_lines, description)
+
+
+def _finish(returncode: int, partials: Sequence[Path], outputs: Sequence[Path], stderr_lines: collections.deque[str], description: str) -> None:
+    """Rename each partial output onto its final name if ffmpeg succeeded, else remove them and say why."""
+    if returncode != 0:
         _remove(partials)
         stderr = "\n".join(stderr_lines)
         if system_failure(stderr) and partials:
             # The machine, not the media: say where it was writing (ffmpeg's own line often does not).
             raise RenderError(f"{description} failed writing in {shown_path(partials[0].parent)}", stderr)
-        if process.returncode < 0:
-            what, hint = _KILLED_BY.get(-process.returncode, (f"stopped by signal {-process.returncode}", "run again"))
+        if returncode < 0:
+            what, hint = _KILLED_BY.get(-returncode, (f"stopped by signal {-returncode}", "run again"))
             raise RenderError(f"{description} failed: ffmpeg was {what}", hint=hint)  # its stderr stops mid-sentence
-        raise RenderError(f"{description} failed (ffmpeg exit status {process.returncode})", stderr)
+        raise RenderError(f"{description} failed (ffmpeg exit status {returncode})", stderr)
     missing = [partial for partial in partials if not partial.exists()]
     if missing:
         _remove(partials)
         raise RenderError(f"{description}: ffmpeg finished but did not write {missing[0].name}", "\n".join(stderr_lines))
     for partial, final in zip(partials, outputs):
         os.replace(partial, final)
-    return "\n".join(stderr_lines)
 
 
 @contextlib.contextmanager
@@ -128,10 +166,11 @@ def _ffmpeg(argv: Sequence[str], description: str, **popen) -> Iterator[subproce
     One try from the moment ffmpeg exists: a Ctrl-C while a reader thread starts must stop ffmpeg
     too (it runs in its own session, so it would otherwise write on, orphaned).
     """
+    stdin = popen.pop("stdin", subprocess.DEVNULL)  # a pipe for run_fed, else nothing to read
     try:
         with stops_deferred():
             process = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                argv, stdin=stdin, stderr=subprocess.PIPE,
                 start_new_session=True,  # Ctrl-C reaches us, and we stop ffmpeg ourselves after cleaning up
                 # If we are killed outright, ffmpeg dies with us. (The one C call it makes between fork and
                 # exec takes no lock another thread could hold, so it is safe with threads.)

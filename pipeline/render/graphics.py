@@ -1,7 +1,8 @@
 """Pictures computed in Python, rendered once to files the ffmpeg graph uses like footage.
 
-Pillow draws stills (slates, the EU emblem, contact sheets); MoviePy turns a
-per-frame drawing function into an animated intermediate clip. Only the slate
+Pillow draws stills (slates, the EU emblem, contact sheets); a generator's
+per-frame drawing function becomes an animated intermediate clip in
+render/generated_clips.py (which runs ffmpeg: the text layer imports this module). Only the slate
 and the contact sheet carry text: every other picture is text-free, because
 captions are added later by the text layer in each language.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
@@ -379,7 +379,13 @@ def animate_bar_chart(*, params: dict, data_path: Path | None, width: int, heigh
             _paint_growing_bar(frame, entry["rect"], colour, grown, orientation)
         return frame
 
-    return frame_at
+    # Equal growth, equal frames: the held bars are drawn once; and only the bars' box is written
+    # over the still (render/generated_clips.py).
+    rects = [entry["rect"] for entry in layout]
+    box = (max(0, min(r[0] for r in rects) - 1), max(0, min(r[1] for r in rects) - 1),
+           min(width, max(r[2] for r in rects) + 1), min(height, max(r[3] for r in rects) + 1))
+    frame_at.moving_box = motion.MovingBox(box, backdrop, lambda progress: frame_at(progress)[box[1]:box[3], box[0]:box[2]])
+    return motion.with_state(frame_at, lambda progress: motion.grown(progress, grow=grow, easing="ease-out-cubic"))
 
 
 def drawing_files(generator: str) -> list[Path]:
@@ -410,54 +416,6 @@ GENERATORS: dict[str, Generator] = {
     # issue 14: a narration line's words revealed as said (the words are the text layer's)
     "quote": animate_quote,
 }
-
-
-def render_generated_clip(
-    out: Path,
-    *,
-    generator: str,
-    params: dict,
-    data_path: Path | None,
-    width: int,
-    height: int,
-    fps: Fraction,
-    frames: int,
-    background: str = "#0b2545",
-) -> Path:
-    """Render a generated shot to a high-quality H.264 intermediate with exactly `frames` frames."""
-    if generator not in GENERATORS:
-        raise MediaError(f"unknown generator {generator!r} (known: {', '.join(sorted(GENERATORS))})")
-    if frames < 1:
-        raise ValueError(f"a generated clip needs at least one frame, not {frames}")
-    if width % 2 or height % 2:
-        raise ValueError(f"yuv420p needs an even frame size, not {width}x{height}")
-    fps = Fraction(fps)
-    draw = GENERATORS[generator](params=params, data_path=data_path, width=width, height=height, background=background)
-
-    def frame_function(t: float | Fraction) -> np.ndarray:
-        # MoviePy hands back t = index / fps; recover the integer index so progress is exact
-        # (the text layer counts a stat's number by the same index: motion.progress_of).
-        index = min(frames - 1, round(Fraction(t) * fps))
-        return draw(motion.progress_of(index, frames))
-
-    # A Fraction duration and fps keep MoviePy's frame count, int(duration * fps), exact.
-    from moviepy import VideoClip  # imported here: it is slow to import, and only generated shots need it
-
-    clip = VideoClip(frame_function=frame_function, duration=Fraction(frames) / fps)
-    # MoviePy passes the input rate to ffmpeg rounded to two decimals (29.97 for 30000/1001);
-    # restamping each frame as N/fps and setting the output rate keeps the exact rate.
-    exact_rate = ["-vf", f"settb={1 / fps},setpts=N", "-r", str(fps)]
-    with replacing(out) as temporary:
-        clip.write_videofile(
-            str(temporary),
-            fps=fps,
-            codec="libx264",
-            preset="ultrafast",
-            ffmpeg_params=["-crf", "12", "-pix_fmt", "yuv420p", *exact_rate],
-            audio=False,
-            logger=None,
-        )
-    return out
 
 
 # --- contact sheet ------------------------------------------------------------

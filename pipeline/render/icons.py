@@ -233,7 +233,7 @@ def changing_frames(frame_at: FrameAtProgress, state: Callable[[float], tuple[fl
             last[0], last[1] = key, frame_at(progress)
         return last[1].copy()
 
-    return at
+    return motion.with_state(at, state, drawn_by=frame_at)  # the clip writer draws each run of equal frames once
 
 
 def animate_icons(*, params: dict, data_path: Path | None, width: int, height: int, background: str) -> FrameAtProgress:

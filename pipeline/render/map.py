@@ -163,4 +163,10 @@ def animate_map(*, params: dict, data_path: Path | None, width: int, height: int
             return (back + (land - back) * share + 0.5).astype(np.uint8)
         return after(progress)
 
-    return frame_at
+    def state(progress: float) -> tuple:
+        """The fade's share while the land fades in, then how far each marker has got (what `moving` draws from)."""
+        if fade > 0 and progress < fade:
+            return ("fade", progress)
+        return ("markers", *(appeared(progress, city.appear, spec.pop) for city in spec.cities))
+
+    return motion.with_state(frame_at, state)

@@ -2,7 +2,8 @@
 
 - Easing, as data: a name a storyboard writes -> a function from time's share to motion's share.
 - The frame-function protocol: a generator prepares once and returns `frame_at(progress)`, an RGB
-  array for progress 0.0 (first frame) to 1.0 (last frame); render_generated_clip samples it.
+  array for progress 0.0 (first frame) to 1.0 (last frame); render_generated_clip samples it. A
+  frame function may say what its picture depends on (`with_state`), so equal frames are drawn once.
 - Anti-aliased drawing with Pillow, 4x4 samples a pixel averaged down (Image.reduce): as smooth as
   skia or cairo on rings, circles and arrows, without a new dependency (benchmarks/results/drawing.md).
   What stays still is drawn once; each frame redraws only the box where something moves.
@@ -15,7 +16,7 @@ shape lands where its numbers say whatever the supersampling.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -61,6 +62,57 @@ def progress_of(index: int, frames: int) -> float:
 class FrameAtProgress(Protocol):
     def __call__(self, progress: float) -> np.ndarray:  # (height, width, 3) uint8
         ...
+
+
+# A frame function may also say what its picture depends on: `frame_at.state(progress)`, a value that
+# is equal for two progresses only if their frames are equal (how far each part has got). The clip
+# writer then draws a run of equal frames once and has ffmpeg repeat it (generated_clips.py):
+# most of a motion graphic holds (before a part appears, between parts, once all are there).
+FrameState = Callable[[float], Hashable]
+
+
+def with_state(frame_at: FrameAtProgress, state: FrameState, *, drawn_by: FrameAtProgress | None = None) -> FrameAtProgress:
+    """`frame_at`, saying that frames whose `state(progress)` is equal are equal (see FrameState).
+
+    `drawn_by`: the frame function `frame_at` wraps (a memo, a hold), whose moving box it keeps (MovingBox).
+    """
+    frame_at.state = state  # type: ignore[attr-defined]
+    if drawn_by is not None and getattr(drawn_by, "moving_box", None) is not None:
+        frame_at.moving_box = drawn_by.moving_box  # type: ignore[attr-defined]
+    return frame_at
+
+
+@dataclass(frozen=True)
+class MovingBox:
+    """A graphic whose frames differ from one still picture only inside `box` (animation() says so).
+
+    The clip writer then writes `pixels(progress)`, the box alone, and the graph lays it over
+    `backdrop`: a ring a tenth of the frame costs the encoder a tenth.
+    """
+
+    box: Box
+    backdrop: np.ndarray  # (height, width, 3) uint8: every frame outside the box
+    pixels: Callable[[float], np.ndarray]  # the box's pixels at a progress, (bottom - top, right - left, 3)
+
+
+def frame_runs(frame_at: FrameAtProgress, frames: int) -> list[tuple[int, int]]:
+    """The clip's frames as runs of equal pictures, (first frame, frames in the run), in order.
+
+    Without a `state`, every frame is its own run (drawn and written each).
+    """
+    state = getattr(frame_at, "state", None)
+    if state is None:
+        return [(index, 1) for index in range(frames)]
+    runs: list[tuple[int, int]] = []
+    last: object = object()
+    for index in range(frames):
+        key = state(progress_of(index, frames))
+        if runs and key == last:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((index, 1))
+            last = key
+    return runs
 
 
 class Animate(Protocol):
@@ -164,6 +216,8 @@ class Canvas:
         if radius <= 0:
             return
         span = self._span(cx - radius, cy - radius, cx + radius, cy + radius)
+        if span[2] < span[0] or span[3] < span[1]:
+            return  # under a sample across (a dot just starting to pop, on a small frame): nothing to draw; Pillow would refuse it
         self._pen.ellipse(span, fill=fill, outline=outline if width else None, width=self._width(width) if width else 1)
 
     def arc(self, cx: float, cy: float, radius: float, start: float, sweep: float, *, colour: RGB, width: float) -> None:
@@ -221,13 +275,14 @@ class Canvas:
 
 def animation(
     width: int, height: int, background: RGB, *, live: Box,
-    still: Callable[[Canvas], None], moving: Callable[[Canvas, float], None],
+    still: Callable[[Canvas], None], moving: Callable[[Canvas, float], None], state: FrameState | None = None,
 ) -> FrameAtProgress:
     """The frame function of a graphic whose moving part stays inside `live`.
 
     `still` draws what never moves, once, over the whole frame; `moving(canvas, progress)` draws each
     frame's moving part over a copy of the still picture's samples inside `live`. Only that box is
-    drawn and averaged per frame: a ring a third of the frame costs a third.
+    drawn and averaged per frame: a ring a third of the frame costs a third. `state`, if given, is
+    what `moving` depends on (FrameState): equal frames are then drawn once per run.
     """
     factor = supersample_factor(width, height)
     left, top, right, bottom = (max(0, live[0]), max(0, live[1]), min(width, live[2]), min(height, live[3]))
@@ -242,11 +297,15 @@ def animation(
     # several times more (the memory is new to the process every time).
     canvas = Canvas((left, top, right, bottom), factor, under.copy())
 
-    def frame_at(progress: float) -> np.ndarray:
+    def box_at(progress: float) -> np.ndarray:
         canvas.image.paste(under)
         moving(canvas, progress)
+        return canvas.pixels()
+
+    def frame_at(progress: float) -> np.ndarray:
         frame = backdrop.copy()
-        frame[top:bottom, left:right] = canvas.pixels()
+        frame[top:bottom, left:right] = box_at(progress)
         return frame
 
-    return frame_at
+    frame_at.moving_box = MovingBox((left, top, right, bottom), backdrop, box_at)  # type: ignore[attr-defined]
+    return frame_at if state is None else with_state(frame_at, state)

@@ -49,6 +49,10 @@ class PictureSource:
     audio_channels: int = 0  # footage sound to mix (0 = none)
     matte: str | None = None  # an image's colour under its transparent pixels (None: the image is opaque)
     size: tuple[int, int] | None = None  # an image's width and height as displayed (needed with a matte)
+    # A generated clip written as its moving box alone (render/generated_clips.py): the still picture of
+    # the whole frame it is laid over, and where the box's top left corner goes (even pixels).
+    backdrop: Path | None = None
+    at: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)
@@ -335,6 +339,8 @@ def _clip_picture(clip: Clip, source: PictureSource, width: int, height: int, ra
             # after the loop would run swscale on every frame (about 20 CPU-seconds on the demo).
             stream = _fit(stream, clip.fit, width, height, source.sample_aspect).filter("setsar", 1).filter("format", "yuv420p")
             stream = stream.filter("loop", loop=clip.frames - 1, size=1, start=0)
+    elif source.backdrop is not None:
+        stream = _boxed_clip(clip, source, rate)
     else:
         margin = clip.frames + math.ceil(rate)  # a second more than needed: the trim below is exact
         stream = _input(clip.shot_id, str(source.path), ss=_seconds(source.source_in, rate), t=_seconds(margin, rate)).video
@@ -350,6 +356,26 @@ def _clip_picture(clip: Clip, source: PictureSource, width: int, height: int, ra
         .filter("setsar", 1)
         .filter("format", "yuv420p")
     )
+
+
+def _boxed_clip(clip: Clip, source: PictureSource, rate: Fraction):
+    """A generated clip's moving box over its still: the still converted once and repeated (as an image
+    is), the box laid on it frame by frame at its place. Both are numbered 0, 1, ... on the project's
+    time base first, so overlay pairs frame N of the box with frame N of the still."""
+    rate_text, time_base = f"{rate.numerator}/{rate.denominator}", f"{rate.denominator}/{rate.numerator}"
+    still = (
+        _input((clip.shot_id, "backdrop"), str(source.backdrop)).video.filter("format", "yuv420p")
+        .filter("loop", loop=clip.frames - 1, size=1, start=0)
+        .filter("trim", end_frame=clip.frames).filter("settb", time_base).filter("setpts", "N")
+    )
+    box = (
+        _input(clip.shot_id, str(source.path), t=_seconds(clip.frames + math.ceil(rate), rate)).video
+        .filter("fps", fps=rate_text)
+        .filter("tpad", stop_mode="clone", stop=clip.frames)  # as footage: a clip written short holds its last frame
+        .filter("trim", end_frame=clip.frames).filter("settb", time_base).filter("setpts", "N")
+        .filter("format", "yuv420p")
+    )
+    return ffmpeg.overlay(still, box, x=source.at[0], y=source.at[1], format="yuv420")
 
 
 def _flatten(stream, clip: Clip, source: PictureSource, rate: Fraction):

@@ -109,4 +109,4 @@ def animate_quote(*, params: dict, data_path: Path | None, width: int, height: i
             held.append(draw(progress))
         return held[0].copy()
 
-    return frame_at
+    return motion.with_state(frame_at, lambda progress: motion.grown(progress, grow=grow, easing=easing), drawn_by=draw)

@@ -10,17 +10,14 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
+from pathlib import Path
 
 from pipeline.core import cache
 from pipeline.core.layout import ProjectLayout
 from pipeline.core.threads import helper
 from pipeline.core.timebase import frames_to_timecode
-from pipeline.render import graphics, plan
-from pipeline.story import storyboard as sb
+from pipeline.render import generated_clips, graphics, plan
 from pipeline.story.timeline import Clip, Timeline
-
-# What a title card shows where its background image is transparent: the colour it has without one.
-TITLE_COLOUR = sb.TitleShot.model_fields["background"].default
 
 
 def _slate_source(clip: Clip, timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> plan.PictureSource:
@@ -38,15 +35,22 @@ def _slate_source(clip: Clip, timeline: Timeline, paths: ProjectLayout, width: i
 
 def _generated_source(clip: Clip, timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> plan.PictureSource:
     spec = clip.generator
-    fields = {"generator": spec.generator, "params": spec.params, "width": width, "height": height, "fps": str(timeline.rate), "frames": clip.frames}
-    files = ([clip.source] if clip.source else []) + graphics.drawing_files(spec.generator)
+    background = timeline.style.palette.background  # a kind without a `background` param (the bar chart) draws on it
+    fields = {"generator": spec.generator, "params": spec.params, "width": width, "height": height, "fps": str(timeline.rate), "frames": clip.frames,
+              "background": background}
+    # The clip writer's code too: how it writes the frames is part of what the clip is.
+    files = ([clip.source] if clip.source else []) + graphics.drawing_files(spec.generator) + [Path(generated_clips.__file__)]
     out = paths.graphics / f"generated-{clip.shot_id}-{cache.key_of('generated', 1, fields, files=files)[:12]}.mp4"
     if not out.exists():
-        graphics.render_generated_clip(
+        # A graphic moving in a box is written as the box and its still (generated_clips.py): far less to encode.
+        generated_clips.render_generated_clip(
             out, generator=spec.generator, params=spec.params, data_path=clip.source, width=width, height=height,
-            fps=timeline.rate, frames=clip.frames,
+            fps=timeline.rate, frames=clip.frames, background=background, backdrop=out.with_suffix(".backdrop.png"),
         )
-    return plan.PictureSource("video", out)
+    backdrop = generated_clips.backdrop_of(out)
+    if backdrop is None:
+        return plan.PictureSource("video", out)
+    return plan.PictureSource("video", out, backdrop=backdrop.path, at=(backdrop.x, backdrop.y))
 
 
 def _drawn_source(clip: Clip, timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> plan.PictureSource:
@@ -59,7 +63,7 @@ def picture_sources(timeline: Timeline, paths: ProjectLayout, width: int, height
     """What each shot's picture is made from: its footage or still, a colour, or a drawn slate or generated clip."""
     sources = {}
     drawn = [clip for clip in timeline.clips if clip.renders_as_slate or clip.generator is not None]
-    # Pillow and the MoviePy encoder release the interpreter while they work: draw side by side.
+    # Pillow, numpy and each clip's ffmpeg (x264) work outside the interpreter's lock: draw side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         for clip, source in zip(drawn, pool.map(helper(lambda c: _drawn_source(c, timeline, paths, width, height)), drawn)):
             sources[clip.shot_id] = source
@@ -80,21 +84,24 @@ def picture_sources(timeline: Timeline, paths: ProjectLayout, width: int, height
 
 def _matte(clip: Clip, timeline: Timeline) -> str:
     """The colour seen through an image's transparent pixels: a title's own colour, else the project's background."""
-    return TITLE_COLOUR if clip.kind == "title" else timeline.background
+    return timeline.style.palette.background if clip.kind == "title" else timeline.background
 
 
 def image_inputs(timeline: Timeline, paths: ProjectLayout, width: int, height: int) -> list[plan.ImageInput]:
     """Logos and the EU emblem, rendered at their on-screen size and placed inside the title-safe area."""
     from PIL import Image
 
-    margin_x, margin_y = round(width * 0.06), round(height * 0.07)
+    margins = timeline.style.margins  # the title-safe area the style keeps text and logos inside
+    margin_x, margin_y = round(width * margins.horizontal / 100), round(height * margins.vertical / 100)
     inputs = []
     for image in timeline.images:
         target_height = max(2, round(image.height * height))
         if image.emblem == "eu":
-            out = paths.graphics / f"emblem-eu-{target_height}.png"
+            # Always the white border (1/25 of the flag's height): a video's picture behind the emblem is
+            # never known to be white, and on white the border does not show. The flag keeps its height.
+            out = paths.graphics / f"emblem-eu-{target_height}-bordered.png"
             if not out.exists():
-                graphics.render_eu_emblem(out, height=target_height)
+                graphics.render_eu_emblem(out, height=target_height, border=True)
         else:
             out = paths.graphics / f"logo-{cache.key_of('logo', target_height, files=[image.file])[:12]}.png"
             if not out.exists():

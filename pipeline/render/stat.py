@@ -132,4 +132,6 @@ def animate_stat(*, params: dict, data_path: Path | None, width: int, height: in
         elif layout.graphic == "bar":
             canvas.rounded_rect(left, top, left + (right - left) * share, bottom, thickness / 2, fill=palette.colour)
 
-    return motion.animation(width, height, palette.background, live=layout.live, still=still, moving=moving)
+    # What the picture depends on: how far the fill has got (held once grown, so drawn once).
+    state = (lambda progress: motion.grown(progress, grow=grow, easing=easing)) if layout.graphic != "none" else (lambda progress: 0)
+    return motion.animation(width, height, palette.background, live=layout.live, still=still, moving=moving, state=state)

@@ -74,6 +74,10 @@ def animate_timeline(*, params: dict, data_path: Path | None, width: int, height
     unit = min(width, height)
     (x0, y), (x1, _) = layout.start, layout.end
 
+    def state(progress: float) -> tuple[float, ...]:
+        """How far the line and each phase have got: all `moving` draws from (equal once all are there)."""
+        return (min(1.0, progress / spec.draw), *(appeared(progress, phase.appear, spec.pop) for phase in spec.phases))
+
     def moving(canvas: Canvas, progress: float) -> None:
         drawn = min(1.0, progress / spec.draw)
         if drawn > 0:
@@ -85,4 +89,4 @@ def animate_timeline(*, params: dict, data_path: Path | None, width: int, height
                 canvas.line([(x, y - reach), (x, y + reach)], colour=line, width=unit * TICK_WIDTH)
                 canvas.circle(x, y, unit * DOT_RADIUS * share, fill=palette.colour)
 
-    return motion.animation(width, height, palette.background, live=layout.live, still=lambda canvas: None, moving=moving)
+    return motion.animation(width, height, palette.background, live=layout.live, still=lambda canvas: None, moving=moving, state=state)
