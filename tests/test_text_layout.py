@@ -90,15 +90,26 @@ def test_a_cue_with_no_free_place_is_a_collision_naming_both(tmp_path):
     assert "00:00:00,500" in str(collision)
 
 
-def test_a_long_translated_title_that_runs_into_its_subtitle_collides(tmp_path):
+def test_a_long_translated_title_grows_upwards_clear_of_its_subtitle(tmp_path):
+    # A title card's title sits on its baseline and wraps upwards; its subtitle hangs below the rule:
+    # however long a translation, the two never meet.
     title = TextItem("title", 0, 250, {"en": "Together", "lv": "Lai izaudzinātu bērnu, vajadzīgs viss ciems: skola, vecāki, kaimiņi un visa kopiena kopā"}, position="center", shot_id="opening")
     subtitle = TextItem("subtitle", 0, 250, _both("Partnership Achieving Communities"), position="center", shot_id="opening")
     layer = _texts(title, subtitle)
-    assert _lay_out(tmp_path, layer, []).collisions == []  # the English title is one line
+    english = _lay_out(tmp_path, layer, [])
     latvian = lay_out(layer, "lv", [], width=W, height=H, fonts_dir=FONTS_DIR, work_dir=tmp_path / "lv")
-    (collision,) = latvian.collisions  # wrapped to two lines, it reaches down into the subtitle
-    assert collision.first.startswith('subtitle "Partnership') and collision.second.startswith('title "Lai izaudzinātu')
-    assert str(collision).startswith("lv at 00:00:00,000: ")
+    assert english.collisions == [] and latvian.collisions == []
+
+    def boxes(language):
+        events = item_events(layer, language, W, H)
+        inks = draw_each(header(layer, language, W, H), [e.line for e in events], width=W, height=H, fonts_dir=FONTS_DIR, work_dir=tmp_path / language)
+        return {event.what.split()[0]: ink.box for event, ink in zip(events, inks)}
+
+    one_line, wrapped = boxes("en")["title"], boxes("lv")
+    tall = one_line[3] - one_line[1]
+    assert wrapped["title"][1] < one_line[1] - tall / 2  # the Latvian title took a second line, above the first
+    assert abs(wrapped["title"][3] - one_line[3]) <= 2 + tall / 3  # on the same baseline (descenders aside)
+    assert wrapped["title"][3] < wrapped["subtitle"][1]
 
 
 def test_subtitles_keep_off_text_the_picture_carries(tmp_path):
@@ -172,6 +183,6 @@ def test_a_long_funding_statement_beside_the_emblem_wraps_inside_the_frame(tmp_p
 
 
 def test_text_past_the_safe_area_is_reported(tmp_path):
-    unbreakable = TextItem("heading", 0, 250, _both("Kopienupartnerībaspretpriekšlaicīgumācībupārtraukšanuprogramma"), position="top", shot_id="x")
+    unbreakable = TextItem("heading", 0, 250, _both("Kopienupartnerībaspretpriekšlaicīgumācībupārtraukšanuprogrammasīstenošanasplāns"), position="top", shot_id="x")
     (collision,) = _lay_out(tmp_path, _texts(unbreakable), []).collisions
     assert collision.first.startswith('heading "Kopienu') and collision.second == "the edge of the safe area (90 % of the frame)"

@@ -22,6 +22,52 @@ REGULAR_FONT = "DejaVuSans.ttf"
 BOLD_FONT = "DejaVuSans-Bold.ttf"
 
 
+@dataclass(frozen=True)
+class Family:
+    """A font family shipped in assets/fonts/, as a storyboard's `style: type: font:` names it."""
+
+    name: str  # the family name libass matches the ASS style's Fontname against
+    regular: str  # file names in assets/fonts/
+    bold: str
+    licence: str
+
+    def file(self, *, bold: bool) -> Path:
+        return FONTS_DIR / (self.bold if bold else self.regular)
+
+
+# Ubuntu is one of the typefaces the Erasmus+ visibility rules list for the funding statement, and
+# covers the project's four languages; DejaVu Sans covers far more scripts, so subtitles (any language)
+# and placeholder slates keep it, and libass falls back to it for a character Ubuntu lacks.
+FAMILIES = {
+    family.name: family
+    for family in (
+        Family("Ubuntu", "Ubuntu-R.ttf", "Ubuntu-B.ttf", "LICENCE-Ubuntu.txt"),
+        Family("DejaVu Sans", REGULAR_FONT, BOLD_FONT, "LICENSE-DejaVu.txt"),
+    )
+}
+
+
+@functools.cache
+def line_metrics(family: str, *, bold: bool) -> tuple[float, float]:
+    """(cap height, em) per unit of ASS font size: libass sizes a font by its ascender plus descender
+    (OS/2 win metrics, else hhea), so a size of 100 draws capitals cap * 100 pixels tall."""
+    from fontTools.pens.boundsPen import BoundsPen  # imported here: only text layout needs them
+    from fontTools.ttLib import TTFont
+
+    path = FAMILIES[family].file(bold=bold)
+    try:
+        with TTFont(path, lazy=True) as font:
+            os2, hhea = font["OS/2"], font["hhea"]
+            extent = (os2.usWinAscent + os2.usWinDescent) or (hhea.ascent - hhea.descent)
+            glyphs = font.getGlyphSet()
+            pen = BoundsPen(glyphs)
+            glyphs[font.getBestCmap()[ord("H")]].draw(pen)
+            cap = pen.bounds[3]  # the top of H: its baseline is 0
+            return cap / extent, font["head"].unitsPerEm / extent
+    except Exception as exc:  # fontTools raises many kinds for a damaged file
+        raise MediaError(f"font {path} is missing or unreadable ({exc})", "restore assets/fonts from the repository") from None
+
+
 # The font files libass loads from assets/fonts/ and fontTools reads one face from (a .ttc holds several).
 FONT_SUFFIXES = (".ttf", ".otf")
 

@@ -120,7 +120,7 @@ def _media(shot: Any, board: sb.Storyboard) -> dict[str, Any] | None:
     """The file a shot shows, as the storyboard names it; None for shots that need none."""
     if isinstance(shot, (sb.FootageShot, sb.StillShot)):
         file = shot.file
-    elif isinstance(shot, sb.TitleShot) and not shot.background.startswith("#"):
+    elif isinstance(shot, sb.TitleShot) and shot.background and not shot.background.startswith("#"):
         file = shot.background
     elif isinstance(shot, sb.GeneratedShot) and shot.data:
         file = shot.data

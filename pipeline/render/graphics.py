@@ -223,8 +223,26 @@ def _star_points(centre: tuple[float, float], outer_radius: float) -> list[tuple
     return points
 
 
-def render_eu_emblem(out: Path, *, height: int) -> Path:
-    """Render the EU flag with its official geometry as a PNG."""
+def render_eu_emblem(out: Path, *, height: int, border: bool = False) -> Path:
+    """Render the EU flag with its official geometry as a PNG, `height` pixels high.
+
+    With `border`, for a background that is not white (a video's, always), the flag is framed in a
+    white border 1/25 of its height wide (story/funding_rules.py EMBLEM_BORDER): the picture is then
+    2 borders wider and higher, the flag inside it unchanged.
+    """
+    flag = _eu_flag(height)
+    if border:
+        # The rule's number lives with the other funding rules (story/funding_rules.py).
+        from pipeline.story.funding_rules import emblem_border
+
+        edge = emblem_border(height)
+        framed = Image.new("RGB", (flag.width + 2 * edge, flag.height + 2 * edge), "#FFFFFF")
+        framed.paste(flag, (edge, edge))
+        flag = framed
+    return _save_png(flag, out)
+
+
+def _eu_flag(height: int) -> Image.Image:
     width = eu_emblem_width(height)
     scale = SUPERSAMPLING
     large = Image.new("RGB", (width * scale, height * scale), EU_BLUE)
@@ -235,7 +253,7 @@ def render_eu_emblem(out: Path, *, height: int) -> Path:
         # without this shift every star would land half a supersampled pixel off after downscaling.
         centre = (centre_x * scale - 0.5, centre_y * scale - 0.5)
         draw.polygon(_star_points(centre, star_radius * scale), fill=EU_GOLD)
-    return _save_png(large.resize((width, height), Image.Resampling.LANCZOS), out)
+    return large.resize((width, height), Image.Resampling.LANCZOS)
 
 
 # --- generated shots ----------------------------------------------------------
@@ -289,7 +307,9 @@ def bar_chart_layout(
         # Labels go left of the baseline, values just past each bar's end.
         baseline = round(width * 0.30)
         track = round(width * 0.95) - baseline
-        first, last = round(height * 0.18), round(height * 0.88)  # room for a heading above and a caption below
+        # Room for a heading above, and the bottom quarter left to the subtitles and a source line:
+        # a cue never covers a bar.
+        first, last = round(height * 0.18), round(height * 0.74)
         gap = max(1, round(width * 0.012))
     else:
         # Labels go under the baseline, values just above each bar's top.

@@ -15,10 +15,10 @@ from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import ImageFont
+from PIL import ImageColor, ImageFont
 
 from pipeline.core.atomic import write_text_if_changed
-from pipeline.core.fonts import BOLD_FONT, FONTS_DIR, REGULAR_FONT
+from pipeline.core.fonts import FAMILIES, line_metrics
 from pipeline.render import motion
 from pipeline.render.diagram import diagram_text_place
 from pipeline.render.icons import icons_text_place
@@ -28,7 +28,8 @@ from pipeline.render.quote_timing import quote_steps
 from pipeline.render.stat import stat_text_place
 from pipeline.render.text_places import PlaceText
 from pipeline.render.timeline_graphic import timeline_text_place
-from pipeline.story import generators
+from pipeline.story import funding_rules, generators
+from pipeline.story.style import Style as VisualStyle
 from pipeline.story.timeline import TextItem, Timeline
 from pipeline.subtitles.ass import (
     CUE_STYLE,
@@ -41,31 +42,62 @@ from pipeline.subtitles.ass import (
 )
 from pipeline.subtitles.model import Cue
 
-STYLES = {
-    style.name: style
-    for style in (
-        Style("title", 84, bold=True, alignment=5, outline=0, shadow=2),
-        Style("subtitle", 44, alignment=5, outline=0, shadow=1, colour="E0E6F0"),
-        Style("end_title", 46, bold=True, alignment=4, outline=0, shadow=0),
-        Style("lower_third", 50, bold=True, alignment=1, boxed=True, outline=14, shadow=0),
-        Style("caption", 30, alignment=3, outline=1.5, shadow=0, colour="E6E6E6"),
-        Style("heading", 60, bold=True, alignment=8, outline=2, shadow=1),
-        Style("credits", 34, alignment=5, outline=0, shadow=0),
-        Style("statement", 24, alignment=2, outline=0, shadow=0, colour="D0D6E0"),
-        Style("label", 40, bold=True, alignment=5, outline=2, shadow=0),
-        Style("stat_number", 150, bold=True, alignment=5, outline=0, shadow=0),  # shrunk to fit its graphic (stat.py)
-        Style("stat_label", 48, alignment=8, outline=0, shadow=0, colour="E0E6F0"),
-        Style("node_label", 40, bold=True, alignment=8, outline=2, shadow=0),  # a diagram's or icon row's (diagram.py, icons.py)
-        Style("quote", 60, bold=True, alignment=5, outline=0, shadow=0),  # a quote's sentence, revealed word by word (quote.py)
-    )
+# Each role's look but its size and colour, which the storyboard's style gives (story/style.py):
+# (bold, \an alignment, outline, shadow, palette colour). Text over pictures (headings, labels, captions)
+# keeps a thin outline so it reads on any frame; text on the style's own background needs none.
+_ROLE_LOOKS = {
+    "opening_title": (True, 5, 0, 2, "text"),
+    "title": (True, 5, 0, 2, "text"),
+    "subtitle": (False, 5, 0, 1, "muted"),
+    "end_title": (True, 4, 0, 0, "text"),  # the funding statement: no effects, as the visibility rules ask
+    "lower_third": (True, 1, 14, 0, "text"),  # boxed: the outline is the box's padding
+    "lower_third_role": (False, 1, 14, 0, "muted"),  # its second line, in the same box (its size and colour are used)
+    "caption": (False, 3, 1.5, 0, "source"),
+    "heading": (True, 8, 2, 1, "text"),
+    "credits": (False, 5, 0, 0, "text"),
+    "statement": (False, 2, 0, 0, "source"),
+    "label": (True, 5, 2, 0, "text"),
+    "stat_number": (True, 5, 0, 0, "text"),  # shrunk to fit its graphic (stat.py)
+    "stat_label": (False, 8, 0, 0, "muted"),
+    "node_label": (True, 8, 2, 0, "text"),  # a diagram's, icon row's, map's or timeline's (diagram.py, icons.py ...)
+    "quote": (True, 5, 0, 0, "text"),  # a quote's sentence, revealed word by word (quote.py)
 }
+
+
+def _rrggbb(colour: str) -> str:
+    red, green, blue = ImageColor.getrgb(colour)[:3]
+    return f"{red:02X}{green:02X}{blue:02X}"
+
+
+def ass_size(style: VisualStyle, role: str, *, bold: bool) -> float:
+    """The ASS font size (at 1080 lines) that draws `role`'s capitals as tall as the type scale says."""
+    cap, _ = line_metrics(style.type.font, bold=bold)
+    return style.type.size(role) / 100 * 1080 / cap
+
+
+@lru_cache(maxsize=16)
+def _text_styles(style_json: str) -> dict[str, Style]:
+    style = VisualStyle.model_validate_json(style_json)
+    palette = style.palette
+    return {
+        role: Style(role, round(ass_size(style, role, bold=bold)), bold=bold, alignment=alignment, outline=outline, shadow=shadow,
+                    colour=_rrggbb(getattr(palette, colour)), font=style.type.font, boxed=role == "lower_third", box=_rrggbb(palette.background))
+        for role, (bold, alignment, outline, shadow, colour) in _ROLE_LOOKS.items()
+    }
+
+
+def text_styles(style: VisualStyle) -> dict[str, Style]:
+    """The text layer's ASS styles, one per role, from the storyboard's style."""
+    return _text_styles(style.model_dump_json())
+
+
+STYLES = text_styles(VisualStyle())  # the default style's: for callers without a storyboard (the MoviePy baseline)
 
 _POSITION_ALIGNMENT = {
     "bottom-left": 1, "bottom": 2, "bottom-right": 3,
     "left": 4, "center": 5, "right": 6,
     "top-left": 7, "top": 8, "top-right": 9,
 }
-_FADE_MS = 250
 
 # Where each generator's own labels and values go: its module's layout says (render/text_places.py).
 TEXT_PLACES: dict[str, PlaceText] = {
@@ -87,11 +119,11 @@ def _ass_time(frame: int, rate: Fraction) -> str:
 
 def _event(
     layer: int, start: int, end: int, style: str, text: str, rate: Fraction, overrides: str = "", margins: tuple[int, int] = (0, 0),
-    *, fade: bool = True,
+    *, fade: int = 0,
 ) -> str:
-    """A Dialogue line; `margins` (left, right; 0 = the style's) set the width libass wraps the text to."""
+    """A Dialogue line fading in and out over `fade` ms; `margins` (left, right; 0 = the style's) set the width libass wraps the text to."""
     left, right = margins
-    fading = f"\\fad({_FADE_MS},{_FADE_MS})" if fade else ""
+    fading = f"\\fad({fade},{fade})" if fade else ""
     return f"Dialogue: {layer},{_ass_time(start, rate)},{_ass_time(end, rate)},{style},,{left},{right},0,,{{{fading}{overrides}}}{text}"
 
 
@@ -103,7 +135,11 @@ class _Layout:
         self.width = width
         self.height = height
         self.scale = height / 1080
-        self.margin_h, self.margin_v = safe_margins(width, height)
+        self.style = timeline.style
+        self.styles = text_styles(timeline.style)
+        self.fade = round(timeline.style.motion.text_fade * 1000)  # ms
+        margins = timeline.style.margins
+        self.margin_h, self.margin_v = round(width * margins.horizontal / 100), round(height * margins.vertical / 100)
 
     def chart_anchor(self, item: TextItem) -> tuple[str, str]:
         """\\pos and \\an for a chart label, from the same layout the chart was drawn with."""
@@ -128,9 +164,9 @@ class _Layout:
         place = TEXT_PLACES[item.anchor.generator](item.anchor.part, item.anchor.index, self.params(item), self.width, self.height)
         overrides = f"\\an{place.align}\\pos({place.at[0]},{place.at[1]})"
         if place.fit is not None:
-            style = STYLES[place.style]
+            style = self.styles[place.style]
             box_width, box_height = place.fit
-            size = min(style.size * self.scale, box_height, box_width / max(_width_per_size(text, style.bold), 1e-6))
+            size = min(style.size * self.scale, box_height, box_width / max(_width_per_size(text, style.font, style.bold), 1e-6))
             overrides += f"\\fs{max(1, int(size))}"
         frames = item.end - item.start
         start = item.start + min(frames - 1, math.ceil(place.appears * (frames - 1)))  # the first frame its node shows
@@ -144,18 +180,18 @@ class _Layout:
         """The funding statement sits to the right of an emblem or logo on the left of the same frames."""
         for image in self.timeline.images:
             if image.position in ("left", "top-left", "bottom-left") and image.start < item.end and item.start < image.end:
-                emblem_width = round(image.height * self.height * 1.5)
-                return self.margin_h + emblem_width + round(self.width * 0.03)
+                flag = max(2, round(image.height * self.height))
+                logo_width = funding_rules.emblem_size(flag)[0] if image.emblem == "eu" else round(image.height * self.height * 1.5)
+                return self.margin_h + logo_width + round(self.width * funding_rules.STATEMENT_GAP)
         return self.margin_h
 
 
 @lru_cache(maxsize=256)
-def _width_per_size(text: str, bold: bool) -> float:
-    """How wide libass draws `text` one line, per unit of font size (\\fs): libass sizes a font by its
-    ascender plus descender, so an em is size * units_per_em / (ascender + descender)."""
-    font = ImageFont.truetype(str(FONTS_DIR / (BOLD_FONT if bold else REGULAR_FONT)), 1000)
-    ascent, descent = font.getmetrics()
-    return font.getlength(text) / (ascent + descent)
+def _width_per_size(text: str, family: str, bold: bool) -> float:
+    """How wide libass draws `text` one line, per unit of font size (\\fs): an em is size * em (core/fonts.py line_metrics)."""
+    font = ImageFont.truetype(str(FAMILIES[family].file(bold=bold)), 1000)
+    _, em = line_metrics(family, bold=bold)
+    return font.getlength(text) / 1000 * em
 
 
 def _pillow_to_numpad(anchor: str) -> int:
@@ -187,7 +223,7 @@ def _quoted(text: str, limit: int = 32) -> str:
 
 
 def header(timeline: Timeline, language: str, width: int, height: int) -> list[str]:
-    return script_header(f"{timeline.title.get(language, '')} ({language}) text layer", width, height, [*STYLES.values(), CUE_STYLE])
+    return script_header(f"{timeline.title.get(language, '')} ({language}) text layer", width, height, [*text_styles(timeline.style).values(), CUE_STYLE])
 
 
 # What the textless master keeps: Erasmus+ requires every copy to carry the funding statement (and the disclaimer).
@@ -211,7 +247,10 @@ def item_events(timeline: Timeline, language: str, width: int, height: int, *, r
         if _placed_by_kind(item) and item.anchor.generator in TEXT_STEPS:
             steps = _in_steps(item, language, layout, rate)
         start = layout.place(item, text)[3] if _placed_by_kind(item) else item.start  # a diagram's label appears with its node
-        found.append(TextEvent(what, Fraction(start) / rate, Fraction(item.end) / rate, _item_event(item, text, language, layout, rate), text=reads, steps=steps))
+        line = _item_event(item, text, language, layout, rate)
+        if item.role in TITLE_BASELINE:
+            steps = (line, _title_rule(item, layout, rate))  # the title, and the accent rule under it
+        found.append(TextEvent(what, Fraction(start) / rate, Fraction(item.end) / rate, line, text=reads, steps=steps))
     return found
 
 
@@ -241,7 +280,7 @@ def _count_up(item: TextItem, written: str, layout: _Layout, rate: Fraction) -> 
     grow, easing = generators.param_value(name, params, "grow"), generators.param_value(name, params, "easing")
     style, overrides, margins, _ = layout.place(item, escape_text(written))
     frames = item.end - item.start
-    fade = Fraction(_FADE_MS, 1000) * rate  # in frames
+    fade = max(Fraction(1), Fraction(layout.fade, 1000) * rate)  # in frames; at least one, so a fade of 0 shows every frame whole
     runs: list[list] = []  # [first frame, end frame, text, alpha]
     for index in range(frames):
         shown = number.text_at(motion.grown(motion.progress_of(index, frames), grow=grow, easing=easing))
@@ -253,7 +292,7 @@ def _count_up(item: TextItem, written: str, layout: _Layout, rate: Fraction) -> 
             runs.append([index, index + 1, shown, alpha])
     return tuple(
         _event(1, item.start + first, item.start + end, style, escape_text(shown), rate,
-               overrides + (f"\\alpha&H{alpha:02X}&" if alpha else ""), margins, fade=False)
+               overrides + (f"\\alpha&H{alpha:02X}&" if alpha else ""), margins)
         for first, end, shown, alpha in runs
     )
 
@@ -263,7 +302,7 @@ def _in_steps(item: TextItem, language: str, layout: _Layout, rate: Fraction) ->
     style, overrides, margins, _ = layout.place(item, escape_text(item.text.get(language, "")))
     steps = TEXT_STEPS[item.anchor.generator](layout.timeline, item, language)
     return tuple(
-        _event(1, first, end, style, text, rate, overrides + (f"\\fad(0,{_FADE_MS})" if number == len(steps) - 1 else ""), margins, fade=False)
+        _event(1, first, end, style, text, rate, overrides + (f"\\fad(0,{layout.fade})" if number == len(steps) - 1 else ""), margins)
         for number, (first, end, text) in enumerate(steps)
     )
 
@@ -294,33 +333,66 @@ def text_layer_script(
     return "\n".join(lines) + "\n"
 
 
+# A title card's layout, in shares of the frame height: the title sits on its baseline (growing upwards
+# when it wraps), the accent rule under it, the subtitle hangs below the rule.
+TITLE_BASELINE = {"opening_title": 0.55, "title": 0.52}
+RULE_BELOW = 0.035  # the rule's centre, under the baseline
+SUBTITLE_BELOW = 0.07  # the subtitle's top, under the baseline
+RULE_SIZE = (0.06, 0.006)  # the rule's width (of the frame width) and thickness (of the frame height)
+
+
+def _title_of(item: TextItem, timeline: Timeline) -> str:
+    """The role of the title a title card's subtitle goes with."""
+    return next((t.role for t in timeline.texts if t.shot_id == item.shot_id and t.role in TITLE_BASELINE), "title")
+
+
+def _title_rule(item: TextItem, layout: _Layout, rate: Fraction) -> str:
+    """The accent rule under a title: drawn out from its centre as the title fades in (style motion.rule_draw, eased out)."""
+    width, thickness = round(layout.width * RULE_SIZE[0]), max(2, round(layout.height * RULE_SIZE[1]))
+    y = round(layout.height * (TITLE_BASELINE[item.role] + RULE_BELOW))
+    draw = round(layout.style.motion.rule_draw * 1000)
+    bgr = _bgr(_rrggbb(layout.style.palette.accent))
+    growing = f"\\fscx0\\t(0,{draw},0.5,\\fscx100)" if draw else ""  # accel 0.5: fast, then settling (ease-out)
+    drawing = f"m 0 0 l {width} 0 {width} {thickness} 0 {thickness}"
+    return _event(0, item.start, item.end, item.role, drawing, rate,
+                  f"\\an5\\pos({layout.width // 2},{y})\\bord0\\shad0\\1c&H{bgr}&{growing}\\p1", fade=layout.fade)
+
+
 def _item_event(item: TextItem, text: str, language: str, layout: _Layout, rate: Fraction) -> str:
-    scale = layout.scale
+    fade = layout.fade
     if item.role == "lower_third":
         role = escape_text(item.secondary.get(language, ""))
-        body = text + (f"\\N{{\\b0\\fs{round(34 * scale)}}}{role}" if role else "")
-        return _event(2, item.start, item.end, "lower_third", body, rate, f"\\pos({layout.margin_h},{layout.height - round(layout.height * 0.12)})")
+        role_style = layout.styles["lower_third_role"]
+        body = text + (f"\\N{{\\b0\\fs{round(role_style.size * layout.scale)}\\1c&H{_bgr(role_style.colour)}&}}{role}" if role else "")
+        return _event(2, item.start, item.end, "lower_third", body, rate, f"\\pos({layout.margin_h},{layout.height - round(layout.height * 0.12)})", fade=fade)
     if _placed_by_kind(item):
         style, overrides, margins, start = layout.place(item, text)
-        return _event(1, start, item.end, style, text, rate, overrides, margins)
+        return _event(1, start, item.end, style, text, rate, overrides, margins, fade=fade)
     if item.role == "label" and item.anchor is not None:
         position, alignment = layout.chart_anchor(item)
-        return _event(1, item.start, item.end, "label", text, rate, alignment + position)
-    if item.role == "title":
-        return _event(1, item.start, item.end, "title", text, rate, f"\\pos({layout.width // 2},{round(layout.height * 0.46)})")
+        return _event(1, item.start, item.end, "label", text, rate, alignment + position, fade=fade)
+    if item.role in TITLE_BASELINE:
+        y = round(layout.height * TITLE_BASELINE[item.role])
+        return _event(1, item.start, item.end, item.role, text, rate, f"\\an2\\pos({layout.width // 2},{y})", fade=fade)
     if item.role == "subtitle":
-        return _event(1, item.start, item.end, "subtitle", text, rate, f"\\pos({layout.width // 2},{round(layout.height * 0.58)})")
+        y = round(layout.height * (TITLE_BASELINE[_title_of(item, layout.timeline)] + SUBTITLE_BELOW))
+        return _event(1, item.start, item.end, "subtitle", text, rate, f"\\an8\\pos({layout.width // 2},{y})", fade=fade)
     if item.role == "end_title":
         margin = layout.end_title_margin(item)
         # libass wraps to the frame width less the margins, whatever \\pos says: the left margin is where
         # the text starts, so a long statement wraps before the right edge instead of running off it.
         return _event(
             1, item.start, item.end, "end_title", text, rate, f"\\an4\\pos({margin},{round(layout.height * 0.30)})", margins=(margin, layout.margin_h),
+            fade=fade,
         )
     if item.role == "credits":
-        return _event(1, item.start, item.end, "credits", text, rate, f"\\an5\\pos({layout.width // 2},{round(layout.height * 0.62)})")
+        return _event(1, item.start, item.end, "credits", text, rate, f"\\an5\\pos({layout.width // 2},{round(layout.height * 0.62)})", fade=fade)
     alignment = _POSITION_ALIGNMENT.get(item.position, 2)
-    return _event(1, item.start, item.end, item.role if item.role in STYLES else "caption", text, rate, f"\\an{alignment}")
+    return _event(1, item.start, item.end, item.role if item.role in layout.styles else "caption", text, rate, f"\\an{alignment}", fade=fade)
+
+
+def _bgr(rrggbb: str) -> str:
+    return f"{rrggbb[4:6]}{rrggbb[2:4]}{rrggbb[0:2]}"
 
 
 def write_text_layer(

@@ -222,9 +222,9 @@ GRAPHICS = ("ring", "bar", "none")  # what a stat's picture shows filling as its
 
 # The colours of a motion graphic, every kind alike (render/motion.py Palette).
 PALETTE_PARAMS = {
-    "colour": Param(DEFAULT_BAR_COLOUR, _colour, "what fills as the number counts: a colour, e.g. #f4d35e"),
+    "colour": Param(DEFAULT_BAR_COLOUR, _colour, "what fills as the number counts: a colour, e.g. #f4d35e (default: the style's accent)"),
     "track_colour": Param(None, _or_default(_colour), "the unfilled part of the ring or bar: a colour (default: the background, lightened)"),
-    "background": Param(None, _or_default(_colour), "the colour behind the graphic (default: the generated clip's, #0b2545)"),
+    "background": Param(None, _or_default(_colour), "the colour behind the graphic (default: the style's palette background)"),
 }
 
 GENERATORS: dict[str, Generator] = {

@@ -38,6 +38,7 @@ from pipeline.core.speech_languages import LANGUAGE_NAMES, likely_meant, whisper
 from pipeline.core.timebase import parse_rate, parse_time
 from pipeline.story.generators import generator_problems, shot_problems as generator_shot_problems
 from pipeline.story.quote_params import quoted_line_problems
+from pipeline.story.style import Style
 
 SUPPORTED_VERSIONS = (1,)
 
@@ -202,8 +203,8 @@ class TitleShot(_Shot):
     kind: Literal["title"]
     text: LangText
     subtitle: LangText = ""
-    background: str = "#0b2545"  # a colour, or an image file
-    style: Literal["title", "end"] = "title"
+    background: str | None = None  # a colour, or an image file; None: the style's palette background
+    style: Literal["opening", "title", "end"] = "title"  # opening: the project's name, large; end: the funding statement
 
 
 class GeneratedShot(_Shot):
@@ -261,6 +262,7 @@ class Document(_Model):
     project: Project
     glossary: list[str] = Field(default_factory=list)
     subtitles: Subtitles = Field(default_factory=Subtitles)
+    style: Style = Field(default_factory=Style)  # the visual identity: palette, type scale, margins, motion (story/style.py)
     music: Music | None = None
     scenes: list[Scene] = Field(min_length=1)
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from pipeline.story import generators
+from pipeline.story import funding_rules, generators
 from pipeline.story import storyboard as sb
+from pipeline.story.style import Style, style_problems, styled
 from pipeline.core.errors import MediaError, Problem, StoryboardError
 from pipeline.core.fonts import SLATE, coverage_problem
 from pipeline.core.media import IMAGE_SUFFIXES, LARGE_IMAGE_PIXELS, MediaInfo, extent, probe
@@ -88,7 +89,7 @@ class ChartAnchor:
 class TextItem:
     """On-screen text, kept apart from the picture: the text layer draws it per language."""
 
-    role: str  # title, subtitle, end_title, lower_third, caption, heading, credits, statement, label
+    role: str  # opening_title, title, subtitle, end_title, lower_third, caption, heading, credits, statement, label
     start: int
     end: int
     text: dict[str, str]  # language -> text, every output language filled (fallback: narration language)
@@ -187,6 +188,7 @@ class Timeline:
     warnings: tuple[Problem, ...] = ()
     speech: tuple[SpeechClip, ...] = ()  # footage shots' own speech, in time order
     root: Path | None = None  # the project folder: where build products a render reads are (a quote's word timings)
+    style: Style = field(default_factory=Style)  # the visual identity (story/style.py)
 
     @property
     def duration(self) -> Fraction:
@@ -323,6 +325,8 @@ class _Builder:
                 texts.extend(self.shot_texts(shot, clip))
                 for o_index, overlay in enumerate(shot.overlays):
                     self.overlay(overlay, clip, at + ("overlays", o_index), texts, images)
+                if isinstance(shot, sb.TitleShot) and shot.style == "end":
+                    self.check_end_card(shot, at)
                 for n_index, line in enumerate(shot.narration):
                     narration.append(self.narration_line(line, clip.start, at + ("narration", n_index)))
                 if isinstance(shot, sb.FootageShot) and shot.speech is not None and (spoken := self.speech(shot, clip, at)):
@@ -341,6 +345,7 @@ class _Builder:
         fade_out = self.time(self.project.fade_out, ("project", "fade_out"))
         if fade_in + fade_out > total:
             self.problems.append(self.board.problem(("project", "fade_out"), "fade in and fade out are longer than the video"))
+        self.check_style(doc.style)
         if self.problems:
             raise StoryboardError(self.problems)
         footage_audio = tuple(
@@ -381,6 +386,7 @@ class _Builder:
             warnings=tuple(self.warnings),
             speech=tuple(speech),
             root=self.board.root,
+            style=doc.style,
         )
 
     def clip(self, shot: sb.Shot, scene_id: str, at: sb.Path_, cursor: int, previous: Clip | None) -> Clip | None:
@@ -447,12 +453,13 @@ class _Builder:
             return Clip(start=start, frames=frames, source=self.board.asset(shot.file), source_info=info, fit=shot.fit, pan=shot.pan,
                         missing=None if info else self.board.asset(shot.file), **common)
         if isinstance(shot, sb.TitleShot):
-            if shot.background.startswith("#"):
-                return Clip(start=start, frames=frames, colour=shot.background, **common)
-            info = self.picture(self.media(shot.background, at + ("background",), "background image"), shot.background, at + ("background",), "background image")
+            background = shot.background or self.board.document.style.palette.background
+            if background.startswith("#"):
+                return Clip(start=start, frames=frames, colour=background, **common)
+            info = self.picture(self.media(background, at + ("background",), "background image"), background, at + ("background",), "background image")
             if info is None:
                 return Clip(start=start, frames=frames, colour=self.project.background, **common)
-            return Clip(start=start, frames=frames, source=self.board.asset(shot.background), source_info=info, **common)
+            return Clip(start=start, frames=frames, source=self.board.asset(background), source_info=info, **common)
         if isinstance(shot, sb.GeneratedShot):
             missing = None
             if shot.data and not self.board.asset(shot.data).exists():
@@ -461,7 +468,7 @@ class _Builder:
             else:
                 self.check_generator_data(shot, at)
             data = self.board.asset(shot.data) if shot.data else None
-            return Clip(start=start, frames=frames, generator=shot, source=data, missing=missing, **common)
+            return Clip(start=start, frames=frames, generator=styled(shot, self.board.document.style), source=data, missing=missing, **common)
         return Clip(start=start, frames=frames, **common)
 
     def speech(self, shot: sb.FootageShot, clip: Clip, at: sb.Path_) -> SpeechClip | None:
@@ -485,6 +492,31 @@ class _Builder:
             shot_id=shot.id, start=clip.start, frames=clip.frames, source=clip.source, source_in=clip.source_in,
             language=speech.language, speaker=speech.speaker, transcript=speech.transcript, at=speech_at,
         )
+
+    def check_style(self, style: Style) -> None:
+        """The style's rules (story/style.py STYLE_RULES), each problem at its key under `style:`."""
+        for found in style_problems(style):
+            report = self.problems if found.severity == "error" else self.warnings
+            report.append(self.board.problem(("style", *found.path), found.message, found.hint, code="style"))
+
+    def check_end_card(self, shot: sb.TitleShot, at: sb.Path_) -> None:
+        """The EU emblem and funding-statement rules (story/funding_rules.py), each problem at its line."""
+        style = self.board.document.style
+        logos = [
+            funding_rules.LogoOnCard(at + ("overlays", index), overlay.position, overlay.height, overlay.emblem == "eu",
+                                     funding_rules.logo_aspect(self.board.asset(overlay.file) if overlay.file else None))
+            for index, overlay in enumerate(shot.overlays) if isinstance(overlay, sb.Logo)
+        ]
+        disclaimer = any(isinstance(o, sb.TextOverlay) and o.style == funding_rules.DISCLAIMER_STYLE for o in shot.overlays)
+        for found in funding_rules.end_card_problems(
+            at, self.texts(shot.text), logos, disclaimer, self.board.width, self.board.height,
+            family=style.type.font, cap_share=style.type.size(funding_rules.STATEMENT_ROLE), text_colour=style.palette.text,
+        ):
+            where = found.path
+            if where[0] == "style" and where not in self.board.positions.keys:
+                where = at + ("style",)  # the storyboard leaves the style at its defaults: name the end card
+            report = self.problems if found.severity == "error" else self.warnings
+            report.append(self.board.problem(where, found.message, found.hint, key=where[-1] == "overlays", code=found.code))
 
     def check_generator_data(self, shot: sb.GeneratedShot, at: sb.Path_) -> None:
         """The data file is read as the generator will read it, and its rows match the labels and values given."""
@@ -537,7 +569,7 @@ class _Builder:
 
     def shot_texts(self, shot: sb.Shot, clip: Clip) -> list[TextItem]:
         if isinstance(shot, sb.TitleShot):
-            role = "end_title" if shot.style == "end" else "title"
+            role = {"end": "end_title", "opening": "opening_title"}.get(shot.style, "title")
             items = [TextItem(role, clip.start, clip.end, self.texts(shot.text), position="center", shot_id=shot.id)]
             if shot.subtitle:
                 items.append(TextItem("subtitle", clip.start, clip.end, self.texts(shot.subtitle), position="center", shot_id=shot.id))

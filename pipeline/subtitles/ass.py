@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-FONT_NAME = "DejaVu Sans"  # the family shipped in assets/fonts/
+FONT_NAME = "DejaVu Sans"  # subtitles' family, shipped in assets/fonts/: it covers the most scripts
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class Style:
     outline: float = 2.0
     shadow: float = 1.0
     colour: str = "FFFFFF"
+    font: str = FONT_NAME  # a family shipped in assets/fonts/ (core/fonts.py FAMILIES)
+    box: str = "000000"  # a boxed style's box colour (RRGGBB), drawn 62 % opaque
 
 
 # The subtitle cues of subtitles/<lang>.srt as they are burned in (docs/subtitle-rules.md):
@@ -91,11 +93,12 @@ def _style_line(style: Style, scale: float, margin_h: int, margin_v: int) -> str
     # Colours are &HAABBGGRR; alpha 00 is opaque.
     rgb = style.colour
     primary = f"&H00{rgb[4:6]}{rgb[2:4]}{rgb[0:2]}"
-    back = "&H60000000" if style.boxed else "&H80000000"
+    box = f"{style.box[4:6]}{style.box[2:4]}{style.box[0:2]}"
+    back = f"&H60{box}" if style.boxed else "&H80000000"
     border_style = 3 if style.boxed else 1
-    outline_colour = "&H70000000" if style.boxed else "&H00101010"
+    outline_colour = f"&H60{box}" if style.boxed else "&H00101010"
     return (
-        f"Style: {style.name},{FONT_NAME},{round(style.size * scale)},{primary},&H000000FF,{outline_colour},{back},"
+        f"Style: {style.name},{style.font},{round(style.size * scale)},{primary},&H000000FF,{outline_colour},{back},"
         f"{-1 if style.bold else 0},0,0,0,100,100,0,0,{border_style},{style.outline * scale:.1f},{style.shadow * scale:.1f},"
         f"{style.alignment},{margin_h},{margin_h},{margin_v},1"
     )
