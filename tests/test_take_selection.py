@@ -116,10 +116,12 @@ class FakeVoice:
     def __init__(self, heard: dict[str, list[str]]):
         self.heard = heard
         self.spoken: dict[str, int] = {}
+        self.last = ""  # the line spoken last: the takes of a line are heard before the next line is spoken
         self.ear_calls = 0
 
     def speak(self, exe: str, text: str, voice: str, speed: float, wav: Path) -> None:
         self.spoken[text] = self.spoken.get(text, 0) + 1
+        self.last = text
         pcm = np.round(_tone(_take_seconds(self.spoken[text])) * 32767).astype("<i2")
         with wave.open(str(wav), "wb") as out:
             out.setnchannels(1)
@@ -133,10 +135,8 @@ class FakeVoice:
         with wave.open(str(path), "rb") as take:
             seconds = take.getnframes() / take.getframerate()
         number = round((seconds - 0.5) / 0.1)  # a tone has no silence to trim
-        for text, heard in self.heard.items():
-            if self.spoken.get(text) == number:  # the take just made
-                return heard[number - 1]
-        raise AssertionError(f"no take {number} was made")
+        assert 1 <= number <= self.spoken.get(self.last, 0), f"no take {number} of {self.last!r} was made"
+        return self.heard[self.last][number - 1]
 
 
 @pytest.fixture
@@ -243,3 +243,29 @@ def test_the_cli_says_which_take_of_each_line_it_kept(tmp_path, fake_voices, mon
         f"{SCENE_FILE}: take 2 of 2 kept, heard with 0.0 % WER",
         "2 narration file(s) written",
     ]
+
+
+def test_a_recording_put_in_place_while_the_takes_are_heard_is_kept(tmp_path, fake_voices):
+    # The takes of a line take minutes to make and hear: a recording dropped in meanwhile wins.
+    voice = fake_voices({SCENE_LINE: ["wrong"] * 2, SHOT_LINE: ["wrong"] * 2})
+    recording = b"the narrator's own recording"
+
+    def hear(path: Path) -> str:
+        heard = voice.hear(path)
+        if voice.last == SHOT_LINE and not (tmp_path / SHOT_FILE).exists():
+            (tmp_path / SHOT_FILE).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / SHOT_FILE).write_bytes(recording)
+        return heard
+
+    written = make_scratch_narration(write_board(tmp_path), synth="piper", takes=2, hear=hear)
+    assert (tmp_path / SHOT_FILE).read_bytes() == recording
+    assert [path.name for path in written] == [Path(SCENE_FILE).name]
+    assert SHOT_FILE not in manifest(tmp_path)["files"]  # a recording, not a scratch file
+
+
+def test_a_changed_line_is_remade_at_the_pace_of_the_others(tmp_path, fake_voices):
+    voice = fake_voices({SCENE_LINE: ["Hello from the scene."], SHOT_LINE: ["A line under the shot."], "A new line under the shot.": ["A new line under the shot."]})
+    make_scratch_narration(write_board(tmp_path), synth="piper", speed=0.9, hear=voice.hear)
+    written = make_scratch_narration(write_board(tmp_path, shot_line="A new line under the shot."), synth="piper", hear=voice.hear)  # no speed given
+    assert [path.name for path in written] == [Path(SHOT_FILE).name]  # only the changed line
+    assert {entry["speed"] for entry in manifest(tmp_path)["files"].values()} == {0.9}

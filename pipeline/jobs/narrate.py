@@ -38,6 +38,7 @@ import os
 import shutil
 import tempfile
 import wave
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -160,6 +161,11 @@ class _Job:
     line: NarrationLine
     relative: str  # as the storyboard names it; the manifest key
     path: Path
+    found: str | None = None  # the file's sha256 when the run planned it (None: absent)
+
+    def changed_meanwhile(self) -> bool:
+        """Whether someone put a file in place (a recording) while the takes were being made and heard."""
+        return (fingerprint(self.path) if self.path.exists() else None) != self.found
 
 
 def read_manifest(root: Path) -> dict:
@@ -204,6 +210,15 @@ def _is_current(entry: dict, text: str, recipe: Recipe | None) -> bool:
     return entry.get("source_sha256") == recipe.source_sha256(text)
 
 
+def _recorded_speed(manifest: dict, recipe: Recipe | None) -> float:
+    """The pace most of the manifest's files of `recipe`'s synthesiser and voice were made at; 1.0 with none."""
+    if recipe is None:
+        return 1.0
+    speeds = Counter(entry.get("speed", 1.0) for entry in manifest["files"].values()
+                     if entry.get("synth") == recipe.synth and entry.get("voice") == recipe.voice)
+    return speeds.most_common(1)[0][0] if speeds else 1.0
+
+
 def _plan(board: Storyboard, manifest: dict, *, force: bool, recipe: Recipe | None) -> list[_Job]:
     """The lines that need a (new) scratch file; refuses before anything is written."""
     jobs: list[_Job] = []
@@ -215,7 +230,7 @@ def _plan(board: Storyboard, manifest: dict, *, force: bool, recipe: Recipe | No
                 raise PipelineError(f"two narration lines with different text name the same file {line.file!r} ({where})", "give each line its own file")
             continue
         seen[path] = line.text
-        job = _Job(line, Path(os.path.normpath(line.file)).as_posix(), path)
+        job = _Job(line, Path(os.path.normpath(line.file)).as_posix(), path, fingerprint(path) if path.exists() else None)
         if force or not path.exists():
             jobs.append(job)
             continue
@@ -237,8 +252,9 @@ def _plan(board: Storyboard, manifest: dict, *, force: bool, recipe: Recipe | No
 
 def _best_take(
     synthesiser: Synthesiser, exe: str, recipe: Recipe, job: _Job, takes: int, hear: Hear, language: str,
-) -> tuple[float, Choice]:
-    """Up to `takes` takes of the line, the one heard closest to its text put at the job's path."""
+) -> tuple[float, Choice | None]:
+    """Up to `takes` takes of the line, the one heard closest to its text put at the job's path (None: a file
+    was put there meanwhile, and is kept)."""
     seconds: dict[int, float] = {}
     with tempfile.TemporaryDirectory(prefix="pact-takes-") as work:
 
@@ -248,6 +264,8 @@ def _best_take(
             return path
 
         choice = choose_take(job.line.text, make, hear, takes, language=language)
+        if job.changed_meanwhile():
+            return seconds[choice.kept.number], None  # a recording arrived while the takes were heard: kept
         with replacing(job.path) as partial:
             shutil.copyfile(choice.kept.path, partial)
     return seconds[choice.kept.number], choice
@@ -259,7 +277,7 @@ def make_scratch_narration(
     force: bool = False,
     voice: str | None = None,
     synth: str | None = None,
-    speed: float = 1.0,
+    speed: float | None = None,
     takes: int | None = None,
     hear: Hear | None = None,
     progress: Progress | None = None,
@@ -270,7 +288,8 @@ def make_scratch_narration(
     its voice are installed and the storyboard's narration_language is the voice's
     (English), else festival when text2wave and its HTS voice are installed, else
     espeak-ng (a `voice` alone picks the synthesiser that has it). `voice` defaults to the synthesiser's own default; `speed` 1.0 is
-    its natural pace. `progress(done, total, path)` is called after each file is written.
+    its natural pace, and None the pace the project's scratch files of that voice were made at (else 1.0), so
+    remaking one changed line keeps the narration's pace. `progress(done, total, path)` is called after each file is written.
 
     `takes`: for a synthesiser whose takes differ (piper), how many takes of a line
     to make at most (default DEFAULT_TAKES; 1 keeps the first take unheard); the
@@ -287,9 +306,11 @@ def make_scratch_narration(
     if takes is not None and takes < 1:
         raise PipelineError(f"takes must be at least 1, not {takes}")
     language = board.document.project.narration_language
-    recipe = find_recipe(synth, voice, speed, language)
     root = board.root
     manifest = read_manifest(root)
+    if speed is None:
+        speed = _recorded_speed(manifest, find_recipe(synth, voice, 1.0, language))
+    recipe = find_recipe(synth, voice, speed, language)
     jobs = _plan(board, manifest, force=force, recipe=recipe)
     if not jobs:
         return []
@@ -311,8 +332,12 @@ def make_scratch_narration(
             "speed": recipe.speed,
             "source_sha256": recipe.source_sha256(job.line.text),
         }
+        if not force and job.changed_meanwhile():
+            continue  # a recording arrived while earlier lines were made: kept
         if takes > 1:
             seconds, choice = _best_take(synthesiser, exe, recipe, job, takes, hear, language)
+            if choice is None:
+                continue
             entry |= {
                 "take": choice.kept.number, "takes": len(choice.tried), "heard": choice.kept.heard, "wer": round(choice.kept.wer, 4),
             }
