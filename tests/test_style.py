@@ -20,6 +20,7 @@ from pipeline.core.ffmpeg import ffmpeg_binary
 from pipeline.core.fonts import FONTS_DIR
 from pipeline.render.graphics import GENERATORS as DRAWN
 from pipeline.render.textlayer import text_layer_script
+from pipeline.story import funding_rules
 from pipeline.story.generators import EASING_NAMES
 from pipeline.story.storyboard import load_storyboard
 from pipeline.story.style import STYLE_RULES, TYPE_SCALE_DEFAULTS, Easing, Style, contrast_ratio
@@ -178,3 +179,30 @@ def test_the_text_fades_as_the_motion_rules_say(project):
     assert fades == {("500", "500")}
     default = build_timeline(load_storyboard(write(project.root)))
     assert set(re.findall(r"\\fad\((\d+),(\d+)\)", text_layer_script(default, "en"))) == {("250", "250")}
+
+
+def test_the_style_margins_reach_every_text_style_and_the_end_card_geometry(project):
+    path = write(project.root, "style:\n  margins: {horizontal: 10, vertical: 9}\n")
+    text = path.read_text().replace("scenes:\n  - id: one\n    shots:\n", """scenes:
+  - id: one
+    shots:
+      - id: end-card
+        kind: title
+        style: end
+        text: Co-funded by the Erasmus+ Programme of the European Union
+        duration: 2
+        overlays:
+          - {kind: logo, emblem: eu, position: left, height: 0.14}
+          - {kind: text, style: statement, text: The disclaimer.}
+""")
+    path.write_text(text)
+    timeline = build_timeline(load_storyboard(path))
+    script = text_layer_script(timeline, "en")
+    styles = {line.split(",")[0].removeprefix("Style: "): line.split(",") for line in script.splitlines() if line.startswith("Style: ")}
+    for name, fields in styles.items():
+        expected = ("115", "76") if name == "cue" else ("192", "97")  # subtitles keep the subtitle rules' margins
+        assert (fields[19], fields[21]) == expected, name
+    # the funding statement starts where check reckons it: right of the bordered emblem, inside the style's margin
+    statement = next(line for line in script.splitlines() if ",end_title," in line)
+    x = int(re.search(r"\\pos\((\d+),", statement)[1])
+    assert x == funding_rules.statement_left(0.14, 1920, 1080, margins=(0.10, 0.09)) > 192 + 1.5 * 0.14 * 1080

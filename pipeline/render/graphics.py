@@ -372,6 +372,7 @@ def animate_bar_chart(*, params: dict, data_path: Path | None, width: int, heigh
         raise MediaError(f"bar_chart: {problem.param}: {problem.message}" if problem.param else problem.message, hint=problem.hint)
     orientation = param_value("bar_chart", params, "orientation")
     grow = param_value("bar_chart", params, "grow")
+    easing = param_value("bar_chart", params, "easing")
     if data_path is None:
         raise MediaError("bar_chart needs a data file", hint="a CSV with columns label,value and optionally colour")
 
@@ -393,7 +394,7 @@ def animate_bar_chart(*, params: dict, data_path: Path | None, width: int, heigh
         backdrop[first_rect[3] : first_rect[3] + stroke, first_rect[0] : last_rect[2]] = baseline_colour
 
     def frame_at(progress: float) -> np.ndarray:
-        grown = motion.grown(progress, grow=grow, easing="ease-out-cubic")
+        grown = motion.grown(progress, grow=grow, easing=easing)
         frame = backdrop.copy()
         for entry, colour in zip(layout, colours):
             _paint_growing_bar(frame, entry["rect"], colour, grown, orientation)
@@ -405,7 +406,7 @@ def animate_bar_chart(*, params: dict, data_path: Path | None, width: int, heigh
     box = (max(0, min(r[0] for r in rects) - 1), max(0, min(r[1] for r in rects) - 1),
            min(width, max(r[2] for r in rects) + 1), min(height, max(r[3] for r in rects) + 1))
     frame_at.moving_box = motion.MovingBox(box, backdrop, lambda progress: frame_at(progress)[box[1]:box[3], box[0]:box[2]])
-    return motion.with_state(frame_at, lambda progress: motion.grown(progress, grow=grow, easing="ease-out-cubic"))
+    return motion.with_state(frame_at, lambda progress: motion.grown(progress, grow=grow, easing=easing))
 
 
 def drawing_files(generator: str) -> list[Path]:
@@ -419,8 +420,12 @@ def drawing_files(generator: str) -> list[Path]:
     for value in vars(module).values():
         if isinstance(value, Path) and value.is_file():
             files.add(value)  # data it reads, e.g. the map's outline
-        elif getattr(value, "__module__", "").startswith("pipeline.render.") and value.__module__ in sys.modules:
-            files.add(Path(sys.modules[value.__module__].__file__))  # drawing it borrows, e.g. a diagram's icons
+        elif getattr(value, "__module__", "").startswith(("pipeline.render.", "pipeline.story.")) and value.__module__ in sys.modules:
+            # drawing it borrows (a diagram's icons), and the params it reads with their defaults (story/*_params.py)
+            files.add(Path(sys.modules[value.__module__].__file__))
+        elif getattr(value, "__name__", "").startswith("pipeline.story.") and getattr(value, "__file__", None):
+            files.add(Path(value.__file__))  # a params module imported whole (map_params.DEFAULT_BOUNDS)
+    files.add(Path(generators.__file__))  # every kind's param table and defaults (param_value)
     return sorted(files)
 
 

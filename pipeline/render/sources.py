@@ -17,6 +17,7 @@ from pipeline.core.layout import ProjectLayout
 from pipeline.core.threads import helper
 from pipeline.core.timebase import frames_to_timecode
 from pipeline.render import generated_clips, graphics, plan
+from pipeline.story import funding_rules
 from pipeline.story.timeline import Clip, Timeline
 
 
@@ -91,15 +92,15 @@ def image_inputs(timeline: Timeline, paths: ProjectLayout, width: int, height: i
     """Logos and the EU emblem, rendered at their on-screen size and placed inside the title-safe area."""
     from PIL import Image
 
-    margins = timeline.style.margins  # the title-safe area the style keeps text and logos inside
-    margin_x, margin_y = round(width * margins.horizontal / 100), round(height * margins.vertical / 100)
+    margins = (timeline.style.margins.horizontal / 100, timeline.style.margins.vertical / 100)  # the style keeps logos inside them
     inputs = []
     for image in timeline.images:
         target_height = max(2, round(image.height * height))
         if image.emblem == "eu":
             # Always the white border (1/25 of the flag's height): a video's picture behind the emblem is
             # never known to be white, and on white the border does not show. The flag keeps its height.
-            out = paths.graphics / f"emblem-eu-{target_height}-bordered.png"
+            drawing = [Path(graphics.__file__), Path(funding_rules.__file__)]  # the flag's geometry and the border rule
+            out = paths.graphics / f"emblem-eu-{target_height}-{cache.key_of('emblem', target_height, files=drawing)[:12]}.png"
             if not out.exists():
                 graphics.render_eu_emblem(out, height=target_height, border=True)
         else:
@@ -111,15 +112,8 @@ def image_inputs(timeline: Timeline, paths: ProjectLayout, width: int, height: i
                     out.parent.mkdir(parents=True, exist_ok=True)
                     logo.save(out)
         with Image.open(out) as rendered:
-            w, h = rendered.size
-        horizontal, vertical = _placement(image.position)
-        x = {"left": margin_x, "center": (width - w) // 2, "right": width - margin_x - w}[horizontal]
-        y = {"top": margin_y, "middle": round(height * 0.30) - h // 2, "bottom": height - margin_y - h}[vertical]
+            size = rendered.size
+        # Where `check` reckons it too (the end card's overlap check): one placement for both.
+        x, y, _, _ = funding_rules.logo_box(image.position, size, width, height, margins)
         inputs.append(plan.ImageInput(out, image.start, image.end, x, y))
     return inputs
-
-
-def _placement(position: str) -> tuple[str, str]:
-    vertical = "top" if position.startswith("top") else "bottom" if position.startswith("bottom") else "middle"
-    horizontal = "left" if position.endswith("left") else "right" if position.endswith("right") else "center"
-    return horizontal, vertical

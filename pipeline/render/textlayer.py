@@ -37,7 +37,6 @@ from pipeline.subtitles.ass import (
     ass_event_text,
     ass_time,
     escape_text,
-    safe_margins,
     script_header,
 )
 from pipeline.subtitles.model import Cue
@@ -78,10 +77,11 @@ def ass_size(style: VisualStyle, role: str, *, bold: bool) -> float:
 @lru_cache(maxsize=16)
 def _text_styles(style_json: str) -> dict[str, Style]:
     style = VisualStyle.model_validate_json(style_json)
-    palette = style.palette
+    palette, margins = style.palette, (style.margins.horizontal / 100, style.margins.vertical / 100)
     return {
         role: Style(role, round(ass_size(style, role, bold=bold)), bold=bold, alignment=alignment, outline=outline, shadow=shadow,
-                    colour=_rrggbb(getattr(palette, colour)), font=style.type.font, boxed=role == "lower_third", box=_rrggbb(palette.background))
+                    colour=_rrggbb(getattr(palette, colour)), font=style.type.font, boxed=role == "lower_third", box=_rrggbb(palette.background),
+                    margins=margins)
         for role, (bold, alignment, outline, shadow, colour) in _ROLE_LOOKS.items()
     }
 
@@ -139,7 +139,8 @@ class _Layout:
         self.styles = text_styles(timeline.style)
         self.fade = round(timeline.style.motion.text_fade * 1000)  # ms
         margins = timeline.style.margins
-        self.margin_h, self.margin_v = round(width * margins.horizontal / 100), round(height * margins.vertical / 100)
+        self.margins = (margins.horizontal / 100, margins.vertical / 100)
+        self.margin_h, self.margin_v = round(width * self.margins[0]), round(height * self.margins[1])
 
     def chart_anchor(self, item: TextItem) -> tuple[str, str]:
         """\\pos and \\an for a chart label, from the same layout the chart was drawn with."""
@@ -180,9 +181,7 @@ class _Layout:
         """The funding statement sits to the right of an emblem or logo on the left of the same frames."""
         for image in self.timeline.images:
             if image.position in ("left", "top-left", "bottom-left") and image.start < item.end and item.start < image.end:
-                flag = max(2, round(image.height * self.height))
-                logo_width = funding_rules.emblem_size(flag)[0] if image.emblem == "eu" else round(image.height * self.height * 1.5)
-                return self.margin_h + logo_width + round(self.width * funding_rules.STATEMENT_GAP)
+                return funding_rules.statement_left(image.height, self.width, self.height, emblem=image.emblem == "eu", margins=self.margins)
         return self.margin_h
 
 
@@ -382,7 +381,7 @@ def _item_event(item: TextItem, text: str, language: str, layout: _Layout, rate:
         # libass wraps to the frame width less the margins, whatever \\pos says: the left margin is where
         # the text starts, so a long statement wraps before the right edge instead of running off it.
         return _event(
-            1, item.start, item.end, "end_title", text, rate, f"\\an4\\pos({margin},{round(layout.height * 0.30)})", margins=(margin, layout.margin_h),
+            1, item.start, item.end, "end_title", text, rate, f"\\an4\\pos({margin},{round(layout.height * funding_rules.STATEMENT_CENTRE)})", margins=(margin, layout.margin_h),
             fade=fade,
         )
     if item.role == "credits":

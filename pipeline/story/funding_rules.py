@@ -8,9 +8,9 @@ storyboard line (`end_card_problems`, called by story/timeline.py), and the fram
 numbers in pixels (tests/test_funding_rules.py).
 
 Geometry here mirrors where the render puts things, in pixels of the frame:
-- a logo or emblem sits inside the title-safe margins (render/sources.py image_inputs): left/right at
-  LOGO_MARGIN_X of the width, top/bottom at LOGO_MARGIN_Y of the height, `middle` centred on
-  STATEMENT_CENTRE of the height; the emblem's box includes its white border;
+- a logo or emblem sits inside the style's margins (story/style.py; render/sources.py image_inputs
+  places it with `logo_box`): `middle` is centred on STATEMENT_CENTRE of the height; the emblem's box
+  includes its white border;
 - the funding statement (the end card's title) starts STATEMENT_GAP of the width right of a logo on the
   left (render/textlayer.py end_title_margin), is centred on STATEMENT_CENTRE of the height and wraps
   at the right margin. Its size is the style's `end_title` capital height (story/style.py).
@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Literal
 
 from PIL import ImageColor
+
+from pipeline.story.style import Margins
 
 # --- the rules, as data --------------------------------------------------------------------------------
 
@@ -47,9 +49,9 @@ PROGRAMME_NAME = "Erasmus+"  # the statement names the programme in full, in eve
 STATEMENT_ROLE = "end_title"  # the end card's title is the funding statement
 DISCLAIMER_STYLE = "statement"  # a text overlay in this style carries the Commission's disclaimer
 
-# Where the render puts logos and the statement (see the module's docstring).
-LOGO_MARGIN_X = 0.06
-LOGO_MARGIN_Y = 0.07
+# Where the render puts logos and the statement (see the module's docstring); the margins are the style's,
+# (horizontal, vertical) shares of the frame, these the default style's.
+DEFAULT_MARGINS = (Margins().horizontal / 100, Margins().vertical / 100)
 STATEMENT_CENTRE = 0.30
 STATEMENT_GAP = 0.03
 
@@ -78,10 +80,10 @@ def emblem_size(flag_height: int, *, border: bool = True) -> tuple[int, int]:
     return width + extra, flag_height + extra
 
 
-def logo_box(position: str, size: tuple[int, int], width: int, height: int) -> tuple[int, int, int, int]:
+def logo_box(position: str, size: tuple[int, int], width: int, height: int, margins: tuple[float, float] = DEFAULT_MARGINS) -> tuple[int, int, int, int]:
     """(left, top, right, bottom) in pixels of a logo of `size` at `position`, as render/sources.py places it."""
     w, h = size
-    margin_x, margin_y = round(width * LOGO_MARGIN_X), round(height * LOGO_MARGIN_Y)
+    margin_x, margin_y = round(width * margins[0]), round(height * margins[1])
     vertical = "top" if position.startswith("top") else "bottom" if position.startswith("bottom") else "middle"
     horizontal = "left" if position.endswith("left") else "right" if position.endswith("right") else "center"
     x = {"left": margin_x, "center": (width - w) // 2, "right": width - margin_x - w}[horizontal]
@@ -92,11 +94,11 @@ def logo_box(position: str, size: tuple[int, int], width: int, height: int) -> t
 LEFT_POSITIONS = ("left", "top-left", "bottom-left")
 
 
-def statement_left(logo_height: float | None, width: int, height: int, *, emblem: bool = True) -> int:
+def statement_left(logo_height: float | None, width: int, height: int, *, emblem: bool = True, margins: tuple[float, float] = DEFAULT_MARGINS) -> int:
     """Where the statement starts, in pixels: the text layer's left margin, right of a logo on the left
     (`logo_height`: its share of the frame height; `emblem`: it is the bordered EU emblem) as
     render/textlayer.py end_title_margin reckons it."""
-    margin = round(width * LOGO_MARGIN_X)
+    margin = round(width * margins[0])
     if logo_height is None:
         return margin
     flag = max(2, round(logo_height * height))
@@ -113,7 +115,8 @@ def _font(family: str, bold: bool):
     return ImageFont.truetype(str(FAMILIES[family].file(bold=bold)), 1000)
 
 
-def statement_box(text: str, left: int, width: int, height: int, *, family: str, cap_share: float) -> tuple[int, int, int, int]:
+def statement_box(text: str, left: int, width: int, height: int, *, family: str, cap_share: float,
+                  margins: tuple[float, float] = DEFAULT_MARGINS) -> tuple[int, int, int, int]:
     """About where libass draws the statement: its lines wrapped at the right margin, centred on
     STATEMENT_CENTRE; capital letters `cap_share` (% of the frame height) tall. An estimate (Pillow's
     advance widths, greedy wrapping) for `check`; the frame tests measure the ink itself."""
@@ -124,7 +127,7 @@ def statement_box(text: str, left: int, width: int, height: int, *, family: str,
     font = _font(family, True)
     ascent, descent = font.getmetrics()
     per_unit = size / (ascent + descent)
-    wrap = width - round(width * LOGO_MARGIN_X) - left
+    wrap = width - round(width * margins[0]) - left
     lines, widest = 0, 0.0
     for paragraph in text.splitlines() or [""]:
         line = ""
@@ -174,7 +177,7 @@ def _colour(value: str) -> tuple[int, int, int]:
 
 def end_card_problems(
     at: tuple, statement: Mapping[str, str], logos: Sequence[LogoOnCard], has_disclaimer: bool, width: int, height: int,
-    *, family: str, cap_share: float, text_colour: str,
+    *, family: str, cap_share: float, text_colour: str, margins: tuple[float, float] = DEFAULT_MARGINS,
 ) -> list[FundingProblem]:
     """What an end card (a title shot with `style: end`) breaks of the rules above, each at its storyboard path.
 
@@ -203,12 +206,12 @@ def end_card_problems(
                                     f"use {names}, whichever reads on the background", "funding-colour"))
 
     left_logo = next((logo for logo in logos if logo.position in LEFT_POSITIONS), None)
-    left = statement_left(left_logo.height if left_logo else None, width, height, emblem=bool(left_logo and left_logo.emblem))
+    left = statement_left(left_logo.height if left_logo else None, width, height, emblem=bool(left_logo and left_logo.emblem), margins=margins)
     boxes = {}
     for logo in logos:
         flag = max(2, round(logo.height * height))
         size = emblem_size(flag) if logo.emblem else (max(1, round(flag * (logo.aspect or 1.0))), flag)
-        boxes[logo.path] = logo_box(logo.position, size, width, height)
+        boxes[logo.path] = logo_box(logo.position, size, width, height, margins)
         if logo.emblem and logo.height < MIN_EMBLEM_HEIGHT:
             found.append(FundingProblem(logo.path + ("height",), "error",
                                         f"the EU emblem is {logo.height:g} of the frame height, under the {MIN_EMBLEM_HEIGHT:g} it needs to read on screen",
@@ -226,7 +229,7 @@ def end_card_problems(
         flag = max(2, round(logo.height * height))
         gap = MIN_GAP_BORDERS * emblem_border(flag) if logo.emblem else 0
         padded = (box[0] - gap, box[1], box[2] + gap, box[3])
-        hit = next((text for text in texts if _overlap(padded, statement_box(text, left, width, height, family=family, cap_share=cap_share))), None)
+        hit = next((text for text in texts if _overlap(padded, statement_box(text, left, width, height, family=family, cap_share=cap_share, margins=margins))), None)
         if hit is not None:
             what = "the EU emblem" if logo.emblem else "the logo"
             found.append(FundingProblem(logo.path, "error", f"{what} at {logo.position} would overlap the funding statement"

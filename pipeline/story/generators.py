@@ -236,6 +236,7 @@ GENERATORS: dict[str, Generator] = {
                 "colour": Param(DEFAULT_BAR_COLOUR, _colour, "the bars' colour; a CSV `colour` column sets one bar's"),
                 "grow": Param(DEFAULT_GROW, _share, "grow is the share of the clip spent growing the bars, e.g. 0.4"),
                 "orientation": Param("horizontal", _choice(ORIENTATIONS), "horizontal or vertical bars"),
+                "easing": Param("ease-out-cubic", _choice(EASING_NAMES), f"how the bars grow: one of {', '.join(EASING_NAMES)}"),
             },
             data=DataFormat("a CSV file of label,value rows, one bar each", read_bar_data),
         ),

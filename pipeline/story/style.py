@@ -33,11 +33,13 @@ class _Model(BaseModel):
 
 
 def _is_colour(value: str) -> str:
+    """The colour as #rrggbb, whatever way it is written (navy, rgb(0,0,128)): everything downstream reads
+    hex, and a title card's background tells a colour from an image file by its '#'."""
     try:
-        ImageColor.getrgb(value)
+        red, green, blue = ImageColor.getrgb(value)[:3]
     except (ValueError, AttributeError):
         raise ValueError(f"{value!r} is not a colour (write e.g. #0b2545 or a CSS colour name)") from None
-    return value
+    return f"#{red:02x}{green:02x}{blue:02x}"
 
 
 class Palette(_Model):

@@ -458,7 +458,7 @@ class _Builder:
                 return Clip(start=start, frames=frames, colour=background, **common)
             info = self.picture(self.media(background, at + ("background",), "background image"), background, at + ("background",), "background image")
             if info is None:
-                return Clip(start=start, frames=frames, colour=self.project.background, **common)
+                return Clip(start=start, frames=frames, colour=self.board.document.style.palette.background, **common)  # its image missing: the palette's colour
             return Clip(start=start, frames=frames, source=self.board.asset(background), source_info=info, **common)
         if isinstance(shot, sb.GeneratedShot):
             missing = None
@@ -511,6 +511,7 @@ class _Builder:
         for found in funding_rules.end_card_problems(
             at, self.texts(shot.text), logos, disclaimer, self.board.width, self.board.height,
             family=style.type.font, cap_share=style.type.size(funding_rules.STATEMENT_ROLE), text_colour=style.palette.text,
+            margins=(style.margins.horizontal / 100, style.margins.vertical / 100),
         ):
             where = found.path
             if where[0] == "style" and where not in self.board.positions.keys:

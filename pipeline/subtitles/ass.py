@@ -27,6 +27,7 @@ class Style:
     colour: str = "FFFFFF"
     font: str = FONT_NAME  # a family shipped in assets/fonts/ (core/fonts.py FAMILIES)
     box: str = "000000"  # a boxed style's box colour (RRGGBB), drawn 62 % opaque
+    margins: tuple[float, float] | None = None  # (horizontal, vertical) shares of the frame text keeps inside; None: safe_margins
 
 
 # The subtitle cues of subtitles/<lang>.srt as they are burned in (docs/subtitle-rules.md):
@@ -69,7 +70,6 @@ def safe_margins(width: int, height: int) -> tuple[int, int]:
 def script_header(title: str, width: int, height: int, styles: Iterable[Style]) -> list[str]:
     """[Script Info], [V4+ Styles] with `styles` sized for `height`, and the [Events] format line."""
     scale = height / 1080
-    margin_h, margin_v = safe_margins(width, height)
     lines = [
         "[Script Info]",
         f"Title: {title}",
@@ -84,9 +84,15 @@ def script_header(title: str, width: int, height: int, styles: Iterable[Style]) 
         "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, "
         "Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
     ]
-    lines += [_style_line(style, scale, margin_h, margin_v) for style in styles]
+    lines += [_style_line(style, scale, *_margins(style, width, height)) for style in styles]
     lines += ["", "[Events]", "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text"]
     return lines
+
+
+def _margins(style: Style, width: int, height: int) -> tuple[int, int]:
+    if style.margins is None:
+        return safe_margins(width, height)
+    return round(width * style.margins[0]), round(height * style.margins[1])
 
 
 def _style_line(style: Style, scale: float, margin_h: int, margin_v: int) -> str:
