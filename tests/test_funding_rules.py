@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -39,12 +40,17 @@ def test_the_border_is_white_and_a_25th_of_the_flag_height_around_the_unchanged_
 
 
 def test_the_text_layer_draws_the_statement_as_the_rules_allow():
-    """Not italic, underlined or with effects (no outline, no shadow), in one of the allowed colours."""
-    style = textlayer.STYLES[rules.STATEMENT_ROLE]
-    assert not getattr(style, "italic", False) and not getattr(style, "underline", False)
-    assert style.outline == 0 and style.shadow == 0
+    """As the script libass reads says it: an allowed typeface, not italic, underlined or with effects
+    (no outline, no shadow), in one of the allowed colours; the demo's style, as written in its storyboard."""
+    demo = load_storyboard(Path(__file__).resolve().parents[1] / "storyboards" / "community-co-op.yaml")
+    script = textlayer.text_layer_script(build_timeline(demo), "en")
+    fields = next(line for line in script.splitlines() if line.startswith(f"Style: {rules.STATEMENT_ROLE},")).split(",")
+    font, colour, italic, underline, outline, shadow = fields[1], fields[3], fields[8], fields[9], fields[16], fields[17]
+    assert font in rules.ALLOWED_TYPEFACES
+    assert (italic, underline) == ("0", "0") and float(outline) == 0 and float(shadow) == 0
     allowed = {value.lstrip("#").upper() for value in rules.ALLOWED_TEXT_COLOURS.values()}
-    assert style.colour.upper() in allowed
+    bgr = colour.removeprefix("&H00")
+    assert f"{bgr[4:6]}{bgr[2:4]}{bgr[0:2]}".upper() in allowed
 
 
 # --- check: the end card's problems, located ---------------------------------------------------------------
