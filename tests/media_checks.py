@@ -237,3 +237,20 @@ def stop_and_reap(process: subprocess.Popen, signum: int, folder: Path) -> tuple
         for pid in orphans:
             os.kill(pid, signal.SIGKILL)
     return stderr, stopping, orphans
+
+
+def near(picture: np.ndarray, colour: tuple[int, int, int], tolerance: int = 40) -> np.ndarray:
+    """Where a frame's pixels are within `tolerance` levels of `colour` on every channel (a mask)."""
+    return np.abs(picture.astype(int) - colour).max(axis=2) < tolerance
+
+
+def built_frames(storyboard: Path, count: int) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
+    """Build a storyboard through the real pipeline (English): the first `count` frames of the textless
+    master and of the English render."""
+    from pipeline.jobs.build import build_video  # imported here: most tests that use this module never build
+
+    build_video(storyboard, languages=("en",))
+    build = storyboard.parent.parent / "build"
+    wanted = range(count)
+    return frames(build / "master-textless.mp4", wanted), frames(build / "video_en.mp4", wanted)
+

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from media_checks import frames
+from media_checks import built_frames, frames, near
 from PIL import Image, ImageOps
 from storyboard_checks import problems
 
@@ -262,17 +262,10 @@ def test_the_textless_master_carries_no_label(timeline):
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """The diagram and the icon row built through the real pipeline at 320x180: (master frames, English frames)."""
-    from pipeline.jobs.build import build_video
-
     root = tmp_path_factory.mktemp("diagrams")
     (root / "assets").mkdir()
-    build_video(write_storyboard(root, STORYBOARD.format(resolution="320x180")), languages=("en",))
-    wanted = range(2 * SHOT_FRAMES)
-    return frames(root / "build" / "master-textless.mp4", wanted), frames(root / "build" / "video_en.mp4", wanted)
+    return built_frames(write_storyboard(root, STORYBOARD.format(resolution="320x180")), 2 * SHOT_FRAMES)
 
-
-def near(picture: np.ndarray, colour, tolerance: int = 40) -> np.ndarray:
-    return np.abs(picture.astype(int) - colour).max(axis=2) < tolerance
 
 
 def region(centre, radius):

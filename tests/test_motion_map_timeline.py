@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from media_checks import frames
+from media_checks import built_frames, near
 from storyboard_checks import problems
 
 from pipeline.render import motion
@@ -181,17 +181,10 @@ def test_a_label_near_the_right_edge_goes_left_of_its_marker():
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """The map and the timeline built through the real pipeline at 320x180: (master frames, English frames)."""
-    from pipeline.jobs.build import build_video
-
     root = tmp_path_factory.mktemp("partners")
     (root / "assets").mkdir()
-    build_video(write_storyboard(root, STORYBOARD), languages=("en",))
-    wanted = range(2 * SHOT_FRAMES)
-    return frames(root / "build" / "master-textless.mp4", wanted), frames(root / "build" / "video_en.mp4", wanted)
+    return built_frames(write_storyboard(root, STORYBOARD), 2 * SHOT_FRAMES)
 
-
-def near(picture: np.ndarray, colour: tuple[int, int, int], tolerance: int = 24) -> np.ndarray:
-    return np.abs(picture.astype(int) - colour).max(axis=2) < tolerance
 
 
 @pytest.mark.slow

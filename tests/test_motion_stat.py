@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from media_checks import frames
+from media_checks import built_frames, near
 from PIL import Image, ImageOps
 from storyboard_checks import problems
 
@@ -348,17 +348,10 @@ def test_libass_draws_the_number_inside_its_ring_and_the_label_clear_of_it(proje
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """The two stats built through the real pipeline at 320x180: (master frames, English frames)."""
-    from pipeline.jobs.build import build_video
-
     root = tmp_path_factory.mktemp("stats")
     (root / "assets").mkdir()
-    build_video(write_storyboard(root, STORYBOARD.format(resolution="320x180")), languages=("en",))
-    wanted = range(2 * SHOT_FRAMES)
-    return frames(root / "build" / "master-textless.mp4", wanted), frames(root / "build" / "video_en.mp4", wanted)
+    return built_frames(write_storyboard(root, STORYBOARD.format(resolution="320x180")), 2 * SHOT_FRAMES)
 
-
-def near(picture: np.ndarray, colour: tuple[int, int, int], tolerance: int = 40) -> np.ndarray:
-    return np.abs(picture.astype(int) - colour).max(axis=2) < tolerance
 
 
 @pytest.mark.slow

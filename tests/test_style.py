@@ -23,7 +23,7 @@ from pipeline.render.textlayer import text_layer_script
 from pipeline.story import funding_rules
 from pipeline.story.generators import EASING_NAMES
 from pipeline.story.storyboard import load_storyboard
-from pipeline.story.style import STYLE_RULES, TYPE_SCALE_DEFAULTS, Easing, Style, contrast_ratio
+from pipeline.story.style import STYLE_RULES, TYPE_SCALE_DEFAULTS, Easing, contrast_ratio
 from pipeline.story.timeline import build_timeline
 
 BOARD = """\

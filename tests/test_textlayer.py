@@ -14,7 +14,8 @@ from media_checks import frames, luma
 from pipeline.story import storyboard as sb
 from pipeline.core.fonts import FONTS_DIR
 from pipeline.core.ffmpeg import ffmpeg_binary
-from pipeline.render.textlayer import STYLES, text_layer_script, write_text_layer
+from pipeline.story.style import Style
+from pipeline.render.textlayer import text_layer_script, text_styles, write_text_layer
 from pipeline.subtitles.ass import escape_text
 from pipeline.story.timeline import ImageOverlay, TextItem, Timeline
 
@@ -93,7 +94,7 @@ def test_play_resolution_is_the_render_size():
     assert "PlayResX: 640\n" in preview and "PlayResY: 360\n" in preview
     # sizes scale with the height: a third of the title style's size at 1080 lines
     title_style = next(line for line in preview.splitlines() if line.startswith("Style: title,"))
-    assert title_style.split(",")[2] == str(round(STYLES["title"].size / 3))
+    assert title_style.split(",")[2] == str(round(text_styles(Style())["title"].size / 3))
 
 
 def test_lower_third_carries_name_and_role():

@@ -81,13 +81,9 @@ def run(
     capture_stderr (meters such as ebur128 report there). Raises RenderError
     with ffmpeg's last stderr lines on failure; KeyboardInterrupt cleans up too.
     """
-    argv = list(argv)
-    argv[0] = ffmpeg_binary() if argv[0] == "ffmpeg" else argv[0]
+    argv, partials = _prepared(argv, outputs)
     if on_progress is not None:
         argv[1:1] = ["-progress", "pipe:1", "-nostats"]
-    partials = [partial_path(Path(out)) for out in outputs]
-    for partial in partials:
-        partial.parent.mkdir(parents=True, exist_ok=True)
     stderr_lines: collections.deque[str] = collections.deque(maxlen=None if capture_stderr else 40)
     try:
         with _ffmpeg(argv, description, stdout=subprocess.PIPE if on_progress else subprocess.DEVNULL, text=True, errors="replace", cwd=cwd) as process:
@@ -107,6 +103,16 @@ def run(
     return "\n".join(stderr_lines)
 
 
+def _prepared(argv: Sequence[str], outputs: Sequence[Path]) -> tuple[list[str], list[Path]]:
+    """argv with the bundled binary for "ffmpeg", and each output's partial file, its folder made."""
+    argv = list(argv)
+    argv[0] = ffmpeg_binary() if argv[0] == "ffmpeg" else argv[0]
+    partials = [partial_path(Path(out)) for out in outputs]
+    for partial in partials:
+        partial.parent.mkdir(parents=True, exist_ok=True)
+    return argv, partials
+
+
 def run_fed(argv: Sequence[str], chunks: Iterable, *, outputs: Sequence[Path] = (), description: str = "ffmpeg") -> None:
     """Run ffmpeg reading `chunks` (bytes-like: raw frames for `-i -`) on its standard input; outputs as run()'s.
 
@@ -114,11 +120,7 @@ def run_fed(argv: Sequence[str], chunks: Iterable, *, outputs: Sequence[Path] = 
     file. If ffmpeg stops reading (it failed, or Ctrl-C stopped it), the rest is not made and its error is
     raised as run()'s would be.
     """
-    argv = list(argv)
-    argv[0] = ffmpeg_binary() if argv[0] == "ffmpeg" else argv[0]
-    partials = [partial_path(Path(out)) for out in outputs]
-    for partial in partials:
-        partial.parent.mkdir(parents=True, exist_ok=True)
+    argv, partials = _prepared(argv, outputs)
     stderr_lines: collections.deque[str] = collections.deque(maxlen=40)
     try:
         with _ffmpeg(argv, description, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL) as process:

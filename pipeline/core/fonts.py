@@ -68,6 +68,21 @@ def line_metrics(family: str, *, bold: bool) -> tuple[float, float]:
         raise MediaError(f"font {path} is missing or unreadable ({exc})", "restore assets/fonts from the repository") from None
 
 
+
+@functools.cache
+def _measuring_font(family: str, bold: bool):
+    from PIL import ImageFont  # imported here: only text layout needs it
+
+    return ImageFont.truetype(str(FAMILIES[family].file(bold=bold)), 1000)
+
+
+@functools.lru_cache(maxsize=1024)
+def width_per_size(text: str, family: str, *, bold: bool) -> float:
+    """How wide libass draws `text` on one line, per unit of its font size (\\fs): an em is size * em
+    (line_metrics), and the advances are the font's own."""
+    _, em = line_metrics(family, bold=bold)
+    return _measuring_font(family, bold).getlength(text) / 1000 * em
+
 # The font files libass loads from assets/fonts/ and fontTools reads one face from (a .ttc holds several).
 FONT_SUFFIXES = (".ttf", ".otf")
 

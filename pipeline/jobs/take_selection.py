@@ -147,9 +147,9 @@ class Listener:
         if self._runner is None:
             # The engines register themselves when imported; imported here, when first needed (they are heavy).
             if self.engine == "faster-whisper":
-                import pipeline.transcribe.faster
+                import pipeline.transcribe.faster  # noqa: F401
             elif self.engine == "openai-whisper":
-                import pipeline.transcribe.openai_engine
+                import pipeline.transcribe.openai_engine  # noqa: F401
             self._runner = ENGINES[self.engine](ensure_model(self.model))
         return self._runner
 

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 class TextPlace:
     """One label or value of a generated shot, in pixels of the frame."""
 
-    style: str  # a style of the text layer (textlayer.STYLES)
+    style: str  # a role of the text layer (textlayer.text_styles)
     at: tuple[int, int]  # \pos
     align: int  # ASS numpad: which point of the text sits at `at` (5 centred, 8 top centre, 4 left middle ...)
     wrap: int | None = None  # the width it wraps to; None: the frame's, less the style's margins

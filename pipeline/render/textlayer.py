@@ -15,10 +15,10 @@ from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import ImageColor, ImageFont
+from PIL import ImageColor
 
 from pipeline.core.atomic import write_text_if_changed
-from pipeline.core.fonts import FAMILIES, line_metrics
+from pipeline.core.fonts import line_metrics, width_per_size
 from pipeline.render import motion
 from pipeline.render.diagram import diagram_text_place
 from pipeline.render.icons import icons_text_place
@@ -91,7 +91,6 @@ def text_styles(style: VisualStyle) -> dict[str, Style]:
     return _text_styles(style.model_dump_json())
 
 
-STYLES = text_styles(VisualStyle())  # the default style's: for callers without a storyboard (the MoviePy baseline)
 
 _POSITION_ALIGNMENT = {
     "bottom-left": 1, "bottom": 2, "bottom-right": 3,
@@ -167,7 +166,7 @@ class _Layout:
         if place.fit is not None:
             style = self.styles[place.style]
             box_width, box_height = place.fit
-            size = min(style.size * self.scale, box_height, box_width / max(_width_per_size(text, style.font, style.bold), 1e-6))
+            size = min(style.size * self.scale, box_height, box_width / max(width_per_size(text, style.font, bold=style.bold), 1e-6))
             overrides += f"\\fs{max(1, int(size))}"
         frames = item.end - item.start
         start = item.start + min(frames - 1, math.ceil(place.appears * (frames - 1)))  # the first frame its node shows
@@ -183,14 +182,6 @@ class _Layout:
             if image.position in ("left", "top-left", "bottom-left") and image.start < item.end and item.start < image.end:
                 return funding_rules.statement_left(image.height, self.width, self.height, emblem=image.emblem == "eu", margins=self.margins)
         return self.margin_h
-
-
-@lru_cache(maxsize=256)
-def _width_per_size(text: str, family: str, bold: bool) -> float:
-    """How wide libass draws `text` one line, per unit of font size (\\fs): an em is size * em (core/fonts.py line_metrics)."""
-    font = ImageFont.truetype(str(FAMILIES[family].file(bold=bold)), 1000)
-    _, em = line_metrics(family, bold=bold)
-    return font.getlength(text) / 1000 * em
 
 
 def _pillow_to_numpad(anchor: str) -> int:

@@ -22,12 +22,12 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from PIL import ImageColor
 
+from pipeline.core.fonts import line_metrics, width_per_size
 from pipeline.story.style import Margins
 
 # --- the rules, as data --------------------------------------------------------------------------------
@@ -106,39 +106,29 @@ def statement_left(logo_height: float | None, width: int, height: int, *, emblem
     return margin + logo_width + round(width * STATEMENT_GAP)
 
 
-@lru_cache(maxsize=64)
-def _font(family: str, bold: bool):
-    from PIL import ImageFont
-
-    from pipeline.core.fonts import FAMILIES
-
-    return ImageFont.truetype(str(FAMILIES[family].file(bold=bold)), 1000)
-
-
 def statement_box(text: str, left: int, width: int, height: int, *, family: str, cap_share: float,
                   margins: tuple[float, float] = DEFAULT_MARGINS) -> tuple[int, int, int, int]:
     """About where libass draws the statement: its lines wrapped at the right margin, centred on
     STATEMENT_CENTRE; capital letters `cap_share` (% of the frame height) tall. An estimate (Pillow's
     advance widths, greedy wrapping) for `check`; the frame tests measure the ink itself."""
-    from pipeline.core.fonts import line_metrics
-
     cap, _ = line_metrics(family, bold=True)
     size = cap_share / 100 * height / cap  # libass's font size: ascender plus descender
-    font = _font(family, True)
-    ascent, descent = font.getmetrics()
-    per_unit = size / (ascent + descent)
+
+    def drawn(line: str) -> float:
+        return width_per_size(line, family, bold=True) * size
+
     wrap = width - round(width * margins[0]) - left
     lines, widest = 0, 0.0
     for paragraph in text.splitlines() or [""]:
         line = ""
         for word in paragraph.split():
             trial = f"{line} {word}".strip()
-            if line and font.getlength(trial) * per_unit > wrap:
-                widest = max(widest, font.getlength(line) * per_unit)
+            if line and drawn(trial) > wrap:
+                widest = max(widest, drawn(line))
                 lines, line = lines + 1, word
             else:
                 line = trial
-        widest = max(widest, font.getlength(line) * per_unit)
+        widest = max(widest, drawn(line))
         lines += 1
     centre = round(height * STATEMENT_CENTRE)
     half = math.ceil(lines * size / 2)
