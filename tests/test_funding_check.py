@@ -1,4 +1,4 @@
-"""Every delivered video shows the funding statement: the check reads it on the frames (render/funding_check.py)."""
+"""Every delivered video shows the funding statement and the EU emblem: the check reads them on the frames (render/funding_check.py)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ scenes:
         background: "#0b2545"
         text: {en: Co-funded by the Erasmus+ Programme of the European Union, lv: Līdzfinansē Eiropas Savienības programma Erasmus+}
         duration: 3
+        overlays:
+          - {kind: logo, emblem: eu, position: left, height: 0.14}
 """
 
 
@@ -36,6 +38,7 @@ def test_the_statement_is_found_on_every_render_and_missed_where_it_is_not(proje
     videos = {build / "master-textless.mp4": "en", build / "player_en.mp4": "en", build / "video_en.mp4": "en", build / "video_lv.mp4": "lv"}
     checks = check_funding_statement(videos, result.timeline, fonts_dir=FONTS_DIR, work_dir=tmp_path / "m")
     assert [c.shown for c in checks] == [True] * 4, checks
+    assert all(c.emblem.blue > 0.8 and 0.01 < c.emblem.gold < 0.1 and c.emblem.white > 0.9 for c in checks), checks
     # The textless master of old: the end card's colour, no text. And the wrong language's statement.
     bare = tmp_path / "bare.mp4"
     subprocess.run(
@@ -43,10 +46,11 @@ def test_the_statement_is_found_on_every_render_and_missed_where_it_is_not(proje
     )
     (missing, wrong) = check_funding_statement({bare: "en", build / "video_en.mp4": "lv"}, result.timeline, fonts_dir=FONTS_DIR, work_dir=tmp_path / "m")
     assert not missing.shown and missing.contrast < 5
+    assert not missing.emblem.shown and missing.emblem.gold == 0 and missing.emblem.white == 0, missing.emblem  # the card's navy is not reflex blue with stars
     assert not wrong.shown or wrong.contrast < checks[2].contrast / 2  # the Latvian glyphs are not where the English ones are
 
 
 def test_no_end_card_means_nothing_to_check(project, tmp_path):
-    board = project.storyboard(STORYBOARD.split("      - id: end")[0])
+    board = project.storyboard(STORYBOARD.split("      - id: end")[0])  # (and so no emblem either)
     result = build_video(board, languages=("en",), master=False)
     assert check_funding_statement({project.root / "build" / "video_en.mp4": "en"}, result.timeline, fonts_dir=FONTS_DIR, work_dir=tmp_path) == []

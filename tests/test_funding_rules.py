@@ -57,7 +57,7 @@ def test_the_text_layer_draws_the_statement_as_the_rules_allow():
 
 END_CARD = """\
 version: 1
-project: {{title: Funded, fps: 25, resolution: {resolution}, languages: [en, lv], encoding: {{preset: ultrafast}}, fade_out: 0.5}}
+project: {{title: Funded, fps: 25, resolution: {resolution}, languages: [en, lv], encoding: {{preset: ultrafast}}, fade_out: 0.5, {period}}}
 {style}scenes:
   - id: s
     shots:
@@ -76,8 +76,9 @@ EMBLEM = "          - {kind: logo, emblem: eu, position: left, height: 0.14}\n"
 DISCLAIMER = "          - {kind: text, style: statement, position: bottom, text: The European Commission cannot be held responsible.}\n"
 
 
-def end_card(resolution="640x360", style="", latvian="Līdzfinansē Eiropas Savienības programma Erasmus+", overlays=EMBLEM + DISCLAIMER) -> str:
-    return END_CARD.format(resolution=resolution, style=style, latvian=latvian, overlays=overlays)
+def end_card(resolution="640x360", style="", latvian="Līdzfinansē Eiropas Savienības programma Erasmus+", overlays=EMBLEM + DISCLAIMER,
+             period="programme_period: 2014-2020") -> str:
+    return END_CARD.format(resolution=resolution, style=style, latvian=latvian, overlays=overlays, period=period)
 
 
 def located(project, text: str) -> tuple[list[str], list[str]]:
@@ -142,6 +143,52 @@ def test_a_typeface_or_colour_the_rules_do_not_list_is_a_warning_at_its_style_ke
     assert [w.split(": the funding statement")[0] for w in warnings] == ["4:16: style.type.font", "5:19: style.palette.text"]
     assert "not a typeface the EU emblem rules allow" in warnings[0] and "Ubuntu" in warnings[0]
     assert "reflex blue #003399, black #000000, white #ffffff" in warnings[1]
+
+
+def test_the_programme_period_is_named_and_the_statement_worded_for_it(project):
+    _, warnings = located(project, end_card(period="programme_period: null"))
+    assert warnings == [
+        "2:10: project: the storyboard does not name the programme period the grant belongs to "
+        "(add `programme_period:` (2014-2020 or 2021-2027) under project: the funding statement's wording follows it)"
+    ]
+    _, warnings = located(project, end_card(period="programme_period: 2021-2027"))
+    assert warnings == [
+        "12:15: scenes[0].shots[1].text.en: the funding statement reads 'Co-funded by the Erasmus+ Programme of the European Union'; "
+        "under the 2021-2027 programme it is 'Co-funded by the European Union' "
+        "(write 'Co-funded by the European Union', or correct project: programme_period)"
+    ]
+
+
+def _partner_logo(project, width: int, height: int) -> str:
+    from PIL import Image
+
+    Image.new("RGB", (width, height), "#336699").save(project.root / "assets" / "partner.png")
+    return "assets/partner.png"
+
+
+def test_the_emblem_is_never_smaller_than_a_partner_logo(project):
+    logo = _partner_logo(project, 400, 200)  # 2:1
+    # On another shot, higher and wider than the emblem's flag (0.14 high, 0.21 wide in frame heights).
+    bigger = end_card().replace("      - {id: open, kind: title, text: Hello, duration: 1}",
+                                "      - {id: open, kind: title, text: Hello, duration: 1, overlays: [{kind: logo, file: %s, position: top-right, height: 0.2}]}" % logo)
+    errors, _ = located(project, bigger)
+    assert len(errors) == 1 and "16:62: scenes[0].shots[1].overlays[0].height: the EU emblem (" in errors[0], errors
+    assert "is smaller than a partner logo" in errors[0]
+    # As high as the emblem but wider: the emblem is at least as high, which the rules accept.
+    level = bigger.replace("height: 0.2}]", "height: 0.14}]")
+    assert located(project, level)[0] == []
+
+
+def test_no_logo_inside_the_emblems_clear_space(project):
+    logo = _partner_logo(project, 100, 100)
+    # Just under the emblem on the left, within a tenth of its height.
+    crowded = end_card(overlays=EMBLEM + "          - {kind: logo, file: %s, position: bottom-left, height: 0.1}\n" % logo + DISCLAIMER,
+                       resolution="640x1080")
+    errors, _ = located(project, crowded)
+    assert not [e for e in errors if "clear space" in e]  # far apart on a tall frame: fine
+    near = end_card(overlays=EMBLEM + "          - {kind: logo, file: %s, position: left, height: 0.1}\n" % logo + DISCLAIMER)
+    errors, _ = located(project, near)
+    assert any("is inside the EU emblem's clear space" in e and "overlays[1]" in e for e in errors), errors
 
 
 def test_the_rules_are_data():

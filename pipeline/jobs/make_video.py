@@ -174,18 +174,22 @@ def make_video(
 
 
 def _funding_statement_shown(timeline: Timeline, paths: ProjectLayout, languages: tuple[str, ...], reporter: Reporter) -> None:
-    """Every video the release delivers shows the funding statement on its end card (Erasmus+): checked on the frames."""
+    """Every video the release delivers shows the funding statement and the EU emblem on its end card (Erasmus+): checked on the frames."""
     narration = timeline.narration_language
     videos = {paths.video(code): code for code in languages} | {paths.player(narration): narration, paths.master: narration}
     checks = check_funding_statement(videos, timeline, fonts_dir=FONTS_DIR, work_dir=paths.text)
     if not checks:
         reporter.info("warning: the storyboard has no funding statement (an end card: a title shot with style: end); Erasmus+ results need one")
         return
-    missing = [check for check in checks if not check.shown]
-    if missing:
-        names = ", ".join(check.video.name for check in missing)
-        raise QCError(f"the funding statement is not on the end card of {names}", "this is a bug: please report it with the storyboard")
-    reporter.info(f"funding statement on the end card of all {len(checks)} videos (checked on their frames)")
+    for what, missing in (
+        ("the funding statement", [check for check in checks if not check.statement_shown]),
+        ("the bordered EU emblem", [check for check in checks if check.emblem is not None and not check.emblem.shown]),
+    ):
+        if missing:
+            names = ", ".join(check.video.name for check in missing)
+            raise QCError(f"{what} is not on the end card of {names}", "this is a bug: please report it with the storyboard")
+    emblem = "and the EU emblem " if all(check.emblem is not None for check in checks) else ""
+    reporter.info(f"funding statement {emblem}on the end card of all {len(checks)} videos (checked on their frames)")
 
 
 def _intact(dist: Path) -> bool:

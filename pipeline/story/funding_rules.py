@@ -46,6 +46,17 @@ MIN_GAP_BORDERS = 1
 ALLOWED_TYPEFACES = ("Arial", "Auto", "Calibri", "Garamond", "Trebuchet", "Tahoma", "Verdana", "Ubuntu")
 ALLOWED_TEXT_COLOURS = {"reflex blue": "#003399", "black": "#000000", "white": "#ffffff"}
 PROGRAMME_NAME = "Erasmus+"  # the statement names the programme in full, in every language
+# The wording of the funding statement follows the programme period the grant belongs to: under 2014-2020 the
+# programme's name is written out beside the emblem; from 2021 the Commission's "Co-funded by the European
+# Union" block is the statement, the programme named (if at all) apart from it. English wording; the other
+# languages are the grant agreement's translations, checked for the programme's name where the period wants it.
+PROGRAMME_PERIODS = {
+    "2014-2020": {"statement": "Co-funded by the Erasmus+ Programme of the European Union", "names_programme": True},
+    "2021-2027": {"statement": "Co-funded by the European Union", "names_programme": False},
+}
+# Around the emblem (outside its white border) no other logo: a clear space of this share of the flag's height.
+# The guidelines ask for the emblem to stand free without giving a number for video; a tenth is the project's reading.
+EMBLEM_CLEAR_SPACE = Fraction(1, 10)
 STATEMENT_ROLE = "end_title"  # the end card's title is the funding statement
 DISCLAIMER_STYLE = "statement"  # a text overlay in this style carries the Commission's disclaimer
 
@@ -63,6 +74,9 @@ FUNDING_RULES = {
     "typefaces": ALLOWED_TYPEFACES,
     "text_colours": ALLOWED_TEXT_COLOURS,
     "programme": PROGRAMME_NAME,
+    "programme_periods": PROGRAMME_PERIODS,
+    "emblem_clear_space": EMBLEM_CLEAR_SPACE,
+    "emblem_not_smaller_than_logos": True,
 }
 
 
@@ -168,13 +182,18 @@ def _colour(value: str) -> tuple[int, int, int]:
 def end_card_problems(
     at: tuple, statement: Mapping[str, str], logos: Sequence[LogoOnCard], has_disclaimer: bool, width: int, height: int,
     *, family: str, cap_share: float, text_colour: str, margins: tuple[float, float] = DEFAULT_MARGINS,
+    period: str | None = "2014-2020", narration_language: str = "en", other_logos: Sequence[LogoOnCard] = (),
 ) -> list[FundingProblem]:
     """What an end card (a title shot with `style: end`) breaks of the rules above, each at its storyboard path.
 
     `statement`: the funding statement in each language; `family`, `cap_share` and `text_colour`: the
     style's font, `end_title` size and text colour (story/style.py), reported at their keys under `style:`.
+    `period`: the storyboard's `project: programme_period` (None: not named); `other_logos`: partner logos
+    shown elsewhere in the video, which the emblem may not be smaller than either.
     """
     found: list[FundingProblem] = []
+    found += _period_problems(at, statement, period, narration_language)
+    found += _emblem_size_against_logos(logos, other_logos, height)
     emblems = [logo for logo in logos if logo.emblem]
     if not emblems:
         found.append(FundingProblem(at + ("overlays",), "warning", "the end card has no EU emblem beside the funding statement",
@@ -182,8 +201,9 @@ def end_card_problems(
     if not has_disclaimer:
         found.append(FundingProblem(at + ("overlays",), "warning", "the end card has no disclaimer (a text overlay with style: statement)",
                                     "add the Commission's disclaimer your grant agreement gives", "funding-disclaimer"))
+    names_programme = PROGRAMME_PERIODS.get(period or "2014-2020", {}).get("names_programme", True)
     for language, text in statement.items():
-        if PROGRAMME_NAME.lower() not in text.lower():
+        if names_programme and PROGRAMME_NAME.lower() not in text.lower():
             found.append(FundingProblem(at + ("text", language), "warning", f"the funding statement ({language}) does not name the {PROGRAMME_NAME} programme",
                                         f"write the programme's name in full, e.g. 'Co-funded by the {PROGRAMME_NAME} Programme of the European Union'",
                                         "funding-wording"))
@@ -213,6 +233,7 @@ def end_card_problems(
                 found.append(FundingProblem(logo.path + ("height",), "warning",
                                             f"the funding statement's capitals ({statement_cap:.0f} px) are not in proportion to the emblem ({flag} px high)",
                                             f"keep them between {low:g} and {high:g} of the emblem's height", "funding-proportion"))
+    found += _clear_space_problems(logos, boxes, height)
     texts = [text for text in dict.fromkeys(statement.values()) if text]
     for logo in logos:
         box = boxes[logo.path]
@@ -226,6 +247,58 @@ def end_card_problems(
                                         + (" or come closer to it than its border's width" if logo.emblem else ""),
                                         "make the emblem smaller, or move the logo off the statement's line: the left of the frame is the emblem's",
                                         "funding-overlap"))
+    return found
+
+
+def _period_problems(at: tuple, statement: Mapping[str, str], period: str | None, narration_language: str) -> list[FundingProblem]:
+    """The storyboard names its programme period, and the statement is worded as that period asks."""
+    if period is None:
+        periods = " or ".join(PROGRAMME_PERIODS)
+        return [FundingProblem(("project",), "warning", "the storyboard does not name the programme period the grant belongs to",
+                               f"add `programme_period:` ({periods}) under project: the funding statement's wording follows it", "funding-period")]
+    wanted = PROGRAMME_PERIODS[period]["statement"]
+    said = " ".join(statement.get(narration_language, "").split())
+    if narration_language == "en" and said and said.casefold() != wanted.casefold():
+        return [FundingProblem(at + ("text", narration_language), "warning",
+                               f"the funding statement reads {said!r}; under the {period} programme it is {wanted!r}",
+                               f"write {wanted!r}, or correct project: programme_period", "funding-wording")]
+    return []
+
+
+def _flag_size(logo: LogoOnCard, frame_height: int) -> tuple[float, float]:
+    """(width, height) in pixels a logo takes: the emblem's flag without its border, a file logo by its aspect."""
+    height = logo.height * frame_height
+    return height * (float(EMBLEM_ASPECT) if logo.emblem else (logo.aspect or 1.0)), height
+
+
+def _emblem_size_against_logos(logos: Sequence[LogoOnCard], other_logos: Sequence[LogoOnCard], frame_height: int) -> list[FundingProblem]:
+    """The emblem is at least as high, or as wide, as the biggest partner logo in the video."""
+    emblems = [logo for logo in logos if logo.emblem]
+    partners = [logo for logo in (*logos, *other_logos) if not logo.emblem]
+    found = []
+    for emblem in emblems:
+        width, height = _flag_size(emblem, frame_height)
+        for partner in partners:
+            other_width, other_height = _flag_size(partner, frame_height)
+            if width + 0.5 < other_width and height + 0.5 < other_height:
+                found.append(FundingProblem(emblem.path + ("height",), "error",
+                                            f"the EU emblem ({width:.0f}x{height:.0f} px) is smaller than a partner logo ({other_width:.0f}x{other_height:.0f} px)",
+                                            "make the emblem at least as high or as wide as the biggest logo beside it, or the logo smaller",
+                                            "funding-emblem-smaller"))
+    return found
+
+
+def _clear_space_problems(logos: Sequence[LogoOnCard], boxes: Mapping[tuple, tuple[int, int, int, int]], frame_height: int) -> list[FundingProblem]:
+    """No other logo inside the emblem's clear space (EMBLEM_CLEAR_SPACE of the flag's height round its border)."""
+    found = []
+    for emblem in (logo for logo in logos if logo.emblem):
+        space = math.ceil(EMBLEM_CLEAR_SPACE * max(2, round(emblem.height * frame_height)))
+        left, top, right, bottom = boxes[emblem.path]
+        zone = (left - space, top - space, right + space, bottom + space)
+        for other in logos:
+            if other is not emblem and _overlap(zone, boxes[other.path]):
+                found.append(FundingProblem(other.path, "error", f"the logo at {other.position} is inside the EU emblem's clear space ({space} px round it)",
+                                            "move the logo away from the emblem or make it smaller", "funding-clear-space"))
     return found
 
 

@@ -76,6 +76,8 @@ class Project(_Model):
     fade_in: TimeValue = 0
     fade_out: TimeValue = 0
     background: str = "#000000"
+    # The EU programme period the grant belongs to: the funding statement's wording follows it (story/funding_rules.py).
+    programme_period: Literal["2014-2020", "2021-2027"] | None = None
 
 
 class Transition(_Model):

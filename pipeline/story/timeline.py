@@ -508,16 +508,32 @@ class _Builder:
             for index, overlay in enumerate(shot.overlays) if isinstance(overlay, sb.Logo)
         ]
         disclaimer = any(isinstance(o, sb.TextOverlay) and o.style == funding_rules.DISCLAIMER_STYLE for o in shot.overlays)
+        project = self.board.document.project
         for found in funding_rules.end_card_problems(
             at, self.texts(shot.text), logos, disclaimer, self.board.width, self.board.height,
             family=style.type.font, cap_share=style.type.size(funding_rules.STATEMENT_ROLE), text_colour=style.palette.text,
             margins=(style.margins.horizontal / 100, style.margins.vertical / 100),
+            period=project.programme_period, narration_language=project.narration_language, other_logos=self.partner_logos(shot),
         ):
             where = found.path
             if where[0] == "style" and where not in self.board.positions.keys:
                 where = at + ("style",)  # the storyboard leaves the style at its defaults: name the end card
             report = self.problems if found.severity == "error" else self.warnings
             report.append(self.board.problem(where, found.message, found.hint, key=where[-1] == "overlays", code=found.code))
+
+    def partner_logos(self, end_card: sb.Shot) -> list[funding_rules.LogoOnCard]:
+        """Logos from files on every other shot: the emblem may not be smaller than any of them."""
+        found = []
+        for s_index, scene in enumerate(self.board.document.scenes):
+            for k_index, shot in enumerate(scene.shots):
+                if shot is end_card:
+                    continue
+                for index, overlay in enumerate(shot.overlays):
+                    if isinstance(overlay, sb.Logo) and overlay.file and overlay.emblem is None:
+                        path = ("scenes", s_index, "shots", k_index, "overlays", index)
+                        found.append(funding_rules.LogoOnCard(path, overlay.position, overlay.height, False,
+                                                              funding_rules.logo_aspect(self.board.asset(overlay.file))))
+        return found
 
     def check_generator_data(self, shot: sb.GeneratedShot, at: sb.Path_) -> None:
         """The data file is read as the generator will read it, and its rows match the labels and values given."""
