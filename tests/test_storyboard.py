@@ -113,7 +113,7 @@ CASES = {
                 duration: 2
         """,
         "4:3: project.colour: unknown key 'colour' (allowed: title, fps, resolution, narration_language, languages,"
-        " audience, loudness, encoding, fade_in, fade_out, background, programme_period)",
+        " audience, loudness, encoding, fade_in, fade_out, background, programme_period, description)",
     ),
     "unknown shot kind, did you mean": (
         """

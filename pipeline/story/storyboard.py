@@ -36,6 +36,7 @@ from pipeline.core.layout import shown_path
 from pipeline.core.languages import LANGUAGES, language
 from pipeline.core.speech_languages import LANGUAGE_NAMES, likely_meant, whisper_language
 from pipeline.core.timebase import parse_rate, parse_time
+from pipeline.story.description_params import description_problems
 from pipeline.story.generators import generator_problems, shot_problems as generator_shot_problems
 from pipeline.story.quote_params import quoted_line_problems
 from pipeline.story.style import Style
@@ -78,6 +79,7 @@ class Project(_Model):
     background: str = "#000000"
     # The EU programme period the grant belongs to: the funding statement's wording follows it (story/funding_rules.py).
     programme_period: Literal["2014-2020", "2021-2027"] | None = None
+    description: str = ""  # a short description of the video: the results bundle and the release's manifest carry it
 
 
 class Transition(_Model):
@@ -154,6 +156,24 @@ class TextArea(_Model):
         return self
 
 
+class Sound(_Model):
+    """A sound that means something (a door slams, applause), for the captions: `[door slams]` from `at` for `duration`."""
+
+    at: TimeValue = 0  # from the start of the shot
+    duration: TimeValue = 2
+    text: LangText  # the words in the brackets, lower case: "door slams"
+
+
+_MOMENT_AS_ITEM = "a moment of the shot is a list item: write `- {at: ..., text: ...}` on a line of its own under audio_description:"
+
+
+class DescribedMoment(_Model):
+    """One line of a shot's audio description, voiced from `at` (from the start of the shot)."""
+
+    at: TimeValue = 0
+    text: LangText
+
+
 class _Shot(_Model):
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     description: str = ""
@@ -162,6 +182,22 @@ class _Shot(_Model):
     overlays: list[Overlay] = Field(default_factory=list)
     narration: list[NarrationLine] = Field(default_factory=list)
     text_areas: list[TextArea] = Field(default_factory=list)  # text in the picture itself: subtitles avoid it
+    sounds: list[Sound] = Field(default_factory=list)  # meaningful sounds, labelled in the captions
+    # What the shot shows, said for listeners who cannot see it (WCAG 2.1 SC 1.2.5): one text, one per language,
+    # or several moments (story/description_params.py); left out, story/descriptions.py drafts it.
+    audio_description: list[DescribedMoment] | None = None
+
+    @field_validator("audio_description", mode="before")
+    @classmethod
+    def _one_moment(cls, value: Any) -> Any:
+        """One text, or one per language, is the shot's one moment, from its start."""
+        if isinstance(value, dict) and "text" in value:
+            raise ValueError(_MOMENT_AS_ITEM)
+        if isinstance(value, (str, dict)):
+            return [{"text": value}]
+        if value is not None and not isinstance(value, list):
+            raise ValueError(f"{value!r} is not a description: write a text, one per language ({{en: ..., nb: ...}}), or a list of moments (- {{at: 1.5, text: ...}})")
+        return value
 
 
 Fit = Literal["cover", "contain", "blurred-pad"]
@@ -241,6 +277,7 @@ class Music(_Model):
     loop: bool = True
     fade_in: TimeValue = 1
     fade_out: TimeValue = 2
+    caption: LangText | None = None  # the captions' label where only the music plays ("gentle music"); None: "music"
 
 
 class SubtitleProfile(_Model):
@@ -259,6 +296,127 @@ class Subtitles(_Model):
     rules: dict[str, Literal["error", "warning", "off"]] = Field(default_factory=dict)  # QC rule -> severity
 
 
+# --- the release's licence and accessibility statement (release/licence.py, release/accessibility_statement.py) ---
+
+# The open licences a video may be released under, by SPDX id: their names and where their legal code lives.
+OPEN_LICENCES: dict[str, tuple[str, str]] = {
+    "CC-BY-4.0": ("Creative Commons Attribution 4.0 International", "https://creativecommons.org/licenses/by/4.0/"),
+    "CC-BY-SA-4.0": ("Creative Commons Attribution-ShareAlike 4.0 International", "https://creativecommons.org/licenses/by-sa/4.0/"),
+    "CC0-1.0": ("Creative Commons Zero v1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/"),
+}
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_YEARS = re.compile(r"^\d{4}(-\d{4})?$")
+
+
+def _web_address(value: str | None) -> str | None:
+    if value is not None and not _WEB_ADDRESS.match(value):
+        raise ValueError(f"{value!r} is not a web address (http:// or https://)")
+    return value
+
+
+class Credit(_Model):
+    """A third-party asset the video uses: a font, a voice, a data set, music."""
+
+    asset: str = Field(min_length=1)
+    author: str = Field(min_length=1)
+    licence: str = Field(min_length=1)  # by name or SPDX id: the asset's own licence
+    url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return _web_address(value)
+
+
+class LicenceBlock(_Model):
+    """`license:` the open licence the video is released under (SPDX id), who holds the copyright, and the credits."""
+
+    id: str = "CC-BY-4.0"
+    holder: str = Field(min_length=1)
+    year: int | str
+    credits: list[Credit] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _open_licence(cls, value: str) -> str:
+        if value not in OPEN_LICENCES:
+            close = difflib.get_close_matches(value, list(OPEN_LICENCES), n=1, cutoff=0.5)
+            also = f"did you mean {close[0]!r}? " if close else ""
+            raise ValueError(f"{value!r} is not an open licence this pipeline knows ({also}use one of: {', '.join(OPEN_LICENCES)})")
+        return value
+
+    @field_validator("year")
+    @classmethod
+    def _year(cls, value: int | str) -> str:
+        text = str(value).strip()
+        if not _YEARS.match(text):
+            raise ValueError(f"{value!r} is not a year or a range of years, e.g. 2020 or 2017-2020")
+        return text
+
+    @property
+    def name(self) -> str:
+        return OPEN_LICENCES[self.id][0]
+
+    @property
+    def url(self) -> str:
+        return OPEN_LICENCES[self.id][1]
+
+
+class EnforcementBody(_Model):
+    """Where a visitor turns in one country if their accessibility feedback is not answered."""
+
+    country: str = Field(min_length=1)
+    body: str = Field(min_length=1)
+    url: str
+    lang: str | None = Field(None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # the language of the body's name (the page marks it), e.g. nb
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return _web_address(value)
+
+
+class NonAccessible(_Model):
+    content: str = Field(min_length=1)  # what is not accessible
+    reason: str = Field(min_length=1)  # why: non-compliance, disproportionate burden, or outside the law's scope
+
+
+class AccessibilityBlock(_Model):
+    """`accessibility:` the fields of the EU model accessibility statement (Decision (EU) 2018/1523) the producer fills in."""
+
+    organisation: str = Field(min_length=1)
+    compliance: Literal["fully", "partially", "not"]
+    email: str  # the feedback contact
+    phone: str | None = None
+    address: str | None = None
+    enforcement: list[EnforcementBody] = Field(default_factory=list)
+    non_accessible: list[NonAccessible] = Field(default_factory=list)
+    prepared: str | None = None  # ISO date; None: the release date
+    reviewed: str | None = None  # ISO date of the last review
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if not _EMAIL.match(value):
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value
+
+    @field_validator("prepared", "reviewed")
+    @classmethod
+    def _date(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^\d{4}-\d{2}-\d{2}$", str(value)):
+            raise ValueError(f"{value!r} is not a date as YYYY-MM-DD")
+        return value
+
+    @model_validator(mode="after")
+    def _reasons_when_not_fully(self) -> AccessibilityBlock:
+        if self.compliance != "fully" and not self.non_accessible:
+            raise ValueError("a statement that is not 'fully' compliant must list the non_accessible content and why")
+        return self
+
+
+
 class Document(_Model):
     version: int
     project: Project
@@ -266,6 +424,8 @@ class Document(_Model):
     subtitles: Subtitles = Field(default_factory=Subtitles)
     style: Style = Field(default_factory=Style)  # the visual identity: palette, type scale, margins, motion (story/style.py)
     music: Music | None = None
+    license: LicenceBlock | None = None  # the open licence (release/licence.py): Storyboard.document.license
+    accessibility: AccessibilityBlock | None = None  # the accessibility statement's fields: Storyboard.document.accessibility
     scenes: list[Scene] = Field(min_length=1)
 
     @field_validator("version")
@@ -682,7 +842,7 @@ def _parse_resolution(text: str) -> tuple[int, int]:
     return width, height
 
 
-_LANG_TEXT_FIELDS = {"title", "text", "subtitle", "role"}
+_LANG_TEXT_FIELDS = {"title", "text", "subtitle", "role", "caption"}
 _LANG_TEXT_LISTS = {"labels", "values"}
 _ASSET_FIELDS = {"file", "data", "background"}
 _TIME_FIELDS = {"duration", "in", "out", "at", "fade_in", "fade_out"}
@@ -778,10 +938,12 @@ class _MeaningChecks:
             self.speech(at + ("speech",), node["speech"])
         for field_name in _SCREEN_TEXT_FIELDS.get(node.get("kind"), ()):
             self.screen_text(at + (field_name,), node.get(field_name))
+        if "audio_description" in node and "kind" in node:
+            self.audio_description(at + ("audio_description",), node["audio_description"])
         for key, value in node.items():
             here = at + (key,)
-            if key == "params":
-                continue  # a generator's own settings, checked against its registry entry
+            if key in ("params", "audio_description"):
+                continue  # a generator's own settings, checked against its registry entry; the description just above
             if key in _TIME_FIELDS and isinstance(value, (int, float, str)) and not isinstance(value, bool):
                 self.time(here, value)
             elif key in _ASSET_FIELDS and isinstance(value, str) and not (key == "background" and value.startswith("#")):
@@ -794,6 +956,16 @@ class _MeaningChecks:
                         self.lang_text(here + (index,), item)
             else:
                 self.walk(value, here)
+
+    def audio_description(self, at: Path_, value: Any) -> None:
+        """A shot's audio description (story/description_params.py); its moments' times as every time."""
+        for found in description_problems(value, self.languages):
+            report = self.warnings if found.warning else self.problems
+            report.append(self.problem(at + found.at, found.message, found.hint, key=found.on_key, code="audio-description"))
+        for index, item in enumerate(value if isinstance(value, list) else []):
+            moment = item.get("at") if isinstance(item, dict) else None
+            if isinstance(moment, (int, float, str)) and not isinstance(moment, bool):
+                self.time(at + (index, "at"), moment)
 
     def time(self, at: Path_, value: int | float | str) -> None:
         """Refuse times no timeline can be laid out from; other mistakes are the timeline's to report, with its own."""

@@ -13,7 +13,7 @@ to B starts 12 frames before A ends, and B starts there.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -37,6 +37,15 @@ CUT = Transition("cut", 0)
 
 
 @dataclass(frozen=True)
+class AuthoredDescription:
+    """A line of a shot's own `audio_description:` (story/descriptions.py voices it, or drafts one where there is none)."""
+
+    at: int  # frame on the timeline it may be voiced from
+    text: dict[str, str]  # language -> what is said, every output language filled (fallback: narration language)
+    where: tuple[str | int, ...]  # its place in the storyboard: board.problem(where, ...) names its line
+
+
+@dataclass(frozen=True)
 class Clip:
     """One shot on the timeline."""
 
@@ -57,6 +66,7 @@ class Clip:
     missing: Path | None = None  # media not there yet: rendered as a placeholder slate
     generator: sb.GeneratedShot | None = None
     text_areas: tuple[tuple[float, float, float, float], ...] = ()  # x, y, width, height: text the picture carries
+    audio_description: tuple[AuthoredDescription, ...] = ()  # the shot's own `audio_description:`, in time order
 
     @property
     def end(self) -> int:
@@ -162,6 +172,24 @@ class MusicBed:
     fade_out: int
     channels: int
     source_frames: int
+    caption: dict[str, str] = field(default_factory=dict)  # language -> the captions' label where only the music plays
+
+    def end(self, total: int) -> int:
+        """The frame the bed stops playing on a timeline of `total` frames (it plays from frame 0)."""
+        return total if self.loop else min(total, self.source_frames)
+
+
+# The captions' music label when the storyboard gives none (`music: caption:`), per language.
+MUSIC_CAPTION = {"en": "music", "nb": "musikk", "nl": "muziek", "lv": "mūzika"}
+
+
+@dataclass(frozen=True)
+class SoundLabel:
+    """A meaningful sound (a shot's `sounds:`), labelled in the captions: `[door slams]`."""
+
+    start: int  # frame on the timeline
+    end: int
+    text: dict[str, str]  # language -> the words in the brackets
 
 
 @dataclass(frozen=True)
@@ -189,6 +217,7 @@ class Timeline:
     speech: tuple[SpeechClip, ...] = ()  # footage shots' own speech, in time order
     root: Path | None = None  # the project folder: where build products a render reads are (a quote's word timings)
     style: Style = field(default_factory=Style)  # the visual identity (story/style.py)
+    sound_labels: tuple[SoundLabel, ...] = ()  # the shots' meaningful sounds, in time order (captions)
 
     @property
     def duration(self) -> Fraction:
@@ -308,6 +337,7 @@ class _Builder:
         images: list[ImageOverlay] = []
         narration: list[tuple[AudioClip, sb.Path_]] = []
         speech: list[SpeechClip] = []  # in shot order, so in time order
+        sounds: list[SoundLabel] = []
         cursor = 0
         previous: Clip | None = None
         for s_index, scene in enumerate(doc.scenes):
@@ -318,6 +348,7 @@ class _Builder:
                 clip = self.clip(shot, scene.id, at, cursor, previous)
                 if clip is None:
                     continue
+                clip = self.described(shot, clip, at)
                 if scene_start is None:
                     scene_start = clip.start
                 clips.append(clip)
@@ -331,6 +362,8 @@ class _Builder:
                     narration.append(self.narration_line(line, clip.start, at + ("narration", n_index)))
                 if isinstance(shot, sb.FootageShot) and shot.speech is not None and (spoken := self.speech(shot, clip, at)):
                     speech.append(spoken)
+                for d_index, sound in enumerate(shot.sounds):
+                    sounds.append(self.sound(sound, clip, at + ("sounds", d_index)))
                 cursor = clip.end
                 previous = clip
             for n_index, line in enumerate(scene.narration):
@@ -387,6 +420,7 @@ class _Builder:
             speech=tuple(speech),
             root=self.board.root,
             style=doc.style,
+            sound_labels=tuple(sorted((s for s in sounds if s.end > s.start), key=lambda s: (s.start, s.end))),
         )
 
     def clip(self, shot: sb.Shot, scene_id: str, at: sb.Path_, cursor: int, previous: Clip | None) -> Clip | None:
@@ -470,6 +504,22 @@ class _Builder:
             data = self.board.asset(shot.data) if shot.data else None
             return Clip(start=start, frames=frames, generator=styled(shot, self.board.document.style), source=data, missing=missing, **common)
         return Clip(start=start, frames=frames, **common)
+
+    def described(self, shot: sb.Shot, clip: Clip, at: sb.Path_) -> Clip:
+        """The shot's own audio description on the clip; each moment must fall inside the shot."""
+        value, at = shot.audio_description, at + ("audio_description",)
+        if value is None:
+            return clip
+        moments = []
+        for index, moment in enumerate(value):
+            offset = self.time(moment.at, at + (index, "at"))
+            if not 0 <= offset < clip.frames:
+                self.problems.append(self.board.problem(
+                    at + (index, "at"), f"at {self.tc(offset) if offset >= 0 else moment.at} is outside the shot, which lasts {self.tc(clip.frames)}",
+                    "count `at` from the shot's start, less than its duration"))
+                continue
+            moments.append(AuthoredDescription(clip.start + offset, self.texts(moment.text), at + (index,)))
+        return replace(clip, audio_description=tuple(sorted(moments, key=lambda m: m.at)))
 
     def speech(self, shot: sb.FootageShot, clip: Clip, at: sb.Path_) -> SpeechClip | None:
         """The shot's speech, if its file has sound to transcribe; each problem names the `speech:` line."""
@@ -621,6 +671,19 @@ class _Builder:
                 file = self.board.asset(overlay.file)
             images.append(ImageOverlay(start, end, overlay.position, overlay.height, file, overlay.emblem))
 
+    def sound(self, sound: sb.Sound, clip: Clip, at: sb.Path_) -> SoundLabel:
+        """A shot's meaningful sound, within the shot; its words without brackets (the captions add them)."""
+        start = clip.start + self.time(sound.at, at + ("at",))
+        end = start + self.time(sound.duration, at + ("duration",))
+        if end <= start:
+            self.problems.append(self.board.problem(at + ("duration",), "the sound lasts no time", "give it a duration above 0"))
+        elif end > clip.end:
+            self.problems.append(self.board.problem(at, f"the sound runs to {self.tc(end)}, past the end of its shot at {self.tc(clip.end)}", "start it earlier or shorten it"))
+        text = {code: words.strip().strip("[]").strip() for code, words in self.texts(sound.text).items()}
+        if not all(text.values()):
+            self.problems.append(self.board.problem(at + ("text",), "the sound has no words", 'write what is heard, e.g. text: "door slams"'))
+        return SoundLabel(start, end, text)
+
     def narration_line(self, line: sb.NarrationLine, base: int, at: sb.Path_) -> tuple[AudioClip | None, sb.Path_]:
         start = base + self.time(line.at, at + ("at",))
         if not line.file:
@@ -700,6 +763,7 @@ class _Builder:
             fade_out=self.time(music.fade_out, ("music", "fade_out")),
             channels=info.audio.channels,
             source_frames=seconds_to_frames(info.duration, self.rate),
+            caption=self.texts(music.caption if music.caption is not None else MUSIC_CAPTION),
         )
 
 
