@@ -128,7 +128,9 @@ def test_media_that_exists_is_found(runner, project, make_media):
     assert data["totals"]["missing_media"] == 0
     assert data["totals"]["slate_frames"] == 25  # only the placeholder
     assert data["totals"]["slate_share"] == 0.25
-    assert data["warnings"] == []
+    # Footage that exists needs its description written by a person: the only warning.
+    assert [w["message"] for w in data["warnings"]] == [w["message"] for w in data["warnings"] if "audio_description" in w["message"]]
+    assert len(data["warnings"]) == 1
 
 
 def test_the_demo_timeline_as_data(runner, repo_root, monkeypatch):
@@ -163,7 +165,11 @@ def test_the_demo_timeline_as_data(runner, repo_root, monkeypatch):
     for before, after in zip(data["shots"], data["shots"][1:]):
         overlap = after["transition"]["frames"] if after["transition"] else 0
         assert after["start_frame"] == before["start_frame"] + before["duration_frames"] - overlap
-    assert len(data["warnings"]) == len(timeline.warnings)
+    # The timeline's own warnings, and the audio description's (footage undescribed, lines that do not fit a pause).
+    from pipeline.story.descriptions import description_warnings
+
+    described = description_warnings(load_storyboard(repo_root / "storyboards" / "community-co-op.yaml"), timeline)
+    assert len(data["warnings"]) == len(timeline.warnings) + len(described) and described
 
 
 def test_errors_go_into_the_json_and_exit_1(runner, project):

@@ -43,13 +43,14 @@ share as a percentage to one decimal (the same share, of the frames):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from pipeline.core.errors import PipelineError, Problem, StoryboardError
 from pipeline.story import storyboard as sb
+from pipeline.story.descriptions import description_warnings
 from pipeline.story.timeline import Timeline, build_timeline
 
 FORMAT_VERSION = 1
@@ -85,6 +86,8 @@ def check_storyboard(storyboard: Path, *, strict: bool = False) -> CheckResult:
         timeline = build_timeline(board, strict=strict)
     except PipelineError as exc:
         return CheckResult(storyboard, board, error=exc)
+    # The audio description: filmed shots nobody has described, lines no pause holds (story/descriptions.py).
+    timeline = replace(timeline, warnings=timeline.warnings + description_warnings(board, timeline))
     return CheckResult(storyboard, board, timeline)
 
 
