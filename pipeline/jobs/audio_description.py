@@ -1,0 +1,155 @@
+"""Audio description (WCAG 2.1 SC 1.2.5): each language's described sound and its WebVTT descriptions track.
+
+For each language: the storyboard's description lines (story/descriptions.description_script),
+spoken offline (description_voice), fitted into the narration's pauses by the frames each needs
+(fit_descriptions; a line that does not fit is a warning, its Misfit.message()), mixed over the
+programme's delivered sound with the programme ducked under each line (render/description_mix)
+into build/described/<lang>.m4a, and the placed lines as WebVTT text (kind="descriptions",
+subtitles/description_track.py).
+
+A language whose lines cannot be voiced (espeak-ng missing for nb, nl or lv) is skipped with its
+reason, said once as a warning: the release goes on without that described version.
+
+Products: each voiced line in build/description/<lang>/<key>.wav (keyed by its text, synthesiser,
+voice, speed and the voicing version), each described sound keyed by its argv (every placement,
+gain and ramp), the programme sound's content and the voiced lines' content (render/products.py),
+and its loudness measured once per content (sound.delivered_loudness).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from pipeline.core import cache
+from pipeline.core.errors import PipelineError
+from pipeline.core.languages import language as language_of
+from pipeline.core.layout import ProjectLayout
+from pipeline.core.report import Reporter
+from pipeline.jobs.description_voice import (
+    VOICE_REFERENCE_LUFS,
+    description_recipe,
+    voice_lines,
+)
+from pipeline.render import plan, sound
+from pipeline.render.description_mix import DUCK_DB, DUCK_RAMP, described_sound_argv
+from pipeline.render.products import Products
+from pipeline.story.descriptions import (
+    description_script,
+    fit_descriptions,
+    narration_pauses,
+)
+from pipeline.story.timeline import Timeline
+from pipeline.subtitles.description_track import description_vtt
+
+# Where the products go, under build/ (core/layout.py is to name them: ProjectLayout.description_voices, .described).
+VOICES_FOLDER = "description"
+DESCRIBED_FOLDER = "described"
+
+
+def voices_folder(paths: ProjectLayout, code: str) -> Path:
+    return paths.build / VOICES_FOLDER / code
+
+
+def described_sound_path(paths: ProjectLayout, code: str) -> Path:
+    return paths.build / DESCRIBED_FOLDER / f"{code}.m4a"
+
+
+@dataclass(frozen=True)
+class DescribedLanguage:
+    """One language's audio description: its described sound (None when skipped), WebVTT text and fit."""
+
+    language: str
+    sound: Path | None
+    vtt_text: str
+    placed: tuple[Any, ...]  # descriptions.PlacedLine
+    misfits: tuple[Any, ...]  # descriptions.Misfit
+    skipped_reason: str | None = None
+    integrated_lufs: float | None = None  # the described sound as delivered (AAC), ebur128
+    true_peak_dbtp: float | None = None
+
+
+def describe(
+    timeline: Timeline,
+    paths: ProjectLayout,
+    programme_sound: Path,
+    languages: tuple[str, ...] | list[str],
+    reporter: Reporter | None = None,
+    *,
+    products: Products | None = None,
+) -> dict[str, DescribedLanguage]:
+    """Each language's described sound and WebVTT descriptions; a language that cannot be voiced is skipped.
+
+    programme_sound: the delivered sound every render carries (sound.delivery_sound's file,
+    ProjectLayout.sound(bitrate): build/audio/sound-192k.m4a for the demo).
+    """
+    reporter = reporter or Reporter()
+    products = products or Products(cache.ProductStore(paths.keys), reporter)
+    pauses = narration_pauses(timeline)
+    return {
+        code: describe_language(timeline, paths, programme_sound, code, description_script(timeline, code), pauses, products)
+        for code in languages
+    }
+
+
+def describe_language(
+    timeline: Timeline,
+    paths: ProjectLayout,
+    programme_sound: Path,
+    code: str,
+    lines: tuple[Any, ...],
+    pauses: tuple[tuple[int, int], ...],
+    products: Products,
+) -> DescribedLanguage:
+    """One language: voice its lines, fit them into the pauses, mix the described sound, write the cues as WebVTT."""
+    reporter = products.reporter
+    if not lines:
+        return DescribedLanguage(code, None, "", (), (), f"no shot has an audio description in {code}")
+    try:
+        recipe = description_recipe(code, root=timeline.root or paths.root)
+        voiced = voice_lines(lines, recipe, voices_folder(paths, code), products.store, timeline.rate, reporter)
+    except PipelineError as exc:
+        reporter.info(f"warning: no {code} audio description: {exc}")
+        return DescribedLanguage(code, None, "", (), (), str(exc))
+    by_line = {item.line: item for item in voiced}
+    fit = fit_descriptions(lines, pauses, {item.line: item.frames for item in voiced}, rate=timeline.rate)
+    for misfit in fit.misfits:
+        reporter.info(f"warning: {misfit.message()}")
+    vtt_text = description_vtt(fit.placed, timeline.rate, code)
+    if not fit.placed:
+        reason = f"none of the {len(lines)} {code} description lines fits a pause in the narration"
+        reporter.info(f"warning: no {code} audio description: {reason}")
+        return DescribedLanguage(code, None, vtt_text, tuple(fit.placed), tuple(fit.misfits), reason)
+    out = described_sound_path(paths, code)
+    placed = [by_line[item.line] for item in fit.placed]
+    argv = described_sound_argv(
+        programme_sound,
+        [(item.wav, Fraction(place.start) / timeline.rate) for item, place in zip(placed, fit.placed)],
+        out,
+        duck_db=DUCK_DB,
+        ramp=DUCK_RAMP,
+        duration=timeline.duration,
+        line_seconds=[item.seconds for item in placed],
+        # The voice at the programme's loudness target: the narration carries the programme, so that is its level.
+        voice_gain_db=timeline.loudness.integrated_lufs - VOICE_REFERENCE_LUFS,
+        true_peak_db=timeline.loudness.true_peak_db,
+        bitrate=timeline.encoding.audio_bitrate,
+    )
+    language_name = language_of(code).name
+    products.run(plan.RenderPlan(f"mixing the {language_name} described sound", argv, [out], timeline.duration, measures_loudness=True))
+    levels = sound.delivered_loudness(out, products.store)
+    target = timeline.loudness
+    on_target = (
+        abs(levels.integrated - target.integrated_lufs) <= sound.LOUDNESS_TOLERANCE_LU
+        and levels.true_peak <= target.true_peak_db + 0.05
+        and not levels.short_term_over(target.integrated_lufs)
+    )
+    reporter.info(
+        f"{'' if on_target else 'warning: '}{code} audio description: {len(fit.placed)} line(s) placed, "
+        f"{len(fit.misfits)} not fitting; loudness {levels.integrated:.1f} LUFS, true peak {levels.true_peak:.1f} dBTP"
+        f"{'' if levels.max_short_term is None else f', loudest 3 s {levels.max_short_term:.1f} LUFS'}"
+        f" (target {target.integrated_lufs:g} LUFS)"
+    )
+    return DescribedLanguage(code, out, vtt_text, tuple(fit.placed), tuple(fit.misfits), None, levels.integrated, levels.true_peak)
