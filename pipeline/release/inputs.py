@@ -13,6 +13,8 @@ from pathlib import Path
 from pipeline.core.errors import PipelineError
 from pipeline.core.languages import Language, language
 from pipeline.core.media import probe
+from pipeline.release.accessibility_statement import AccessibilityStatement
+from pipeline.release.licence import Licence
 from pipeline.release.probe import ProbedRender, probe_streams
 from pipeline.subtitles.io import read_srt
 
@@ -36,6 +38,20 @@ class LanguageInputs:
     srt: Path
     vtt: Path
     poster_time: Fraction  # seconds into the render, e.g. on the title card
+    captions_srt: Path | None = None  # captions for deaf and hard-of-hearing viewers (speakers, sounds); narration language only
+    captions_vtt: Path | None = None
+    descriptions_vtt: Path | None = None  # the audio description's text: a WebVTT kind="descriptions" track
+    described_render: Path | None = None  # the MP4 with the audio description mixed in
+    transcript_html: Path | None = None
+    transcript_txt: Path | None = None
+
+    def optional_files(self) -> dict[str, Path]:
+        """The optional files given, under the keys DistLayout.language_files uses."""
+        given = {
+            "captions_srt": self.captions_srt, "captions_vtt": self.captions_vtt, "descriptions_vtt": self.descriptions_vtt,
+            "described": self.described_render, "transcript_html": self.transcript_html, "transcript_txt": self.transcript_txt,
+        }
+        return {key: path for key, path in given.items() if path is not None}
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,12 @@ class ReleaseInputs:
     poster_width: int = 640
     source_root: Path | None = None  # where to ask git for the source commit; None: dist's parent folder
     textless_master: Path | None = None  # for editors and broadcasters: a labelled download, never the page's player
+    licence: Licence | None = None  # the open licence: LICENSE.txt, the page's licence section, the MP4 tags
+    accessibility: AccessibilityStatement | None = None  # the page's accessibility statement
+    description: str = ""  # a short description of the video (the page's summary)
+    programme_period: str = ""  # "2014-2020" (the page says "Erasmus+ programme 2014-2020"), or the whole wording
+    broadcast_copy: Path | None = None  # the on-screen-text render at -23 LUFS for broadcasters (release/broadcast.py), made before
+    results_bundle: bool = False  # also write <name>_results.zip for the Erasmus+ Project Results Platform
 
 
 @dataclass(frozen=True)
@@ -63,6 +85,7 @@ class DistLayout:
     page: str = "index.html"
     manifest: str = "manifest.json"
     checksums: str = "SHA256SUMS"
+    licence: str = "LICENSE.txt"
 
     def render(self, code: str) -> str:
         return f"{self.name}_{code}.mp4"
@@ -84,8 +107,38 @@ class DistLayout:
     def poster(self, code: str) -> str:
         return f"{self.name}_{code}.jpg"
 
-    def language_files(self, code: str) -> dict[str, str]:
-        return {"video": self.render(code), "poster": self.poster(code), "srt": self.srt(code), "vtt": self.vtt(code)}
+    @property
+    def broadcast(self) -> str:
+        return f"{self.name}_broadcast.mp4"
+
+    @property
+    def results_bundle(self) -> str:
+        return f"{self.name}_results.zip"
+
+    def captions_srt(self, code: str) -> str:
+        return f"{self.name}_{code}_captions.srt"
+
+    def captions_vtt(self, code: str) -> str:
+        return f"{self.name}_{code}_captions.vtt"
+
+    def descriptions_vtt(self, code: str) -> str:
+        return f"{self.name}_{code}_descriptions.vtt"
+
+    def described(self, code: str) -> str:
+        return f"{self.name}_{code}_described.mp4"
+
+    def transcript_html(self, code: str) -> str:
+        return f"{self.name}_{code}_transcript.html"
+
+    def transcript_txt(self, code: str) -> str:
+        return f"{self.name}_{code}_transcript.txt"
+
+    def language_files(self, code: str, entry: LanguageInputs | None = None) -> dict[str, str]:
+        """A language's files in dist/; with its inputs, the optional ones it was given too (keys as LanguageInputs.optional_files)."""
+        files = {"video": self.render(code), "poster": self.poster(code), "srt": self.srt(code), "vtt": self.vtt(code)}
+        if entry is not None:
+            files.update({key: getattr(self, key)(code) for key in entry.optional_files()})
+        return files
 
 
 # --- checking inputs before anything is written --------------------------------------------------------
@@ -154,7 +207,30 @@ def check_inputs(inputs: ReleaseInputs) -> CheckedInputs:
         if not track.cues:
             raise ReleaseError(f"{entry.srt} has no subtitles in it", "export the finished subtitles for this language")
         _check_vtt(entry.vtt)
+        _check_optional(entry, clean, expected, frame)
+    if inputs.licence is not None and not all((inputs.licence.spdx, inputs.licence.url, inputs.licence.holder, inputs.licence.year)):
+        raise ReleaseError("the licence lacks its id, URL, holder or year", "fill in the storyboard's `license:` block")
+    if inputs.accessibility is not None and not inputs.accessibility.email.strip():
+        raise ReleaseError("the accessibility statement has no feedback e-mail", "fill in `accessibility: {email: ...}` in the storyboard")
     return checked
+
+
+def _check_optional(entry: LanguageInputs, clean: ProbedRender, expected: Fraction, frame: Fraction) -> None:
+    """A language's optional files: present, captions and descriptions WebVTT (or SRT), the described render of the same cut."""
+    for key, path in entry.optional_files().items():
+        if not Path(path).is_file():
+            raise ReleaseError(f"{path}: no such file (the {entry.code} {key.replace('_', ' ')})", "make it before the release, or leave it out")
+    if entry.captions_vtt is not None:
+        _check_vtt(entry.captions_vtt)
+    if entry.descriptions_vtt is not None:
+        _check_vtt(entry.descriptions_vtt)
+    if entry.captions_srt is not None:
+        track = read_srt(entry.captions_srt, language=entry.code)
+        if not track.cues:
+            raise ReleaseError(f"{entry.captions_srt} has no captions in it", "export the finished captions for this language")
+    if entry.described_render is not None:
+        described = probe_render(entry.described_render, f"the {entry.code} described render")
+        check_same_cut(entry.described_render, described, clean, expected, frame)
 
 
 def check_same_cut(path: Path, render: ProbedRender, clean: ProbedRender, expected: Fraction, frame: Fraction) -> None:
