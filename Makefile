@@ -4,8 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STORYBOARD ?= storyboards/community-co-op.yaml
-# Optional extras to install; add ",openai" for the second transcription engine (brings PyTorch).
-EXTRAS ?= dev
+# Optional extras to install: "voice" is piper and its English voice, which speaks the audio description
+# (and the scratch narration); add ",openai" for the second transcription engine (brings PyTorch).
+EXTRAS ?= dev,voice
+# What `make video` releases besides the videos: the Erasmus+ results bundle and the -23 LUFS broadcast copy.
+RELEASE_ARGS ?= --results-bundle --broadcast-copy
 STAMP := $(VENV)/.installed-$(EXTRAS)
 
 .PHONY: video test test-fast bench bench-run preview check clean distclean
@@ -19,7 +22,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch '$(STAMP)'
 
 # The whole job: transcribe when the narration changed, check every language's
-# subtitles, render them all, and release into dist/.
+# subtitles, render them all, describe them (audio description), check the master
+# for flashes, and release into dist/.
 video: $(STAMP)
 	$(BIN)/pact-video transcribe $(STORYBOARD) --if-stale --align-script
 	$(BIN)/pact-video release $(STORYBOARD) $(RELEASE_ARGS)
@@ -39,7 +43,7 @@ test-fast: $(STAMP)
 
 # The benchmarks compare both transcription engines, so they need the openai extra.
 bench:
-	$(MAKE) EXTRAS=dev,openai bench-run
+	$(MAKE) EXTRAS=dev,voice,openai bench-run
 
 bench-run: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -289,25 +289,33 @@ def _subtitle_cues(storyboard: Path, languages: tuple[str, ...], reporter: Termi
 @storyboard_argument
 @click.option("--allow-qc-errors", is_flag=True, help="Release languages whose subtitles fail the quality checks.")
 @click.option("--strict", is_flag=True, help="Refuse to render placeholders for missing media.")
+@click.option("--results-bundle", is_flag=True, help="Also write <name>_results.zip for the Erasmus+ Project Results Platform.")
+@click.option("--broadcast-copy", is_flag=True, help="Also write <name>_broadcast.mp4: the on-screen-text render at -23 LUFS (EBU R 128).")
 @_friendly_errors
 @_writes_project
-def release(storyboard: Path | None, allow_qc_errors: bool, strict: bool) -> None:
+def release(storyboard: Path | None, allow_qc_errors: bool, strict: bool, results_bundle: bool, broadcast_copy: bool) -> None:
     """Render every language with its subtitles burned in and write the partners' release into dist/.
 
     Checks every language's subtitles first and refuses to release one with
-    QC errors (unless --allow-qc-errors). Writes dist/: one MP4 per language,
-    a multi-language MP4 with soft subtitles, SRT and WebVTT sidecars,
-    posters, manifest.json, SHA256SUMS and index.html. Unchanged products
-    are not made again; dist/ is replaced only once the new one is complete.
+    QC errors (unless --allow-qc-errors), and the master for flashes (WCAG 2.3.1).
+    Writes dist/: one MP4 per language, a multi-language MP4 with soft subtitles
+    (captions for deaf and hard-of-hearing viewers in the narration language)
+    and the audio-described sound, the described MP4s, SRT and WebVTT sidecars,
+    the description text, transcripts, posters, LICENSE.txt, manifest.json,
+    SHA256SUMS and index.html. Unchanged products are not made again; dist/ is
+    replaced only once the new one is complete.
 
     \b
     Example:
-      pact-video release --strict
+      pact-video release --strict --results-bundle
     """
     from pipeline.jobs.make_video import make_video
 
     storyboard = _storyboard(storyboard)
-    result, _dist = make_video(storyboard, allow_qc_errors=allow_qc_errors, strict=strict, reporter=TerminalReporter())
+    result, _dist = make_video(
+        storyboard, allow_qc_errors=allow_qc_errors, strict=strict, results_bundle=results_bundle, broadcast_copy=broadcast_copy,
+        reporter=TerminalReporter(),
+    )
     _report(result)
 
 

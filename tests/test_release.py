@@ -12,20 +12,14 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import functools
 import hashlib
-import http.server
 import json
 import os
-import queue
 import re
 import resource
 import shutil
-import signal
 import subprocess
 import sys
-import threading
-import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from fractions import Fraction
@@ -38,6 +32,7 @@ import av
 import pytest
 from PIL import Image
 
+from browser import DevTools, chromium_binary, serve
 from pipeline.core.errors import PipelineError
 from pipeline.release import publish
 from pipeline.release.inputs import DistLayout, LanguageInputs, ReleaseInputs
@@ -194,7 +189,7 @@ def test_release_takes_little_time(released):
 
 def test_manifest_describes_the_release(released):
     manifest = released.manifest()
-    assert manifest["manifest_version"] == 2
+    assert manifest["manifest_version"] == 3
     assert manifest["title"] == TITLE
     assert manifest["source_commit"] is None  # the project folder is not in a git repository
     built = datetime.fromisoformat(manifest["built_at"].replace("Z", "+00:00"))
@@ -325,17 +320,24 @@ def test_multi_starts_with_its_index_for_streaming(released):
 
 def test_multi_mux_argv_is_pinned(tmp_path):
     from pipeline.core.languages import LANGUAGES
+    from pipeline.release.mux import TextTrack
 
     argv = multi_mux_argv(
-        Path("/p/clean.mp4"), [(Path("/p/en.srt"), LANGUAGES["en"]), (Path("/p/nb.srt"), LANGUAGES["nb"])],
-        Path("/p/dist/multi.mp4"), title="T", default="nb",
+        Path("/p/clean.mp4"), [TextTrack(Path("/p/en-captions.srt"), LANGUAGES["en"], captions=True), TextTrack(Path("/p/nb.srt"), LANGUAGES["nb"])],
+        Path("/p/dist/multi.mp4"), title="T", default="nb", described=[(Path("/p/en-described.mp4"), LANGUAGES["en"])],
+        metadata={"license": "CC-BY-4.0 https://creativecommons.org/licenses/by/4.0/"},
     )
     assert argv == [
-        "ffmpeg", "-hide_banner", "-nostdin", "-y", "-i", "/p/clean.mp4", "-i", "/p/en.srt", "-i", "/p/nb.srt",
-        "-map", "0:v:0", "-map", "0:a?", "-map", "1:0", "-map", "2:0",
-        "-c:v", "copy", "-c:a", "copy", "-c:s", "mov_text", "-metadata", "title=T",
-        "-metadata:s:s:0", "language=eng", "-metadata:s:s:0", "title=English", "-metadata:s:s:0", "handler_name=English", "-disposition:s:0", "0",
+        "ffmpeg", "-hide_banner", "-nostdin", "-y", "-i", "/p/clean.mp4", "-i", "/p/en-captions.srt", "-i", "/p/nb.srt", "-i", "/p/en-described.mp4",
+        "-map", "0:v:0", "-map", "0:a:0", "-map", "1:0", "-map", "2:0",
+        "-c:v", "copy", "-c:a", "copy", "-c:s", "mov_text", "-map_metadata", "-1",
+        "-metadata", "title=T", "-metadata", "license=CC-BY-4.0 https://creativecommons.org/licenses/by/4.0/",
+        "-disposition:a:0", "default",
+        "-metadata:s:s:0", "language=eng", "-metadata:s:s:0", "title=English (captions)", "-metadata:s:s:0", "handler_name=English (captions)",
+        "-disposition:s:0", "hearing_impaired",
         "-metadata:s:s:1", "language=nob", "-metadata:s:s:1", "title=Norsk bokmål", "-metadata:s:s:1", "handler_name=Norsk bokmål", "-disposition:s:1", "default",
+        "-map", "3:a:0", "-metadata:s:a:1", "language=eng", "-metadata:s:a:1", "title=English, audio description",
+        "-metadata:s:a:1", "handler_name=English, audio description", "-disposition:a:1", "visual_impaired",
         "-movflags", "+faststart", "/p/dist/multi.partial.mp4",
     ]
 
@@ -400,8 +402,8 @@ def page(released) -> _Page:
 def test_page_links_are_relative_and_resolve_to_files_in_dist(released, page):
     linked = set()
     for tag, url in page.references:
-        if url.startswith("data:"):
-            continue
+        if url.startswith(("data:", "#")):
+            continue  # embedded, or a place on the page
         parts = urlsplit(url)
         assert not parts.scheme and not parts.netloc and not url.startswith("/"), f"{tag} links outside the release: {url}"
         target = released.dist / unquote(parts.path)
@@ -440,7 +442,8 @@ def test_page_is_self_contained_escaped_and_phone_ready(released, page):
     assert tags["html"]["lang"] == "en"
     assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in page.tags
     assert not any(tag == "script" for tag, _ in page.tags)  # nothing to run, nothing to fail
-    assert not re.search(r"https?://|//[a-z]|@import|url\(", text, re.I)  # no fonts, styles or scripts from elsewhere
+    outside = re.sub(r"data:[^\"')\s]+", "data:", text)  # embedded tracks and the footer's font
+    assert not re.search(r"https?://|//[a-z]|@import|url\((?!data:)", outside, re.I)  # no fonts, styles or scripts from elsewhere
     assert page.text["h1"] == TITLE and "<Community>" not in text  # the title is text, not markup
     assert [attributes for tag, attributes in page.tags if tag == "h3"] == [{"lang": code} for code in CODES]
     assert STATEMENT in text and " ".join(DISCLAIMER.split()) in text
@@ -571,114 +574,6 @@ def test_leftovers_of_a_killed_release_are_tidied(project_inputs):
 # --- the page in a real browser ------------------------------------------------------------------------------
 
 
-def _chromium() -> str | None:
-    return os.environ.get("CHROMIUM_BINARY") or shutil.which("chromium")
-
-
-class DevTools:
-    """Headless Chromium driven over the DevTools protocol on a pipe: JSON messages ending in NUL, on fds 3 and 4."""
-
-    def __init__(self, binary: str, profile: Path, log: Path):
-        commands_read, self._commands = os.pipe()
-        self._replies, replies_write = os.pipe()
-        argv = [
-            binary, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe", f"--user-data-dir={profile}",
-            "--no-first-run", "--no-default-browser-check", "--mute-audio", "--autoplay-policy=no-user-gesture-required",
-            "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
-            "about:blank",
-        ]
-        log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-        try:
-            # posix_spawn, not Popen: the pipe ends must land on fds 3 and 4 exactly.
-            self.pid = os.posix_spawn(
-                binary, argv, dict(os.environ),
-                file_actions=[
-                    (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-                    (os.POSIX_SPAWN_DUP2, log_fd, 1), (os.POSIX_SPAWN_DUP2, log_fd, 2),
-                    (os.POSIX_SPAWN_DUP2, commands_read, 3), (os.POSIX_SPAWN_DUP2, replies_write, 4),
-                ],
-                setsid=True,  # its own process group, so every helper process it starts can be stopped together
-            )
-        finally:
-            for fd in (commands_read, replies_write, log_fd):
-                os.close(fd)
-        self.log = log
-        self._inbox: queue.Queue[dict | None] = queue.Queue()
-        self.events: list[dict] = []
-        self._next_id = 0
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        pending = b""
-        while chunk := os.read(self._replies, 1 << 16):
-            pending += chunk
-            *messages, pending = pending.split(b"\0")
-            for message in messages:
-                self._inbox.put(json.loads(message))
-        self._inbox.put(None)  # the browser closed the pipe
-
-    def _receive(self, deadline: float) -> dict:
-        try:
-            message = self._inbox.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            raise TimeoutError("Chromium did not answer in time") from None
-        if message is None:
-            raise RuntimeError(f"Chromium exited; its log ends: {self.log.read_text(errors='replace')[-2000:]}")
-        return message
-
-    def send(self, method: str, params: dict | None = None, *, session: str | None = None, timeout: float = 30) -> dict:
-        self._next_id += 1
-        message = {"id": self._next_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self._commands, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + timeout
-        while True:
-            reply = self._receive(deadline)
-            if reply.get("id") == self._next_id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                return reply["result"]
-            self.events.append(reply)
-
-    def wait_for(self, method: str, *, timeout: float = 30) -> dict:
-        deadline = time.monotonic() + timeout
-        seen = next((event for event in self.events if event.get("method") == method), None)
-        while seen is None:
-            event = self._receive(deadline)
-            self.events.append(event)
-            seen = event if event.get("method") == method else None
-        return seen
-
-    def console_errors(self) -> list[str]:
-        errors = []
-        for event in self.events:
-            method, params = event.get("method"), event.get("params", {})
-            if method == "Runtime.exceptionThrown":
-                errors.append(params["exceptionDetails"].get("text", "exception"))
-            elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-                errors.append(" ".join(str(arg.get("value", arg.get("description"))) for arg in params.get("args", [])))
-            elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
-                errors.append(f"{params['entry']['text']} ({params['entry'].get('url', '')})")
-        return errors
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.send("Browser.close", timeout=5)
-        for _ in range(50):
-            if os.waitpid(self.pid, os.WNOHANG) != (0, 0):
-                break
-            time.sleep(0.1)
-        else:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        self._reader.join(timeout=5)  # it sees the pipe close when the browser is gone
-        os.close(self._commands)
-        os.close(self._replies)
-
-
 # Runs in the page: everything it references, the images, and the player (plays, advances, four tracks).
 _INSPECT_PAGE = """
 (async () => {
@@ -704,29 +599,10 @@ _INSPECT_PAGE = """
   return {
     urls, images, canPlay, played, advanced, tracks, defaultTrackState: shown.readyState, videoError: video.error && video.error.message,
     pageWidth: document.documentElement.scrollWidth, viewportWidth: window.innerWidth,
-    columns: new Set([...document.querySelectorAll('.languages li')].map(li => li.offsetLeft)).size,
+    columns: new Set([...document.querySelectorAll('.languages > li')].map(li => li.offsetLeft)).size,
   };
 })()
 """
-
-
-@contextlib.contextmanager
-def _serve(folder: Path):
-    """A static web host for the release on loopback, on a free port."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def _resolves(url: str, dist: Path) -> bool:
@@ -742,13 +618,13 @@ def _resolves(url: str, dist: Path) -> bool:
 @pytest.mark.browser
 @pytest.mark.parametrize("opened", ["from-disk", "over-http"])
 def test_page_works_in_chromium(released, tmp_path, opened):
-    binary = _chromium()
+    binary = chromium_binary()
     if not binary:
         pytest.skip("chromium is not installed (apt-get install chromium)")
     browser = DevTools(binary, tmp_path / "profile", tmp_path / "chromium.log")
     try:
         with contextlib.ExitStack() as stack:
-            base = stack.enter_context(_serve(released.dist)) if opened == "over-http" else released.dist.as_uri() + "/"
+            base = stack.enter_context(serve(released.dist)) if opened == "over-http" else released.dist.as_uri() + "/"
             target = next(t for t in browser.send("Target.getTargets")["targetInfos"] if t["type"] == "page")
             session = browser.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})["sessionId"]
             for domain in ("Page", "Runtime", "Log"):

@@ -115,6 +115,7 @@ def build_video(
         ),
     )
     result.measured.update(integrated_lufs=integrated, true_peak_dbtp=peak)
+    result.outputs["sound"] = delivered  # the sound every render carries: the audio description is mixed over it
     result.outputs.update((output.path.stem, output.path) for output in outputs)
     if not preview:
         result.outputs["narration"] = paths.narration

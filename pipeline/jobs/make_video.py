@@ -27,8 +27,17 @@ from pipeline.subtitles.model import Cue
 from pipeline.render.products import Products
 from pipeline.jobs.subtitle_workflow import STALE, UNTRANSLATED, LanguageReport, SubtitleProject
 from pipeline.story.timeline import Timeline
+from pipeline.jobs.accessible_versions import accessible_files
+from pipeline.release.accessibility_statement import AccessibilityStatement, statement_from_storyboard
+from pipeline.release.broadcast import BROADCAST_VERSION, make_broadcast_copy
+from pipeline.release.licence import Licence, licence_from_storyboard
+from pipeline.release.manifest import build_time
+from pipeline.render.flash_check import flash_report
+from pipeline.render.sound import measure_loudness
+from pipeline.story.storyboard import OPEN_LICENCES
 
 POSTER_DELAY = Fraction(3, 2)  # seconds into the opening title, past its fade-in
+DEFAULT_LICENCE = "CC-BY-4.0"  # Erasmus+ asks for results under an open licence; CC BY 4.0 is the programme's usual one
 
 
 def subtitle_reports(project: SubtitleProject, languages: tuple[str, ...], reporter: Reporter) -> dict[str, LanguageReport]:
@@ -122,6 +131,8 @@ def make_video(
     *,
     allow_qc_errors: bool = False,
     strict: bool = False,
+    results_bundle: bool = False,
+    broadcast_copy: bool = False,
     reporter: Reporter | None = None,
 ) -> tuple[BuildResult, Path]:
     """Check, render every language with its subtitles, and release into dist/; see the module docstring."""
@@ -144,25 +155,40 @@ def make_video(
         )
 
         paths = ProjectLayout(root)
+        products = Products(cache.ProductStore(paths.keys), reporter, result.rendered)
         _funding_statement_shown(timeline, paths, languages, reporter)
+        _safe_to_watch(paths.master, products)
+        access = accessible_files(project, paths, languages, result.outputs["sound"], products, allow_qc_errors=allow_qc_errors)
         sidecars = paths.sidecars
         entries = []
         for code in languages:
             srt_text, vtt_text = subtitle_files[code]
             srt = write_text_if_changed(sidecars / f"{code}.srt", srt_text)
             vtt = write_text_if_changed(sidecars / f"{code}.vtt", vtt_text)
-            entries.append(LanguageInputs(code, paths.video(code), srt, vtt, poster_time(timeline)))
+            captions = access.captions.get(code, (None, None))
+            transcript = access.transcripts.get(code, (None, None))
+            entries.append(LanguageInputs(
+                code, paths.video(code), srt, vtt, poster_time(timeline),
+                captions_srt=captions[0], captions_vtt=captions[1], descriptions_vtt=access.descriptions_vtt.get(code),
+                described_render=access.described_render.get(code), transcript_html=transcript[0], transcript_txt=transcript[1],
+            ))
         page_language = timeline.narration_language
         statement, disclaimer = _end_card_texts(timeline, page_language)
+        document = project.board.document
+        broadcast = _broadcast_copy(paths, page_language, products) if broadcast_copy else None
         inputs = ReleaseInputs(
             title=timeline.title.get(page_language, ""), funding_statement=statement, disclaimer=disclaimer,
             clean_render=paths.player(page_language), languages=tuple(entries), duration=timeline.duration,
             page_language=page_language, default_language=page_language, source_root=root,
             name=release_name(project.board.path), textless_master=paths.master,
+            licence=_licence(project, reporter), accessibility=_accessibility(project),
+            description=" ".join(document.project.description.split()),
+            programme_period=f"Erasmus+ {document.project.programme_period}" if document.project.programme_period else "",
+            broadcast_copy=broadcast, results_bundle=results_bundle,
         )
         dist = paths.dist
-        products = Products(cache.ProductStore(paths.keys), reporter, result.rendered)
-        key = cache.key_of("release", 2, repr(inputs), files=[paths.master, paths.player(page_language), *(p for e in entries for p in (e.render, e.srt, e.vtt))])
+        files = [paths.master, paths.player(page_language), *(p for e in entries for p in (e.render, e.srt, e.vtt, *e.optional_files().values()))]
+        key = cache.key_of("release", 3, repr(inputs), files=[*files, *([broadcast] if broadcast else [])])
         released = products.make(
             {dist / "manifest.json": key}, lambda _stale: make_release(inputs, dist, reporter=reporter),
             intact=lambda: _intact(dist), name="dist/",
@@ -171,6 +197,41 @@ def make_video(
             reporter.info(f"{dist}: up to date")
         result.outputs["dist"] = dist
     return result, dist
+
+
+def _licence(project: SubtitleProject, reporter: Reporter) -> Licence:
+    """The storyboard's `license:`; without one, CC BY 4.0 (the Erasmus+ default for results), held by the project."""
+    block = project.board.document.license
+    if block is not None:
+        return licence_from_storyboard(block)
+    holder = f"the partners of {project.timeline.title.get(project.timeline.narration_language, 'the project')}"
+    reporter.info(f"warning: the storyboard has no `license:`: released under CC BY 4.0, held by {holder}, with no third-party credits")
+    name, url = OPEN_LICENCES[DEFAULT_LICENCE]
+    return Licence(DEFAULT_LICENCE, name, url, holder, build_time()[:4], ())
+
+
+def _accessibility(project: SubtitleProject) -> AccessibilityStatement | None:
+    block = project.board.document.accessibility
+    return statement_from_storyboard(block, build_time()[:10]) if block is not None else None
+
+
+def _safe_to_watch(master: Path, products: Products) -> None:
+    """WCAG 2.3.1 on the master (every delivered video shares its picture): no more than three flashes in any second."""
+    report = flash_report(master, products.store)
+    if not report.passed:
+        raise QCError(f"{master.name} {report.message()}: not released", report.hint)
+    products.reporter.info(f"flash check (WCAG 2.3.1): {report.message()}")
+
+
+def _broadcast_copy(paths: ProjectLayout, language: str, products: Products) -> Path:
+    """The on-screen-text render (no subtitles burned in) at -23 LUFS for broadcasters, made unless fresh."""
+    source, out = paths.player(language), paths.build / "broadcast.mp4"
+    key = cache.key_of("broadcast", BROADCAST_VERSION, files=[source])
+    made = products.make({out: key}, lambda _stale: make_broadcast_copy(source, out, measure=measure_loudness), name=out.name)
+    if made is not None:
+        integrated, peak = made.value
+        products.reporter.info(f"broadcast copy: {integrated:.1f} LUFS, true peak {peak:.1f} dBTP (EBU R 128)")
+    return out
 
 
 def _funding_statement_shown(timeline: Timeline, paths: ProjectLayout, languages: tuple[str, ...], reporter: Reporter) -> None:

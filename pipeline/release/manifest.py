@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import asdict
 import os
 import subprocess
 from pathlib import Path
@@ -12,7 +13,9 @@ from pipeline.core.cache import sha256_file
 from pipeline.release.inputs import CheckedInputs, DistLayout, ReleaseInputs
 from pipeline.release.probe import ProbedRender, round_seconds
 
-MANIFEST_VERSION = 2  # 2: the multi-language MP4 carries on-screen text (its language named); the textless master listed apart
+# 2: the multi-language MP4 carries on-screen text (its language named); the textless master listed apart
+# 3: captions, audio description, transcripts, the licence, the accessibility statement, the broadcast copy and results bundle
+MANIFEST_VERSION = 3
 
 
 def build_time() -> str:
@@ -51,7 +54,8 @@ def release_manifest(
 ) -> dict:
     """What is in the release; every media fact is probed from the released files."""
     clean = checked.clean
-    language_of = {name: lang.code for lang in checked.languages for name in layout.language_files(lang.code).values()}
+    entries = dict(zip((lang.code for lang in checked.languages), inputs.languages))
+    language_of = {name: code for code, entry in entries.items() for name in layout.language_files(code, entry).values()}
     files = []
     for name, (size, digest) in sorted(sizes_and_hashes.items()):
         entry: dict = {"name": name, "size": size, "sha256": digest}
@@ -62,6 +66,8 @@ def release_manifest(
             entry["media"] = multi.facts()
         elif code and name == layout.render(code):
             entry["media"] = checked.renders[code].facts()
+        elif code and name == layout.described(code):
+            entry["audio_description"] = True
         files.append(entry)
     return {
         "manifest_version": MANIFEST_VERSION,
@@ -74,7 +80,11 @@ def release_manifest(
         "codecs": {"video": multi.codec("video"), "audio": multi.codec("audio"), "subtitles": "mov_text"},
         "default_language": checked.default,
         "languages": [
-            {"code": lang.code, "name": lang.name, "iso639_2": lang.iso639_2, "files": layout.language_files(lang.code)}
+            {
+                "code": lang.code, "name": lang.name, "iso639_2": lang.iso639_2, "files": layout.language_files(lang.code, entries[lang.code]),
+                "text_track_kind": "captions" if entries[lang.code].captions_srt else "subtitles",
+                "audio_description": entries[lang.code].described_render is not None,
+            }
             for lang in checked.languages
         ],
         "multi": {
@@ -83,6 +93,16 @@ def release_manifest(
         },
         **({"textless_master": {"file": layout.textless, "note": "for editors and broadcasters; keeps the funding statement"}}
            if inputs.textless_master is not None else {}),
+        **({"licence": {"spdx": inputs.licence.spdx, "name": inputs.licence.name, "url": inputs.licence.url,
+                        "holder": inputs.licence.holder, "year": inputs.licence.year, "file": layout.licence,
+                        "credits": [asdict(credit) for credit in inputs.licence.credits]}}
+           if inputs.licence is not None else {}),
+        **({"programme_period": inputs.programme_period} if inputs.programme_period else {}),
+        **({"description": inputs.description} if inputs.description else {}),
+        **({"accessibility": {"standard": "EN 301 549 V3.2.1 (WCAG 2.1 AA)", "statement": f"{layout.page}#accessibility"}}
+           if inputs.accessibility is not None else {}),
+        **({"broadcast_copy": {"file": layout.broadcast, "loudness": "-23 LUFS (EBU R 128)"}} if inputs.broadcast_copy is not None else {}),
+        **({"results_bundle": layout.results_bundle} if inputs.results_bundle else {}),
         "page": layout.page,
         "checksums": layout.checksums,
         "files": files,  # every file but this manifest and SHA256SUMS (which lists both)

@@ -12,6 +12,9 @@ from pipeline.core.errors import MediaError
 from pipeline.core.media import MediaInfo
 
 
+ACCESSIBILITY_ROLES = ("hearing_impaired", "visual_impaired")
+
+
 @dataclass(frozen=True)
 class StreamFacts:
     kind: str  # video, audio, subtitle
@@ -20,6 +23,7 @@ class StreamFacts:
     title: str | None
     default: bool
     duration: Fraction | None  # seconds, from the stream itself
+    roles: tuple[str, ...] = ()  # accessibility dispositions: hearing_impaired (captions), visual_impaired (audio description)
 
 
 def probe_streams(path: Path) -> list[StreamFacts]:
@@ -42,6 +46,7 @@ def probe_streams(path: Path) -> list[StreamFacts]:
                     title=tags.get("title") or tags.get("name"),
                     default=bool(stream.disposition & av.stream.Disposition.default),
                     duration=duration,
+                    roles=tuple(role for role in ACCESSIBILITY_ROLES if stream.disposition & getattr(av.stream.Disposition, role)),
                 )
             )
     return facts
@@ -71,7 +76,10 @@ class ProbedRender:
             "frame_rate": str(video.rate),
             "video_codec": self.codec("video"),
             "audio_codec": self.codec("audio"),
-            "subtitles": [{"codec": s.codec, "language": s.language, "title": s.title} for s in self.streams if s.kind == "subtitle"],
+            "audio": [{"codec": s.codec, "language": s.language, "title": s.title, "roles": list(s.roles)} for s in self.streams if s.kind == "audio"],
+            "subtitles": [
+                {"codec": s.codec, "language": s.language, "title": s.title, "roles": list(s.roles)} for s in self.streams if s.kind == "subtitle"
+            ],
         }
 
 

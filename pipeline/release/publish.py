@@ -5,7 +5,14 @@ dist/ holds:
     community-co-op_<lang>.mp4        each language's render, subtitles burned in
     community-co-op_multi.mp4         the clean render with every language as a soft subtitle track
     community-co-op_<lang>.srt/.vtt   subtitle sidecars
+    community-co-op_<lang>_captions.srt/.vtt   captions for deaf and hard-of-hearing viewers (narration language)
+    community-co-op_<lang>_descriptions.vtt    the audio description's text
+    community-co-op_<lang>_described.mp4       the render with the audio description mixed in
+    community-co-op_<lang>_transcript.html/.txt  everything said, shown and described
     community-co-op_<lang>.jpg        a poster frame from each language's render
+    community-co-op_broadcast.mp4     optional: the on-screen-text render at -23 LUFS (EBU R 128)
+    community-co-op_results.zip       optional: the bundle for the Erasmus+ Project Results Platform
+    LICENSE.txt                       the open licence and the third-party credits
     eu-emblem.png                     the EU emblem beside the funding statement (Erasmus+ visibility rules)
     index.html                        the download page (works from disk and from any static host)
     manifest.json                     what is in the release: media facts, sizes, SHA-256, source commit
@@ -44,8 +51,11 @@ from pipeline.release.manifest import (
     source_commit,
     write_checksums,
 )
-from pipeline.release.mux import multi_mux_argv, posters_argv
+from pipeline.release.licence import licence_notice, mp4_metadata
+from pipeline.release.mux import TextTrack, multi_mux_argv, posters_argv, tagged_copy_argv
 from pipeline.release.page import index_html
+from pipeline.release.page_checks import funding_on_page
+from pipeline.release.results_bundle import write_results_bundle
 from pipeline.release.probe import ProbedRender
 from pipeline.render import graphics
 
@@ -89,43 +99,71 @@ def make_release(inputs: ReleaseInputs, dist: Path, *, reporter: Reporter | None
 
 def _write_release(inputs: ReleaseInputs, checked: CheckedInputs, staging: Path, dist: Path, reporter: Reporter) -> None:
     layout = DistLayout(inputs.name)
-    for entry in inputs.languages:
-        _place(entry.render, staging / layout.render(entry.code))
-        shutil.copyfile(entry.srt, staging / layout.srt(entry.code))  # copied: a translator may edit the source in place
-        shutil.copyfile(entry.vtt, staging / layout.vtt(entry.code))
-
-    if inputs.textless_master is not None:
-        _place(inputs.textless_master, staging / layout.textless)
+    tags = mp4_metadata(inputs.licence) if inputs.licence is not None else {}
+    with reporter.task("copying the renders", None):
+        for entry in inputs.languages:
+            _place(entry.render, staging / layout.render(entry.code), tags)
+            shutil.copyfile(entry.srt, staging / layout.srt(entry.code))  # copied: a translator may edit the source in place
+            shutil.copyfile(entry.vtt, staging / layout.vtt(entry.code))
+            for key, source in entry.optional_files().items():
+                target = staging / getattr(layout, key)(entry.code)
+                if key == "described":
+                    _place(source, target, tags)
+                else:
+                    shutil.copyfile(source, target)
+        if inputs.textless_master is not None:
+            _place(inputs.textless_master, staging / layout.textless, tags)
 
     multi = staging / layout.multi
-    subtitles = [(entry.srt, lang) for entry, lang in zip(inputs.languages, checked.languages)]
-    argv = multi_mux_argv(inputs.clean_render, subtitles, multi, title=inputs.title, default=checked.default)
+    text_tracks = [
+        TextTrack(entry.captions_srt or entry.srt, lang, captions=entry.captions_srt is not None)
+        for entry, lang in zip(inputs.languages, checked.languages)
+    ]
+    described = [(entry.described_render, lang) for entry, lang in zip(inputs.languages, checked.languages) if entry.described_render]
+    argv = multi_mux_argv(inputs.clean_render, text_tracks, multi, title=inputs.title, default=checked.default, described=described, metadata=tags)
     description = f"muxing {layout.multi}"
     with reporter.task(description, checked.clean.picture_duration) as update:
         run(argv, outputs=[multi], description=description, on_progress=update)
-    multi_render = _check_multi(multi, checked)
+    multi_render = _check_multi(multi, checked, text_tracks, described)
+
+    if inputs.broadcast_copy is not None:
+        _place(inputs.broadcast_copy, staging / layout.broadcast, tags)
 
     posters = [(entry.render, entry.poster_time, staging / layout.poster(entry.code)) for entry in inputs.languages]
     with reporter.task("making posters", None):
         run(posters_argv(posters, width=inputs.poster_width), outputs=[out for _, _, out in posters], description="making posters")
     graphics.render_eu_emblem(staging / layout.emblem, height=EMBLEM_HEIGHT)
+    if inputs.licence is not None:
+        write_text(staging / layout.licence, licence_notice(inputs.licence, inputs.title))
 
     built_at = build_time()
     sizes_and_hashes = {path.name: (path.stat().st_size, sha256_file(path)) for path in sorted(staging.iterdir())}
-    write_text(staging / layout.page, index_html(inputs, checked, layout, sizes_and_hashes, multi_render, built_at))
+    page = index_html(inputs, checked, layout, sizes_and_hashes, multi_render, built_at)
+    missing = funding_on_page(page, inputs.funding_statement, inputs.disclaimer, layout.emblem)
+    if missing:
+        raise ReleaseError(f"the download page lacks {missing}", "this is a bug: please report it (Erasmus+ wants the statement and emblem on it)")
+    write_text(staging / layout.page, page)
     sizes_and_hashes[layout.page] = ((staging / layout.page).stat().st_size, sha256_file(staging / layout.page))
+    if inputs.results_bundle:
+        bundle = write_results_bundle(staging / layout.results_bundle, inputs, layout, staging)
+        sizes_and_hashes[bundle.name] = (bundle.stat().st_size, sha256_file(bundle))
     manifest = release_manifest(inputs, checked, layout, sizes_and_hashes, multi_render, built_at, source_commit(inputs.source_root or dist.parent))
     write_text(staging / layout.manifest, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     write_checksums(staging, layout.checksums)
 
 
-def _check_multi(multi: Path, checked: CheckedInputs) -> ProbedRender:
-    """Probe what was muxed: one tagged mov_text track per language, picture and sound copied, length unchanged."""
+def _check_multi(multi: Path, checked: CheckedInputs, text_tracks: list[TextTrack], described: list[tuple[Path, object]]) -> ProbedRender:
+    """Probe what was muxed: one tagged mov_text track per language (captions marked), the described sounds
+    as marked audio tracks, picture and sound copied, length unchanged."""
     render = probe_render(multi, "the multi-language MP4")
-    found = [(s.codec, s.language, s.title) for s in render.streams if s.kind == "subtitle"]
-    wanted = [("mov_text", lang.iso639_2, lang.name) for lang in checked.languages]
+    found = [(s.codec, s.language, s.title, "hearing_impaired" in s.roles) for s in render.streams if s.kind == "subtitle"]
+    wanted = [("mov_text", t.language.iso639_2, t.title, t.captions) for t in text_tracks]
     if found != wanted:
         raise ReleaseError(f"{multi.name} came out with subtitle tracks {found}, not {wanted}", "this is a bug: please report it")
+    audio = [s for s in render.streams if s.kind == "audio"]
+    marked = [(s.language, "visual_impaired" in s.roles) for s in audio[1:]]
+    if len(audio) != 1 + len(described) or marked != [(lang.iso639_2, True) for _, lang in described]:
+        raise ReleaseError(f"{multi.name} came out with audio tracks {[(s.language, s.roles) for s in audio]}", "this is a bug: please report it")
     for kind in ("video", "audio"):
         if render.codec(kind) != checked.clean.codec(kind):
             raise ReleaseError(f"{multi.name} has {kind} codec {render.codec(kind)}, the clean render {checked.clean.codec(kind)}", "this is a bug: please report it")
@@ -135,10 +173,15 @@ def _check_multi(multi: Path, checked: CheckedInputs) -> ProbedRender:
     return render
 
 
-def _place(source: Path, target: Path) -> None:
+def _place(source: Path, target: Path, tags: dict[str, str] | None = None) -> None:
     """Copy a render into the release: a copy of its own, so nothing done to build/ (a file overwritten
-    in place, truncated) can change what was released. (copy_file_range: a reflink where the file system has them.)"""
-    shutil.copy2(source, target)
+    in place, truncated) can change what was released. With `tags` (the licence), the copy is remuxed
+    with them as the file's own tags, every stream copied untouched. (Plain copies use copy_file_range:
+    a reflink where the file system has them.)"""
+    if not tags:
+        shutil.copy2(source, target)
+        return
+    run(tagged_copy_argv(source, target, tags), outputs=[target], description=f"tagging {target.name}")
 
 
 def _swap_in(staging: Path, dist: Path) -> None:
