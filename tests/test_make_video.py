@@ -273,3 +273,18 @@ def test_the_review_sheet_shows_each_text_in_a_frame_of_the_render(released):
     assert image.shape == (360, 640, 3) and np.abs(image - scaled).mean() < 6
     other = np.asarray(Image.fromarray(frame(root / "build" / "video_lv.mp4", 75).astype(np.uint8)).resize((640, 360))).astype(int)
     assert np.abs(image - other).mean() > np.abs(image - scaled).mean() + 2  # not just any frame
+
+
+def test_the_poster_is_taken_on_the_opening_title_before_anyone_speaks(repo_root):
+    """An opening title (`style: opening`) is a title too: the poster shows it, with no subtitle on screen yet."""
+    from fractions import Fraction
+
+    from pipeline.jobs.make_video import poster_time
+    from pipeline.story.storyboard import load_storyboard
+    from pipeline.story.timeline import build_timeline
+
+    timeline = build_timeline(load_storyboard(repo_root / "storyboards" / "community-co-op.yaml"))
+    opening = next(t for t in timeline.texts if t.role == "opening_title")
+    first_voice = min(clip.start for clip in timeline.narration)
+    when = poster_time(timeline)
+    assert Fraction(opening.start) / timeline.rate < when < Fraction(min(opening.end, first_voice)) / timeline.rate

@@ -338,7 +338,7 @@ def test_multi_mux_argv_is_pinned(tmp_path):
         "-metadata:s:s:1", "language=nob", "-metadata:s:s:1", "title=Norsk bokmål", "-metadata:s:s:1", "handler_name=Norsk bokmål", "-disposition:s:1", "default",
         "-map", "3:a:0", "-metadata:s:a:1", "language=eng", "-metadata:s:a:1", "title=English, audio description",
         "-metadata:s:a:1", "handler_name=English, audio description", "-disposition:a:1", "visual_impaired",
-        "-movflags", "+faststart", "/p/dist/multi.partial.mp4",
+        "-movflags", "+faststart+use_metadata_tags", "/p/dist/multi.partial.mp4",
     ]
 
 

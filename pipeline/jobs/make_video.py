@@ -37,6 +37,7 @@ from pipeline.render.sound import measure_loudness
 from pipeline.story.storyboard import OPEN_LICENCES
 
 POSTER_DELAY = Fraction(3, 2)  # seconds into the opening title, past its fade-in
+TITLE_ROLES = ("opening_title", "title")  # a title card's text (`style: opening` makes the first one an opening title)
 DEFAULT_LICENCE = "CC-BY-4.0"  # Erasmus+ asks for results under an open licence; CC BY 4.0 is the programme's usual one
 
 
@@ -112,7 +113,7 @@ def release_name(storyboard: Path) -> str:
 
 def poster_time(timeline: Timeline) -> Fraction:
     """A moment on the opening title card (a third of the way in if there is none)."""
-    titles = sorted((t for t in timeline.texts if t.role == "title"), key=lambda t: t.start)
+    titles = sorted((t for t in timeline.texts if t.role in TITLE_ROLES), key=lambda t: t.start)
     if titles:
         start, end = Fraction(titles[0].start) / timeline.rate, Fraction(titles[0].end) / timeline.rate
         return min(start + POSTER_DELAY, (start + end) / 2)

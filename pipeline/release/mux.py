@@ -13,6 +13,11 @@ from pipeline.core.timebase import ffmpeg_time
 from pipeline.render.description_mix import described_track_args, split_track_args
 
 
+# moov first (playback starts before the download ends); use_metadata_tags keeps tags MP4's fixed set has no
+# box for ("license") as named keys, beside the fixed ones (copyright, comment) every player reads.
+MOVFLAGS = "+faststart+use_metadata_tags"
+
+
 @dataclass(frozen=True)
 class TextTrack:
     """One soft text track of the multi-language MP4: a language's subtitles, or the captions for deaf and hard-of-hearing viewers."""
@@ -57,7 +62,7 @@ def multi_mux_argv(
             f"-disposition:s:{index}", "+".join(roles) or "0",
         ]
     argv += described_options
-    argv += ["-movflags", "+faststart", str(partial_path(out).absolute())]
+    argv += ["-movflags", MOVFLAGS if metadata else "+faststart", str(partial_path(out).absolute())]
     return argv
 
 
@@ -65,7 +70,7 @@ def tagged_copy_argv(source: Path, out: Path, metadata: Mapping[str, str]) -> li
     """One ffmpeg run: every stream of `source` copied as it is (tags and dispositions kept), the file's tags set, moov first."""
     return [
         "ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", str(source.absolute()),
-        "-map", "0", "-c", "copy", *_tags(metadata), "-movflags", "+faststart", str(partial_path(out).absolute()),
+        "-map", "0", "-c", "copy", *_tags(metadata), "-movflags", MOVFLAGS, str(partial_path(out).absolute()),
     ]
 
 
