@@ -235,6 +235,8 @@ def check(storyboard: Path | None, strict: bool, as_json: bool) -> None:
     timeline = result.timeline
     for warning in timeline.warnings:
         click.echo(f"warning: {warning}", err=True)
+    for note in result.notes:
+        click.echo(f"info: {note}", err=True)
     if as_json:
         return
     seconds = float(timeline.duration)

@@ -235,7 +235,7 @@ def _timeline_stand_in():
 
     return SimpleNamespace(rate=RATE, root=None, duration=Fraction(SECONDS), frames=SECONDS * 25,
                            loudness=SimpleNamespace(integrated_lufs=-16.0, true_peak_db=-1.0),
-                           encoding=SimpleNamespace(audio_bitrate="192k"))
+                           encoding=SimpleNamespace(audio_bitrate="192k"), narration=(), clips=(), speech=())
 
 
 def test_the_english_describer_is_the_narration_s_voice_at_its_pace(tmp_path):
@@ -289,7 +289,10 @@ def test_the_job_places_what_fits_warns_of_what_does_not_and_makes_nothing_twice
     result, _ = describe()
     assert result.sound == paths.build / "described" / "nl.m4a" and result.sound.is_file()
     assert [placed.line for placed in result.placed] == [fits] and [misfit.line for misfit in result.misfits] == [too_long]
-    assert result.misfits[0].message() in [message.removeprefix("warning: ") for message in said]
+    # no narration line ends and no shot starts after it: no hold can take it either, so it is a warning
+    assert result.misfits[0].unextendable() in [message.removeprefix("warning: ") for message in said]
+    assert result.unextended == result.misfits and result.extended is None and result.extended_sound is None
+    assert any("nl audio description: 1 lines in the pauses, 0 as extended description" in message for message in said)
     assert result.vtt_text.startswith("WEBVTT") and "00:00:01.000 --> " in result.vtt_text and "Een deur." in result.vtt_text
     assert result.integrated_lufs == pytest.approx(-16, abs=1.5)
     assert _samples(result.sound) == _samples(programme)

@@ -111,6 +111,20 @@ def extent(path: Path, kind: str) -> Extent | None:
     return found.get(kind)
 
 
+def keyframe_times(path: Path, rate: Fraction) -> dict[int, Fraction]:
+    """The first video stream's keyframes: frame number (presentation time at `rate`) -> decoding time in seconds.
+
+    Read from the packets, not decoded. With B-frames a keyframe is decoded before it is shown; a stream
+    copy cut at a keyframe ends at its decoding time (render/extended_video.py)."""
+    found: dict[int, Fraction] = {}
+    with _open(Path(path)) as container:
+        stream = container.streams.video[0]
+        for packet in container.demux(stream):
+            if packet.is_keyframe and packet.pts is not None and packet.dts is not None:
+                found[round(packet.pts * stream.time_base * rate)] = Fraction(packet.dts * stream.time_base)
+    return found
+
+
 def image_pixels_readable(width: int, height: int) -> bool:
     """Whether ffmpeg reads a picture this large at all."""
     return (width + 128) * (height + 128) < _FFMPEG_PIXEL_LIMIT

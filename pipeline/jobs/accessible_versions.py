@@ -3,7 +3,10 @@
 - captions for deaf and hard-of-hearing viewers in the narration language: speakers named, music
   and sounds labelled (jobs/caption_files.py), checked by the subtitle and label rules;
 - the audio description: each language's described sound (jobs/audio_description.py), its
-  WebVTT text, and a described MP4 (the language's render with that sound);
+  WebVTT text, and a described MP4: the language's render with that sound, or, where lines did not
+  fit the narration's pauses, the extended version (WCAG 2.1 SC 1.2.7): the render cut at each hold
+  by stream copy, the held frame encoded as the render is between the pieces (render/extended_video.py),
+  with the extended described sound;
 - a transcript per language, HTML and plain text: everything said, shown and described.
 
 Every file lands in build/ (captions beside the subtitle sidecars, described MP4s in
@@ -14,23 +17,35 @@ the release copies them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from types import SimpleNamespace
 
+from pipeline.core import media
 from pipeline.core.atomic import write_text_if_changed
 from pipeline.core.errors import QCError
 from pipeline.core.languages import language as language_of
 from pipeline.core.layout import ProjectLayout
-from pipeline.core.report import Reporter
-from pipeline.jobs.audio_description import DESCRIBED_FOLDER, DescribedLanguage, describe
+from pipeline.jobs.audio_description import (
+    DESCRIBED_FOLDER,
+    DescribedLanguage,
+    describe,
+)
 from pipeline.jobs.caption_files import captions_for, check_captions_for, write_captions
 from pipeline.jobs.subtitle_workflow import SubtitleProject
 from pipeline.jobs.transcript_entries import project_transcript_entries
 from pipeline.release.transcript import transcript_html, transcript_text
 from pipeline.render import plan
 from pipeline.render.description_mix import described_title, described_video_argv
-from pipeline.render.products import Products
+from pipeline.render.extended_video import (
+    concat_list,
+    extended_title,
+    extended_video_argv,
+    hold_clips_argv,
+)
+from pipeline.render.products import Products, encoder_threads
 from pipeline.story.descriptions import description_script
+from pipeline.story.extended_description import EXTENDED_VERSION, ExtendedTimeline
 
 TRANSCRIPTS_FOLDER = "transcripts"
 
@@ -42,6 +57,8 @@ class AccessibleFiles:
     captions: dict[str, tuple[Path, Path]] = field(default_factory=dict)  # (srt, vtt): the narration language
     descriptions_vtt: dict[str, Path] = field(default_factory=dict)
     described_render: dict[str, Path] = field(default_factory=dict)
+    described_sound: dict[str, Path] = field(default_factory=dict)  # the in-pause described sound: the multi-language MP4's track
+    described_held: dict[str, Fraction] = field(default_factory=dict)  # seconds the described MP4 holds the picture (extended)
     transcripts: dict[str, tuple[Path, Path]] = field(default_factory=dict)  # (html, txt)
     described: dict[str, DescribedLanguage] = field(default_factory=dict)
 
@@ -71,10 +88,19 @@ def accessible_files(
 
     files.described = describe(timeline, paths, programme_sound, languages, reporter, products=products)
     for code, described in files.described.items():
-        if described.placed:
+        if described.placed or described.holds:
             files.descriptions_vtt[code] = write_text_if_changed(paths.sidecars / f"{code}-descriptions.vtt", described.vtt_text)
         if described.sound is not None:
-            files.described_render[code] = _described_render(paths, code, described.sound, timeline.duration, products)
+            files.described_sound[code] = described.sound
+            if described.extended is not None and described.extended_sound is not None:
+                files.described_render[code] = extended_render(
+                    paths.video(code), described.extended_sound, described.extended, described_render_path(paths, code),
+                    rate=timeline.rate, encoding=plan.Encoding(timeline.encoding.crf, timeline.encoding.preset, timeline.encoding.audio_bitrate),
+                    language=code, products=products,
+                )
+                files.described_held[code] = Fraction(described.extended.held_frames) / timeline.rate
+            else:
+                files.described_render[code] = _described_render(paths, code, described.sound, timeline.duration, products)
 
     folder = paths.build / TRANSCRIPTS_FOLDER
     title = timeline.title
@@ -101,4 +127,32 @@ def _described_render(paths: ProjectLayout, code: str, sound: Path, duration, pr
     lang = language_of(code)
     argv = described_video_argv(paths.video(code), sound, out, language_iso639_2=lang.iso639_2, title=described_title(lang))
     products.run(plan.RenderPlan(f"muxing the {lang.name} described video", argv, [out], duration))
+    return out
+
+
+def hold_clip_path(out: Path, index: int) -> Path:
+    """Where a described MP4's hold clips go: beside it, in a folder named for it."""
+    return out.parent / f"{out.stem}-holds" / f"hold-{index:03d}.mp4"
+
+
+def extended_render(
+    render: Path, sound: Path, extended: ExtendedTimeline, out: Path, *, rate: Fraction, encoding: plan.Encoding,
+    language: str, products: Products,
+) -> Path:
+    """The extended described MP4: `render` held at each of `extended`'s holds, with `sound` (the extended described sound).
+
+    Three runs, each made unless fresh: the hold clips (one ffmpeg run), then the render's pieces and
+    the clips joined by stream copy (the concat list written beside `out`) with the sound.
+    """
+    lang = language_of(language)
+    clips = [hold_clip_path(out, index) for index in range(len(extended.holds))]
+    duration = Fraction(extended.frames) / rate
+    held = Fraction(extended.held_frames) / rate
+    argv = hold_clips_argv(render, extended.holds, clips, rate=rate, encoding=encoding, threads=encoder_threads(len(clips)))
+    products.run(plan.RenderPlan(f"holding the {lang.name} picture in {len(clips)} places", argv, clips, held), extra=(EXTENDED_VERSION,))
+    listing = concat_list(render, extended, clips, media.keyframe_times(render, rate), rate=rate)
+    concat = write_text_if_changed(out.parent / f"{out.stem}-concat.txt", listing)
+    argv = extended_video_argv(concat, sound, out, language_iso639_2=lang.iso639_2, title=extended_title(lang.name))
+    products.run(plan.RenderPlan(f"joining the {lang.name} extended described video", argv, [out], duration),
+                 extra=(EXTENDED_VERSION,), extra_files=(render, *clips))
     return out

@@ -2,10 +2,14 @@
 
 For each language: the storyboard's description lines (story/descriptions.description_script),
 spoken offline (description_voice), fitted into the narration's pauses by the frames each needs
-(fit_descriptions; a line that does not fit is a warning, its Misfit.message()), mixed over the
-programme's delivered sound with the programme ducked under each line (render/description_mix)
-into build/described/<lang>.m4a, and the placed lines as WebVTT text (kind="descriptions",
-subtitles/description_track.py).
+(fit_descriptions), mixed over the programme's delivered sound with the programme ducked under each
+line (render/description_mix) into build/described/<lang>.m4a. The lines no pause holds (Misfits) are
+extended description (WCAG 2.1 SC 1.2.7): story/extended_description.py puts each where the described
+MP4 may hold the picture, and build/described/<lang>-extended.m4a is the described sound cut there with
+the held lines voiced over silence (render/extended_video.py; the MP4 itself is accessible_versions').
+A misfit is a warning only when no hold can take it. Every line goes into the WebVTT text
+(kind="descriptions", subtitles/description_track.py): the placed ones at their times, the held ones as
+a short cue where the programme is held. One line per language says how many went where.
 
 A language whose lines cannot be voiced (espeak-ng missing for nb, nl or lv) is skipped with its
 reason, said once as a warning: the release goes on without that described version.
@@ -35,11 +39,17 @@ from pipeline.jobs.description_voice import (
 )
 from pipeline.render import plan, sound
 from pipeline.render.description_mix import DUCK_DB, DUCK_RAMP, described_sound_argv
+from pipeline.render.extended_video import extended_sound_argv
 from pipeline.render.products import Products
 from pipeline.story.descriptions import (
     description_script,
     fit_descriptions,
     narration_pauses,
+)
+from pipeline.story.extended_description import (
+    EXTENDED_VERSION,
+    ExtendedTimeline,
+    plan_extension,
 )
 from pipeline.story.timeline import Timeline
 from pipeline.subtitles.description_track import description_vtt
@@ -57,6 +67,10 @@ def described_sound_path(paths: ProjectLayout, code: str) -> Path:
     return paths.build / DESCRIBED_FOLDER / f"{code}.m4a"
 
 
+def extended_sound_path(paths: ProjectLayout, code: str) -> Path:
+    return paths.build / DESCRIBED_FOLDER / f"{code}-extended.m4a"
+
+
 @dataclass(frozen=True)
 class DescribedLanguage:
     """One language's audio description: its described sound (None when skipped), WebVTT text and fit."""
@@ -65,10 +79,17 @@ class DescribedLanguage:
     sound: Path | None
     vtt_text: str
     placed: tuple[Any, ...]  # descriptions.PlacedLine
-    misfits: tuple[Any, ...]  # descriptions.Misfit
+    misfits: tuple[Any, ...]  # descriptions.Misfit: the lines no pause holds (voiced in the holds, where they have one)
     skipped_reason: str | None = None
     integrated_lufs: float | None = None  # the described sound as delivered (AAC), ebur128
     true_peak_dbtp: float | None = None
+    extended: ExtendedTimeline | None = None  # the holds the described MP4 makes for the misfits (none: no hold)
+    extended_sound: Path | None = None  # the in-pause described sound with the holds' lines: the extended version's sound
+    unextended: tuple[Any, ...] = ()  # descriptions.Misfit: lines neither a pause nor a hold can take
+
+    @property
+    def holds(self) -> tuple[Any, ...]:
+        return self.extended.holds if self.extended is not None else ()
 
 
 def describe(
@@ -114,16 +135,22 @@ def describe_language(
         reporter.info(f"warning: no {code} audio description: {exc}")
         return DescribedLanguage(code, None, "", (), (), str(exc))
     by_line = {item.line: item for item in voiced}
-    fit = fit_descriptions(lines, pauses, {item.line: item.frames for item in voiced}, rate=timeline.rate)
-    for misfit in fit.misfits:
-        reporter.info(f"warning: {misfit.message()}")
-    vtt_text = description_vtt(fit.placed, timeline.rate, code)
-    if not fit.placed:
-        reason = f"none of the {len(lines)} {code} description lines fits a pause in the narration"
+    needed = {item.line: item.frames for item in voiced}
+    fit = fit_descriptions(lines, pauses, needed, rate=timeline.rate)
+    # The lines no pause holds are voiced where the described MP4 holds the picture (extended description).
+    extended, homeless = plan_extension(timeline, [misfit.line for misfit in fit.misfits], needed, fit.placed)
+    unextended = tuple(misfit for misfit in fit.misfits if misfit.line in homeless)
+    for misfit in unextended:
+        reporter.info(f"warning: {misfit.unextendable()}")
+    vtt_text = description_vtt(fit.placed, timeline.rate, code, holds=extended.holds)
+    if not fit.placed and not extended.holds:
+        reason = f"none of the {len(lines)} {code} description lines fits a pause in the narration, or a hold"
         reporter.info(f"warning: no {code} audio description: {reason}")
-        return DescribedLanguage(code, None, vtt_text, tuple(fit.placed), tuple(fit.misfits), reason)
+        return DescribedLanguage(code, None, vtt_text, tuple(fit.placed), tuple(fit.misfits), reason, unextended=unextended)
     out = described_sound_path(paths, code)
     placed = [by_line[item.line] for item in fit.placed]
+    # The voice at the programme's loudness target: the narration carries the programme, so that is its level.
+    voice_gain_db = timeline.loudness.integrated_lufs - VOICE_REFERENCE_LUFS
     argv = described_sound_argv(
         programme_sound,
         [(item.wav, Fraction(place.start) / timeline.rate) for item, place in zip(placed, fit.placed)],
@@ -132,8 +159,7 @@ def describe_language(
         ramp=DUCK_RAMP,
         duration=timeline.duration,
         line_seconds=[item.seconds for item in placed],
-        # The voice at the programme's loudness target: the narration carries the programme, so that is its level.
-        voice_gain_db=timeline.loudness.integrated_lufs - VOICE_REFERENCE_LUFS,
+        voice_gain_db=voice_gain_db,
         true_peak_db=timeline.loudness.true_peak_db,
         bitrate=timeline.encoding.audio_bitrate,
     )
@@ -146,10 +172,22 @@ def describe_language(
         and levels.true_peak <= target.true_peak_db + 0.05
         and not levels.short_term_over(target.integrated_lufs)
     )
+    extended_sound = None
+    if extended.holds:
+        extended_sound = extended_sound_path(paths, code)
+        argv = extended_sound_argv(
+            out, extended, {item.line: item.wav for item in voiced}, extended_sound, rate=timeline.rate,
+            voice_gain_db=voice_gain_db, true_peak_db=timeline.loudness.true_peak_db, bitrate=timeline.encoding.audio_bitrate,
+        )
+        products.run(plan.RenderPlan(f"mixing the {language_name} extended described sound", argv, [extended_sound],
+                                     Fraction(extended.frames) / timeline.rate), extra=(EXTENDED_VERSION,))
+    held = float(Fraction(extended.held_frames) / timeline.rate)
     reporter.info(
-        f"{'' if on_target else 'warning: '}{code} audio description: {len(fit.placed)} line(s) placed, "
-        f"{len(fit.misfits)} not fitting; loudness {levels.integrated:.1f} LUFS, true peak {levels.true_peak:.1f} dBTP"
+        f"{'' if on_target else 'warning: '}{code} audio description: {len(fit.placed)} lines in the pauses, "
+        f"{len(fit.misfits) - len(unextended)} as extended description (the described MP4 holds the picture "
+        f"{held:.1f} s in {len(extended.holds)} places); loudness {levels.integrated:.1f} LUFS, true peak {levels.true_peak:.1f} dBTP"
         f"{'' if levels.max_short_term is None else f', loudest 3 s {levels.max_short_term:.1f} LUFS'}"
         f" (target {target.integrated_lufs:g} LUFS)"
     )
-    return DescribedLanguage(code, out, vtt_text, tuple(fit.placed), tuple(fit.misfits), None, levels.integrated, levels.true_peak)
+    return DescribedLanguage(code, out, vtt_text, tuple(fit.placed), tuple(fit.misfits), None, levels.integrated, levels.true_peak,
+                             extended if extended.holds else None, extended_sound, unextended)

@@ -23,7 +23,8 @@ The JSON format (FORMAT_VERSION 1; a field is only ever added within a version):
          "slate": true,                     # renders as a placeholder slate
          "media": {"file": "assets/footage/x.mp4", "path": "/abs/...", "exists": false} | null}
       ],
-      "errors": [ {problem} ], "warnings": [ {problem} ]
+      "errors": [ {problem} ], "warnings": [ {problem} ],
+      "notes": [ {problem} ]                # info, not warnings: e.g. a line voiced as extended description
     }
 
 A problem is {"text": the line `check` prints, "file", "line", "column",
@@ -51,6 +52,7 @@ from typing import Any
 from pipeline.core.errors import PipelineError, Problem, StoryboardError
 from pipeline.story import storyboard as sb
 from pipeline.story.descriptions import description_warnings
+from pipeline.story.extended_description import fit_findings
 from pipeline.story.timeline import Timeline, build_timeline
 
 FORMAT_VERSION = 1
@@ -64,6 +66,7 @@ class CheckResult:
     board: sb.Storyboard | None = None
     timeline: Timeline | None = None
     error: PipelineError | None = None
+    notes: tuple[Problem, ...] = ()  # what authors should know but need not act on (a line voiced as extended description)
 
     @property
     def ok(self) -> bool:
@@ -86,9 +89,11 @@ def check_storyboard(storyboard: Path, *, strict: bool = False) -> CheckResult:
         timeline = build_timeline(board, strict=strict)
     except PipelineError as exc:
         return CheckResult(storyboard, board, error=exc)
-    # The audio description: filmed shots nobody has described, lines no pause holds (story/descriptions.py).
-    timeline = replace(timeline, warnings=timeline.warnings + description_warnings(board, timeline))
-    return CheckResult(storyboard, board, timeline)
+    # The audio description: filmed shots nobody has described (story/descriptions.py); the lines no pause
+    # holds are notes when the described MP4 holds the picture for them, warnings when nothing can take them.
+    unplaced, extended = fit_findings(board, timeline)
+    timeline = replace(timeline, warnings=timeline.warnings + description_warnings(board, timeline) + unplaced)
+    return CheckResult(storyboard, board, timeline, notes=extended)
 
 
 def check_json(result: CheckResult) -> dict[str, Any]:
@@ -108,6 +113,7 @@ def check_json(result: CheckResult) -> dict[str, Any]:
     data["shots"] = _shots(timeline, board) if timeline is not None and board is not None else None
     data["errors"] = _errors(result.error)
     data["warnings"] = [_problem(p) for p in result.warnings]
+    data["notes"] = [_problem(p) for p in result.notes]
     return data
 
 

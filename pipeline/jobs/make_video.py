@@ -171,7 +171,8 @@ def make_video(
             entries.append(LanguageInputs(
                 code, paths.video(code), srt, vtt, poster_time(timeline),
                 captions_srt=captions[0], captions_vtt=captions[1], descriptions_vtt=access.descriptions_vtt.get(code),
-                described_render=access.described_render.get(code), transcript_html=transcript[0], transcript_txt=transcript[1],
+                described_render=access.described_render.get(code), described_sound=access.described_sound.get(code),
+                described_held=access.described_held.get(code, Fraction(0)), transcript_html=transcript[0], transcript_txt=transcript[1],
             ))
         page_language = timeline.narration_language
         statement, disclaimer = _end_card_texts(timeline, page_language)
@@ -189,6 +190,7 @@ def make_video(
         )
         dist = paths.dist
         files = [paths.master, paths.player(page_language), *(p for e in entries for p in (e.render, e.srt, e.vtt, *e.optional_files().values()))]
+        files += [e.described_sound for e in entries if e.described_sound is not None]  # the multi-language MP4's described tracks
         key = cache.key_of("release", 3, repr(inputs), files=[*files, *([broadcast] if broadcast else [])])
         released = products.make(
             {dist / "manifest.json": key}, lambda _stale: make_release(inputs, dist, reporter=reporter),

@@ -42,6 +42,10 @@ class LanguageInputs:
     captions_vtt: Path | None = None
     descriptions_vtt: Path | None = None  # the audio description's text: a WebVTT kind="descriptions" track
     described_render: Path | None = None  # the MP4 with the audio description mixed in
+    # The described sound on the programme's time (descriptions in the pauses only): the multi-language
+    # MP4's described track. None: the described render's own sound, which is then on the programme's time.
+    described_sound: Path | None = None
+    described_held: Fraction = Fraction(0)  # seconds the described render holds the picture (extended description)
     transcript_html: Path | None = None
     transcript_txt: Path | None = None
 
@@ -230,7 +234,7 @@ def _check_optional(entry: LanguageInputs, clean: ProbedRender, expected: Fracti
             raise ReleaseError(f"{entry.captions_srt} has no captions in it", "export the finished captions for this language")
     if entry.described_render is not None:
         described = probe_render(entry.described_render, f"the {entry.code} described render")
-        check_same_cut(entry.described_render, described, clean, expected, frame)
+        check_same_cut(entry.described_render, described, clean, expected + entry.described_held, frame)
 
 
 def check_same_cut(path: Path, render: ProbedRender, clean: ProbedRender, expected: Fraction, frame: Fraction) -> None:

@@ -83,7 +83,11 @@ def release_manifest(
             {
                 "code": lang.code, "name": lang.name, "iso639_2": lang.iso639_2, "files": layout.language_files(lang.code, entries[lang.code]),
                 "text_track_kind": "captions" if entries[lang.code].captions_srt else "subtitles",
-                "audio_description": entries[lang.code].described_render is not None,
+                "audio_description": (
+                    {"file": layout.described(lang.code), "held_seconds": round(float(entries[lang.code].described_held), 3),
+                     "multi_track": entries[lang.code].described_sound is not None or not entries[lang.code].described_held}
+                    if entries[lang.code].described_render is not None else None
+                ),
             }
             for lang in checked.languages
         ],

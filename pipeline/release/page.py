@@ -279,16 +279,19 @@ def index_html(
     described_html = ""
     if described is not None:
         name = layout.described(described.code)
-        own_tracks = ""
-        if described.captions_vtt is not None:
-            own_tracks = _track("captions", described.captions_vtt, page_lang, f"{page_lang.name} (CC)", True)
-        else:
-            own_tracks = _track("subtitles", described.vtt, page_lang, page_lang.name, True)
+        # No soft tracks: the described MP4 has its language's subtitles in the picture, and where it holds the
+        # picture for a description the programme's captions would run ahead of it.
+        held = round(float(described.described_held))
+        extended = (
+            f" Where a description needs more time than the narration leaves, the picture holds while it is spoken ({held} s in all)."
+            if held else ""
+        )
         described_html = (
             '<section id="described" aria-labelledby="described-heading">\n<h2 id="described-heading">Watch with audio description</h2>\n'
-            f"<p>The same video with a voice describing what is on screen, in the pauses of the narration ({_e(page_lang.name)}).</p>\n"
+            f"<p>The same video with a voice describing what is on screen, in the pauses of the narration ({_e(page_lang.name)}).{_e(extended)} "
+            f"Its subtitles are in the picture.</p>\n"
             f'<video id="described-player" controls playsinline preload="none" poster="{_e(layout.poster(described.code))}" aria-labelledby="described-heading">\n'
-            f'<source src="{_e(name)}" type="video/mp4">\n{own_tracks}\n'
+            f'<source src="{_e(name)}" type="video/mp4">\n'
             "<p>This browser cannot play the video here: download it below.</p>\n</video>\n"
             f'<p>{download(name, "Download the described video (MP4)")}</p>\n</section>'
         )

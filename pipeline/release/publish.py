@@ -119,7 +119,11 @@ def _write_release(inputs: ReleaseInputs, checked: CheckedInputs, staging: Path,
         TextTrack(entry.captions_srt or entry.srt, lang, captions=entry.captions_srt is not None)
         for entry, lang in zip(inputs.languages, checked.languages)
     ]
-    described = [(entry.described_render, lang) for entry, lang in zip(inputs.languages, checked.languages) if entry.described_render]
+    # The described tracks share the programme's picture: the in-pause sound, never an extended version's.
+    described = [
+        (sound, lang) for entry, lang in zip(inputs.languages, checked.languages)
+        if (sound := entry.described_sound or (entry.described_render if not entry.described_held else None)) is not None
+    ]
     argv = multi_mux_argv(inputs.clean_render, text_tracks, multi, title=inputs.title, default=checked.default, described=described, metadata=tags)
     description = f"muxing {layout.multi}"
     with reporter.task(description, checked.clean.picture_duration) as update:

@@ -30,6 +30,7 @@ from ffmpeg.nodes import InputNode
 
 from pipeline.core.atomic import partial_path
 from pipeline.core.timebase import ffmpeg_time
+from pipeline.story.extended_description import line_ends, shot_starts
 from pipeline.story.timeline import AudioClip, Clip, Timeline
 
 SAMPLE_RATE = 48000
@@ -451,6 +452,22 @@ def _finish_picture(stream, timeline: Timeline, images: Sequence[ImageInput]):
     return stream
 
 
+def keyframe_frames(timeline: Timeline) -> tuple[int, ...]:
+    """The frames every render starts a keyframe on, in order.
+
+    Where each shot is fully on screen (after its transition in): clean seeking, a contact sheet from
+    keyframes alone. And where each narration line ends: the described version may hold the picture
+    there for extended audio description (render/extended_video.py), cutting the render by stream copy,
+    which is exact only at a keyframe.
+    """
+    return tuple(sorted({frame for frame in (*shot_starts(timeline), *line_ends(timeline)) if 0 < frame < timeline.frames}))
+
+
+def video_args(encoding: Encoding, rate: Fraction, keyframes_at: Sequence[int] = ()) -> dict[str, object]:
+    """The x264 options every render is encoded with (a clip joined to a render by stream copy must share them)."""
+    return _video_args(encoding, rate, keyframes_at)
+
+
 def _video_args(encoding: Encoding, rate: Fraction, keyframes_at: Sequence[int] = ()) -> dict[str, object]:
     keyframes = {"force_key_frames": ",".join(_seconds(frame, rate) for frame in keyframes_at)} if keyframes_at else {}
     return {
@@ -516,14 +533,13 @@ def picture_plan(
     picture = _finish_picture(_edit(timeline, sources, width, height), timeline, images)
     audio = ffmpeg.input(str(sound.resolve())).audio
     pictures = _split(picture, "split", len(outputs))
-    # keyframes where each shot is fully on screen (after its transition in)
-    shot_starts = [clip.start + clip.transition_in.frames for clip in timeline.clips[1:]]
+    keyframes = keyframe_frames(timeline)
     encoded = []
     for output, video in zip(outputs, pictures):
         if output.text_layer is not None:
             video = _text_layer(video, output.text_layer, fonts_dir, text_dir)
         extra = {"metadata:s:a:0": f"language={output.language}"} if output.language else {}
-        args = _video_args(encoding, timeline.rate, shot_starts)
+        args = _video_args(encoding, timeline.rate, keyframes)
         if encoder_threads is not None:
             args["threads"] = encoder_threads
         encoded.append(ffmpeg.output(video, audio, str(partial_path(output.path).resolve()), **args, **{"c:a": "copy"}, **extra))

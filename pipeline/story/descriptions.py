@@ -13,8 +13,8 @@ Three steps, each a function a test can call alone:
    (description_warnings says so to `check`).
 2. narration_pauses(timeline): where nobody speaks (narration lines and footage speech), with a guard.
 3. fit_descriptions(lines, pauses, needed): each line into the earliest pause that holds it whole
-   while its subject is on screen; a line that fits nowhere is a Misfit (it would need extended
-   description: the video paused, which a published MP4 cannot do).
+   while its subject is on screen; a line that fits nowhere is a Misfit: extended description, voiced
+   where the described MP4 holds the picture (story/extended_description.py).
 
 Time is integer frames throughout; estimated_frames gives a line's length before it is voiced, from
 its words at the language's SPEAKING_RATE. The WebVTT descriptions track is written from the placed
@@ -105,8 +105,10 @@ ROLE_ORDER = ("graphic", "opening_title", "title", "end_title", "flag", "lower_t
 JOINS = {"subtitle": ("opening_title", "title", "end_title")}
 # Shots whose picture only a person can describe: no draft, and `check` asks for a line.
 UNDRAFTED = {"footage": "filmed footage", "still": "the still image"}
-MISFIT_HINT = ("shorten its audio_description, or it needs extended description (the video paused), "
-               "which a player of a published MP4 cannot do")
+MISFIT_HINT = "voiced as extended description: the described MP4 holds the picture for it; shorten it to fit a pause instead"
+# A misfit no hold can take either (no narration line ends or shot starts after it that nobody speaks across).
+UNEXTENDABLE_HINT = ("shorten its audio_description: no pause holds it, and the described MP4 finds no narration "
+                     "line end or shot start after it to hold the picture at")
 
 
 # --- the script -----------------------------------------------------------------------------------
@@ -408,6 +410,10 @@ class Misfit:
     def message(self) -> str:
         return f"{self.what()} ({self.hint})"
 
+    def unextendable(self) -> str:
+        """What the job warns of when no hold can take the line either."""
+        return f"{self.what()} ({UNEXTENDABLE_HINT})"
+
 
 @dataclass(frozen=True)
 class DescriptionFit:
@@ -474,8 +480,8 @@ def _spoken_words(word: str) -> int:
 
 def description_warnings(board: sb.Storyboard, timeline: Timeline) -> tuple[Problem, ...]:
     """Warnings for `check`: filmed shots nobody has described (once their file exists: until then a
-    slate shows, and `check` says the file is missing), and the narration language's lines that no
-    pause holds at their estimated length; each located at the shot's line."""
+    slate shows, and `check` says the file is missing); each located at the shot's line. (The lines no
+    pause holds are extended_description.fit_findings'.)"""
     places = {shot.id: ("scenes", s_index, "shots", k_index)
               for s_index, scene in enumerate(board.document.scenes) for k_index, shot in enumerate(scene.shots)}
     found = []
@@ -484,9 +490,4 @@ def description_warnings(board: sb.Storyboard, timeline: Timeline) -> tuple[Prob
             found.append(board.problem(
                 places[clip.shot_id] + ("audio_description",), f"shot {clip.shot_id}: {UNDRAFTED[clip.kind]} has no audio_description",
                 "describe what it shows, e.g. audio_description: A teacher points at the board.", code="audio-description-missing"))
-    lines = description_script(timeline, timeline.narration_language)
-    fit = fit_descriptions(lines, narration_pauses(timeline), {}, rate=timeline.rate)
-    for misfit in fit.misfits:
-        found.append(board.problem(places[misfit.line.shot] + ("audio_description",), misfit.what(), misfit.hint,
-                                   code="audio-description-fit"))
     return tuple(found)
