@@ -298,3 +298,29 @@ def test_the_job_places_what_fits_warns_of_what_does_not_and_makes_nothing_twice
     assert _samples(result.sound) == _samples(programme)
     again, products = describe()
     assert again == result and products.rendered == []
+
+
+@pytest.mark.slow
+def test_an_english_description_is_heard_as_written(tmp_path):
+    """What a blind viewer hears: a drafted line voiced by piper and read back by the pipeline's own recogniser."""
+    from faster_whisper import WhisperModel
+    from jiwer import wer
+
+    from pipeline.story.descriptions import DescriptionLine
+    from pipeline.transcribe.models import ensure_model
+
+    recipe = description_voice.description_recipe("en")
+    if recipe.synth != "piper":
+        pytest.skip("piper is not installed (pip install '.[voice]'): the English description voice is piper's")
+    text = "A map of Europe marks Oslo, Rotterdam and Riga, joined by a line."
+    line = DescriptionLine("map", "en", text, 0, 250, True)
+    (voiced,) = description_voice.voice_lines([line], recipe, tmp_path / "voices", cache.ProductStore(tmp_path / "keys"), Fraction(25))
+    model = WhisperModel(str(ensure_model("base")), device="cpu", compute_type="int8", cpu_threads=2)
+    segments, _ = model.transcribe(str(voiced.wav), language="en", initial_prompt="Oslo, Rotterdam, Riga.")
+    heard = " ".join(segment.text for segment in segments)
+
+    def words(value: str) -> str:
+        return re.sub(r"[^a-z ]", "", value.lower())
+
+    assert wer(words(text), words(heard)) <= 0.1, heard
+    assert Fraction(1) < voiced.seconds < Fraction(8) and voiced.frames == -(-voiced.seconds * 25 // 1)
