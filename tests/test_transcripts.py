@@ -170,7 +170,7 @@ def test_entries_gather_speech_sounds_on_screen_text_and_descriptions_in_time_or
         (4.0, "on_screen", "Norway: 10.4%\nLatvia: 8.6%", None),
         (4.0, "speech", "Across Europe, one young person in ten leaves school early.", None),
         (20.0, "on_screen", "Ingrid\nTeacher", None),
-        (20.0, "speech", "We meet the parents every week.", "Ingrid"),
+        (20.0, "speech", "We meet the parents every week.", "Ingrid, in Norwegian"),  # a translation: said so
         (22.0, "description", "Ingrid smiles.", None),
         (24.0, "speech", "Welcome.", None),
         (24.0, "speech", "Thank you.", "Ingrid"),
@@ -188,8 +188,17 @@ def test_a_draft_still_in_the_language_spoken_is_marked_with_that_language():
     timeline = _timeline()
     timeline = Timeline(**{**timeline.__dict__, "narration_language": "nb"})
     [entry] = transcript_entries(timeline, {"nb": master}, voices, (), language="nb")
-    assert (entry.speaker, entry.language) == ("Amina", "so")
+    assert (entry.speaker, entry.language) == ("Amina, på somali", "so")
     assert 'lang="so"' in transcript_html("PACT", "nb", [entry])
+
+
+def test_an_interviewee_without_a_name_is_not_the_narrator():
+    captions = SubtitleTrack("en", (Cue(1000, 3000, "[in Somali]\nWe feel welcome."), Cue(4000, 6000, "Thank you all."))).renumbered()
+    voices = [CueVoice(1000, 3000, None, "so", False, "[in Somali]\nWe feel welcome.")]
+    entries = transcript_entries(_timeline(), {"en": captions}, voices, (), language="en")
+    assert [(e.text, e.speaker) for e in entries] == [("We feel welcome.", "Interviewee, in Somali"), ("Thank you all.", None)]
+    page = transcript_html("PACT", "en", entries)
+    assert "Interviewee, in Somali" in page and page.count("Narrator") == 1
 
 
 def _words(text: str) -> list[str]:

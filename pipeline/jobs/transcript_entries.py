@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Protocol
 
-from pipeline.release.transcript import TranscriptEntry
+from pipeline.release.transcript import TranscriptEntry, transcript_labels
 from pipeline.story.timeline import TextItem, Timeline
-from pipeline.subtitles.captions import NARRATOR, cue_voice, without_labels
+from pipeline.subtitles.captions import NARRATOR, cue_voice, speaker_label, without_labels
 from pipeline.subtitles.model import Cue, SubtitleTrack
 from pipeline.subtitles.sentences import ends_sentence
 from pipeline.subtitles.voices import CueVoice
@@ -58,8 +58,7 @@ def _speech(track: SubtitleTrack, voices: Sequence[CueVoice], language: str, mas
         other = None
         if owner is not None and owner.draft and owner.spoken and owner.spoken != language and language != "en" and language == master_language and cue.text == owner.text:
             other = owner.spoken  # Whisper's draft, still in the language spoken (it translates only into English)
-        speaker = None if owner is None else (owner.speaker or "")
-        parts.append((cue, speaker, other, " ".join(text.split())))
+        parts.append((cue, _interviewee(owner, language), other, " ".join(text.split())))
     entries: list[TranscriptEntry] = []
     run: list[tuple[Cue, str | None, str | None, str]] = []
 
@@ -75,6 +74,17 @@ def _speech(track: SubtitleTrack, voices: Sequence[CueVoice], language: str, mas
         run.append(part)
     close()
     return entries
+
+
+def _interviewee(owner: CueVoice | None, language: str) -> str | None:
+    """Who speaks a cue, as the transcript names them: None for the narrator; an interviewee by name (or as
+    "Interviewee" without one), with the language they spoke when the transcript gives their words in another:
+    "Ingrid, in Norwegian" (the words are a translation)."""
+    if owner is None:
+        return None
+    name = owner.speaker or transcript_labels(language)["interviewee"]
+    said_in = speaker_label(None, owner.spoken, language).strip("[]")
+    return f"{name}, {said_in}" if said_in else name
 
 
 def _on_screen(items: Iterable[TextItem], rate: Fraction, language: str, fallback: str) -> list[TranscriptEntry]:

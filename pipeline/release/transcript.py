@@ -37,10 +37,10 @@ class TranscriptEntry:
 
 # The transcript's own words, per language. "heading" holds {title}.
 WORDS: dict[str, dict[str, str]] = {
-    "en": {"heading": "Transcript – {title}", "narrator": "Narrator", "on_screen": "On screen", "description": "Description", "sound": "Sound"},
-    "nb": {"heading": "Transkripsjon – {title}", "narrator": "Forteller", "on_screen": "På skjermen", "description": "Beskrivelse", "sound": "Lyd"},
-    "nl": {"heading": "Transcript – {title}", "narrator": "Verteller", "on_screen": "Op het scherm", "description": "Beschrijving", "sound": "Geluid"},
-    "lv": {"heading": "Transkripts – {title}", "narrator": "Diktors", "on_screen": "Uz ekrāna", "description": "Apraksts", "sound": "Skaņa"},
+    "en": {"heading": "Transcript – {title}", "narrator": "Narrator", "on_screen": "On screen", "description": "Description", "sound": "Sound", "interviewee": "Interviewee"},
+    "nb": {"heading": "Transkripsjon – {title}", "narrator": "Forteller", "on_screen": "På skjermen", "description": "Beskrivelse", "sound": "Lyd", "interviewee": "Intervjuobjekt"},
+    "nl": {"heading": "Transcript – {title}", "narrator": "Verteller", "on_screen": "Op het scherm", "description": "Beschrijving", "sound": "Geluid", "interviewee": "Geïnterviewde"},
+    "lv": {"heading": "Transkripts – {title}", "narrator": "Diktors", "on_screen": "Uz ekrāna", "description": "Apraksts", "sound": "Skaņa", "interviewee": "Intervējamais"},
 }
 
 
