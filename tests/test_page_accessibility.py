@@ -431,3 +431,13 @@ def test_bad_optional_inputs_fail_with_one_line(tmp_path, make_media, change, me
         make_release(replace(inputs, languages=(english, *inputs.languages[1:])), root / "dist")
     assert message in str(failure.value) and "\n" not in str(failure.value)
     assert not (root / "dist").exists()
+
+
+def test_a_page_for_a_norwegian_narration_says_its_own_words_are_english_and_marks_the_norwegian(tmp_path, make_media):
+    """The page's own words are English: a narration in Norwegian makes its title, statement and disclaimer lang="nb", not the page."""
+    inputs = replace(_full_project(tmp_path / "p", make_media), page_language="nb", default_language="nb")
+    dist = make_release(inputs, tmp_path / "p" / "dist")
+    tags = _tags(dist / "index.html")
+    assert ("html", {"lang": "en"}) in [(tag, {k: v for k, v in attrs.items() if k == "lang"}) for tag, attrs in tags if tag == "html"]
+    assert ("h1", "nb") in [(tag, attrs.get("lang")) for tag, attrs in tags]
+    assert sum(1 for tag, attrs in tags if tag == "div" and attrs.get("lang") == "nb") == 2  # the funding statement and the disclaimer

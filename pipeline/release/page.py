@@ -148,6 +148,9 @@ def _tracks(inputs: ReleaseInputs, checked: CheckedInputs, *, descriptions: bool
     return "".join(out)
 
 
+PAGE_WORDS = "en"  # the language of the page's own words (headings, labels, the statement's wording)
+
+
 def _in(lang: Language, page: str) -> str:
     """A language's name, marked as that language when it is not the page's."""
     return _e(lang.name) if lang.code == page else f'<span lang="{_e(lang.code)}">{_e(lang.name)}</span>'
@@ -226,7 +229,11 @@ def index_html(
     built_at: str,
 ) -> str:
     """The download page: self-contained (inline CSS, no scripts, no fonts or files from elsewhere), relative links only."""
-    page = inputs.page_language
+    # The page's own words are English (PAGE_WORDS); what the storyboard writes (title, description, funding
+    # statement, disclaimer) is in the narration language, and marked as such where that is another.
+    content = inputs.page_language
+    page = PAGE_WORDS
+    marked = _lang(content, page)
 
     def size(name: str) -> str:
         return f' <span class="size">{_e(human_size(sizes_and_hashes[name][0]))}</span>' if name in sizes_and_hashes else ""
@@ -244,12 +251,12 @@ def index_html(
 
     entries = {entry.code: entry for entry in inputs.languages}
     langs = {lang.code: lang for lang in checked.languages}
-    page_entry: LanguageInputs | None = entries.get(page) or entries.get(checked.default)
+    page_entry: LanguageInputs | None = entries.get(content) or entries.get(checked.default)
     page_lang = langs[page_entry.code] if page_entry else None
     video = checked.clean.info.video
     facts = f"{_clock(multi.picture_duration)} min · {video.width}×{video.height} · {float(video.rate):g} fps · released {built_at[:10]}"
     names = ", ".join(_in(lang, page) for lang in checked.languages)
-    page_name = language(page).name
+    page_name = _in(language(content), page)
     captioned = [langs[entry.code] for entry in inputs.languages if entry.captions_vtt is not None]
     described = page_entry if page_entry is not None and page_entry.described_render is not None else None
 
@@ -273,7 +280,7 @@ def index_html(
         f'<source src="{_e(layout.multi)}" type="video/mp4">\n{_tracks(inputs, checked, descriptions=True)}\n'
         "<p>This browser cannot play the video here: download it from the list below.</p>\n</video>\n"
         f"{controls_html}\n"
-        f'<p class="hint" id="player-help">On-screen text in {_e(page_name)}. {cc}</p>\n</section>'
+        f'<p class="hint" id="player-help">On-screen text in {page_name}. {cc}</p>\n</section>'
     )
 
     described_html = ""
@@ -288,7 +295,7 @@ def index_html(
         )
         described_html = (
             '<section id="described" aria-labelledby="described-heading">\n<h2 id="described-heading">Watch with audio description</h2>\n'
-            f"<p>The same video with a voice describing what is on screen, in the pauses of the narration ({_e(page_lang.name)}).{_e(extended)} "
+            f"<p>The same video with a voice describing what is on screen, in the pauses of the narration ({_in(page_lang, page)}).{_e(extended)} "
             f"Its subtitles are in the picture.</p>\n"
             f'<video id="described-player" controls playsinline preload="none" poster="{_e(layout.poster(described.code))}" aria-labelledby="described-heading">\n'
             f'<source src="{_e(name)}" type="video/mp4">\n'
@@ -360,9 +367,9 @@ def index_html(
 <body>
 <a class="skip" href="#player">Skip to the video</a>
 <header>
-<h1>{_e(inputs.title)}</h1>
+<h1{marked}>{_e(inputs.title)}</h1>
 <p class="facts">{_e(facts)}</p>
-{f"<p>{_e(description)}</p>" if description else ""}
+{f"<p{marked}>{_e(description)}</p>" if description else ""}
 <nav aria-label="On this page"><ul>{nav}</ul></nav>
 </header>
 <main>
@@ -378,7 +385,7 @@ def index_html(
 <section aria-labelledby="all">
 <h2 id="all">All languages in one file</h2>
 <div class="all">
-<p>The video with its on-screen text in {_e(page_name)}, and subtitles in {names} that viewers switch on in their player.</p>
+<p>The video with its on-screen text in {page_name}, and subtitles in {names} that viewers switch on in their player.</p>
 <p>{download(layout.multi, "Download MP4 (all languages)")}</p>
 </div>
 </section>
@@ -394,9 +401,9 @@ def index_html(
 <footer>
 <div class="funding">
 <img src="{_e(layout.emblem)}" alt="European Union emblem" width="72" height="48">
-<div class="statement-text ubuntu">{_paragraphs(inputs.funding_statement, "funding-text")}{f'<p class="programme">{_e(programme)}</p>' if programme else ""}</div>
+<div class="statement-text ubuntu"{marked}>{_paragraphs(inputs.funding_statement, "funding-text")}{f'<p class="programme">{_e(programme)}</p>' if programme else ""}</div>
 </div>
-<div class="ubuntu disclaimer">{_paragraphs(inputs.disclaimer)}</div>
+<div class="ubuntu disclaimer"{marked}>{_paragraphs(inputs.disclaimer)}</div>
 </footer>
 </body>
 </html>
