@@ -23,11 +23,9 @@ from types import SimpleNamespace
 
 from pipeline.core import media
 from pipeline.core.atomic import write_text_if_changed
-from pipeline.core.errors import QCError
 from pipeline.core.languages import language as language_of
-from pipeline.core.layout import ProjectLayout
+from pipeline.core.layout import ProjectLayout, shown_path
 from pipeline.jobs.audio_description import (
-    DESCRIBED_FOLDER,
     DescribedLanguage,
     describe,
 )
@@ -47,7 +45,6 @@ from pipeline.render.products import Products, encoder_threads
 from pipeline.story.descriptions import description_script
 from pipeline.story.extended_description import EXTENDED_VERSION, ExtendedTimeline
 
-TRANSCRIPTS_FOLDER = "transcripts"
 
 
 @dataclass
@@ -64,12 +61,12 @@ class AccessibleFiles:
 
 
 def described_render_path(paths: ProjectLayout, code: str) -> Path:
-    return paths.build / DESCRIBED_FOLDER / f"video_{code}.mp4"
+    return paths.described / f"video_{code}.mp4"
 
 
 def accessible_files(
     project: SubtitleProject, paths: ProjectLayout, languages: tuple[str, ...], programme_sound: Path,
-    products: Products, *, allow_qc_errors: bool = False,
+    products: Products,
 ) -> AccessibleFiles:
     """Captions, audio description and transcripts for `languages`, each made unless fresh."""
     reporter = products.reporter
@@ -78,13 +75,14 @@ def accessible_files(
 
     master = project.master_language
     if master in languages:
-        findings = [finding for finding in check_captions_for(project, captions_for(project)) if finding.severity == "error"]
-        for finding in findings:
-            reporter.info(f"{'warning' if allow_qc_errors else 'error'}: captions: {finding.format(f'{master} captions')}")
-        if findings and not allow_qc_errors:
-            raise QCError(f"the {master} captions have {len(findings)} QC error(s): not released",
-                          "fix the subtitles or the storyboard's sounds, or release anyway with --allow-qc-errors")
+        # The captions are made, not edited: their words are subtitles/<lang>.srt's (checked before the render), their
+        # labels the storyboard's sounds, music caption and speakers. What the label and reading rules still find is
+        # said, naming the captions file and cue, without holding the release back.
         files.captions[master] = write_captions(project, paths.sidecars)
+        shown = shown_path(files.captions[master][0], paths.root)
+        for finding in check_captions_for(project, captions_for(project)):
+            if finding.severity == "error":
+                reporter.info(f"warning: {finding.format(shown)} (its words come from subtitles/{master}.srt, its labels from the storyboard)")
 
     files.described = describe(timeline, paths, programme_sound, languages, reporter, products=products)
     for code, described in files.described.items():
@@ -102,7 +100,7 @@ def accessible_files(
             else:
                 files.described_render[code] = _described_render(paths, code, described.sound, timeline.duration, products)
 
-    folder = paths.build / TRANSCRIPTS_FOLDER
+    folder = paths.transcripts
     title = timeline.title
     for code in languages:
         # The transcript says each description when the thing it describes comes on screen, voiced or not.

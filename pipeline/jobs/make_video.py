@@ -9,6 +9,7 @@ re-renders the Latvian outputs only (build.py).
 
 from __future__ import annotations
 
+import datetime
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -31,14 +32,11 @@ from pipeline.jobs.accessible_versions import accessible_files
 from pipeline.release.accessibility_statement import AccessibilityStatement, statement_from_storyboard
 from pipeline.release.broadcast import BROADCAST_VERSION, make_broadcast_copy
 from pipeline.release.licence import Licence, licence_from_storyboard
-from pipeline.release.manifest import build_time
 from pipeline.render.flash_check import flash_report
 from pipeline.render.sound import measure_loudness
-from pipeline.story.storyboard import OPEN_LICENCES
 
 POSTER_DELAY = Fraction(3, 2)  # seconds into the opening title, past its fade-in
 TITLE_ROLES = ("opening_title", "title")  # a title card's text (`style: opening` makes the first one an opening title)
-DEFAULT_LICENCE = "CC-BY-4.0"  # Erasmus+ asks for results under an open licence; CC BY 4.0 is the programme's usual one
 
 
 def subtitle_reports(project: SubtitleProject, languages: tuple[str, ...], reporter: Reporter) -> dict[str, LanguageReport]:
@@ -159,7 +157,7 @@ def make_video(
         products = Products(cache.ProductStore(paths.keys), reporter, result.rendered)
         _funding_statement_shown(timeline, paths, languages, reporter)
         _safe_to_watch(paths.master, products)
-        access = accessible_files(project, paths, languages, result.outputs["sound"], products, allow_qc_errors=allow_qc_errors)
+        access = accessible_files(project, paths, languages, result.outputs["sound"], products)
         sidecars = paths.sidecars
         entries = []
         for code in languages:
@@ -202,20 +200,27 @@ def make_video(
     return result, dist
 
 
-def _licence(project: SubtitleProject, reporter: Reporter) -> Licence:
-    """The storyboard's `license:`; without one, CC BY 4.0 (the Erasmus+ default for results), held by the project."""
+def _licence(project: SubtitleProject, reporter: Reporter) -> Licence | None:
+    """The storyboard's `license:` (its id CC BY 4.0 unless it names another). Without one the release has no
+    licence: granting one is the rights holder's act, so the pipeline never decides it for them."""
     block = project.board.document.license
-    if block is not None:
-        return licence_from_storyboard(block)
-    holder = f"the partners of {project.timeline.title.get(project.timeline.narration_language, 'the project')}"
-    reporter.info(f"warning: the storyboard has no `license:`: released under CC BY 4.0, held by {holder}, with no third-party credits")
-    name, url = OPEN_LICENCES[DEFAULT_LICENCE]
-    return Licence(DEFAULT_LICENCE, name, url, holder, build_time()[:4], ())
+    if block is None:
+        reporter.info(
+            "warning: the storyboard has no `license:`, so the release is not openly licensed (Erasmus+ results must be): "
+            "add license: {holder: ..., year: ...} (CC BY 4.0 unless you name another) with the credits of third-party assets"
+        )
+        return None
+    return licence_from_storyboard(block)
 
 
 def _accessibility(project: SubtitleProject) -> AccessibilityStatement | None:
+    """The storyboard's `accessibility:`; a statement without `prepared:` is dated by the storyboard's last change
+    (not the build's day: a statement does not change because it was rebuilt)."""
     block = project.board.document.accessibility
-    return statement_from_storyboard(block, build_time()[:10]) if block is not None else None
+    if block is None:
+        return None
+    changed = datetime.date.fromtimestamp(project.board.path.stat().st_mtime).isoformat()
+    return statement_from_storyboard(block, changed)
 
 
 def _safe_to_watch(master: Path, products: Products) -> None:
@@ -228,7 +233,7 @@ def _safe_to_watch(master: Path, products: Products) -> None:
 
 def _broadcast_copy(paths: ProjectLayout, language: str, products: Products) -> Path:
     """The on-screen-text render (no subtitles burned in) at -23 LUFS for broadcasters, made unless fresh."""
-    source, out = paths.player(language), paths.build / "broadcast.mp4"
+    source, out = paths.player(language), paths.broadcast
     key = cache.key_of("broadcast", BROADCAST_VERSION, files=[source])
     made = products.make({out: key}, lambda _stale: make_broadcast_copy(source, out, measure=measure_loudness), name=out.name)
     if made is not None:

@@ -99,7 +99,8 @@ def make_release(inputs: ReleaseInputs, dist: Path, *, reporter: Reporter | None
 
 def _write_release(inputs: ReleaseInputs, checked: CheckedInputs, staging: Path, dist: Path, reporter: Reporter) -> None:
     layout = DistLayout(inputs.name)
-    tags = mp4_metadata(inputs.licence) if inputs.licence is not None else {}
+    # Every MP4 names the video (its title: WCAG 2.4.2 for files) and, with a licence, its holder and terms.
+    tags = {"title": inputs.title, **(mp4_metadata(inputs.licence) if inputs.licence is not None else {})}
     with reporter.task("copying the renders", None):
         for entry in inputs.languages:
             _place(entry.render, staging / layout.render(entry.code), tags)
