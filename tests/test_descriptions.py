@@ -127,8 +127,13 @@ def test_a_shots_own_audio_description_replaces_the_draft(project):
     ]
     assert [line.earliest for line in english[2:]] == [8 * 25 + 25, 8 * 25 + 88]  # `at` from the shot's start (3.5 s: 87.5 frames, rounded up)
     norwegian = [line.text for line in description_script(timeline, "nb")]
-    assert norwegian == ["Oslo lyser på et mørkt kart.", "Et kart over Europa viser Riga.", "A hand waves.", "Hånden er borte."]
-    # The timeline keeps each shot's own lines, in every language.
+    # "A hand waves." is one text: the narration language's, so the Norwegian version leaves it out (never voiced in English by a Norwegian voice).
+    assert norwegian == ["Oslo lyser på et mørkt kart.", "Et kart over Europa viser Riga.", "Hånden er borte."]
+    (one_text,) = next(clip for clip in timeline.clips if clip.shot_id == "moments").audio_description[:1]
+    assert one_text.text == {"en": "A hand waves."}
+    assert any("29:27: scenes[0].shots[2].audio_description[0].text: one text for the audio description is voiced in the narration language only"
+               in str(warning) for warning in timeline.warnings)
+    # The timeline keeps each shot's own lines, in the languages written.
     (moment,) = next(clip for clip in timeline.clips if clip.shot_id == "map").audio_description
     assert moment.text == {"en": "Oslo glows on a dark map.", "nb": "Oslo lyser på et mørkt kart."} and moment.at == 0
 

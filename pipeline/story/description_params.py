@@ -1,6 +1,6 @@
 """What a shot's `audio_description:` holds, read and checked: one text, one per language, or several moments.
 
-    audio_description: A teacher points at the board.              # every language
+    audio_description: A teacher points at the board.              # the narration language only
     audio_description: {en: A teacher points., nb: En lærer peker.} # one per language
     audio_description:                                             # several moments of the shot
       - {at: 0.5, text: {en: A teacher points., nb: En lærer peker.}}
@@ -46,8 +46,15 @@ def description_problems(value: Any, languages: list[str]) -> list[Found]:
 
 
 def _text_problems(value: Any, languages: list[str]) -> list[Found]:
+    # A description is words in one language: a single text is the narration language's, never voiced by another
+    # language's voice (timeline.py keeps it for the narration language alone).
     if isinstance(value, str):
-        return [] if value.strip() else [Found((), "empty text: write what the shot shows, or leave the key out", EXAMPLE)]
+        if not value.strip():
+            return [Found((), "empty text: write what the shot shows, or leave the key out", EXAMPLE)]
+        if len(set(languages)) > 1:
+            return [Found((), "one text for the audio description is voiced in the narration language only: the other languages' described versions leave this shot out",
+                          EXAMPLE, warning=True)]
+        return []
     if not isinstance(value, dict):
         return []  # the shape check says what it must be
     if "text" in value and "at" in value:
@@ -66,6 +73,6 @@ def _text_problems(value: Any, languages: list[str]) -> list[Found]:
                                "add the language to project.languages, or remove the text", warning=True, on_key=True))
     missing = [code for code in languages if code not in value]
     if value and missing:
-        found.append(Found((), f"no audio description for {', '.join(missing)}",
-                           "the narration language's text is voiced instead: add a text for each language", warning=True))
+        found.append(Found((), f"no audio description for {', '.join(missing)}: those described versions leave this shot out",
+                           "add a text for each language", warning=True))
     return found

@@ -141,8 +141,9 @@ def description_script(timeline: Timeline, language: str) -> tuple[DescriptionLi
     for clip in timeline.clips:
         if clip.audio_description:
             for moment in clip.audio_description:
-                text = moment.text.get(language) or moment.text.get(timeline.narration_language, "")
-                lines.append(DescriptionLine(clip.shot_id, language, text.strip(), moment.at, clip.end, False))
+                text = moment.text.get(language, "").strip()
+                if text:  # a language the author did not write is left out (check says so), never voiced in another's words
+                    lines.append(DescriptionLine(clip.shot_id, language, text, moment.at, clip.end, False))
             continue
         for piece in _drafted(timeline, clip):
             text = piece.text.get(language) or piece.text[timeline.narration_language]
@@ -349,8 +350,7 @@ def narration_pauses(timeline: Timeline, *, speech: Iterable[tuple[int, int]] | 
     Speech is the narration lines' extents and the footage shots' speech; `speech` gives tighter
     (start, end) spans instead (say, the narration's measured voice activity)."""
     if speech is None:
-        speech = [(clip.start, clip.start + clip.frames) for clip in timeline.narration]
-        speech += [(clip.start, clip.end) for clip in timeline.speech]
+        speech = timeline.speech_spans
     guard, minimum = round(GUARD * timeline.rate), round(MIN_PAUSE * timeline.rate)
     pauses, free_from = [], 0  # the video's start and end need no guard
     for start, end in sorted(speech):

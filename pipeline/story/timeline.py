@@ -224,6 +224,13 @@ class Timeline:
         return Fraction(self.frames) / self.rate
 
     @property
+    def speech_spans(self) -> tuple[tuple[int, int], ...]:
+        """(start, end) frames where someone speaks, in order: each narration line's extent and each footage shot's speech.
+        Captions (music alone), description pauses and where a description may hold the picture all go by it."""
+        spans = [(clip.start, clip.start + clip.frames) for clip in self.narration] + [(clip.start, clip.end) for clip in self.speech]
+        return tuple(sorted(spans))
+
+    @property
     def cuts(self) -> tuple[int, ...]:
         """Frames where the picture changes shot (a transition counts at its midpoint)."""
         return tuple(clip.start + clip.transition_in.frames // 2 for clip in self.clips[1:])
@@ -518,7 +525,9 @@ class _Builder:
                     at + (index, "at"), f"at {self.tc(offset) if offset >= 0 else moment.at} is outside the shot, which lasts {self.tc(clip.frames)}",
                     "count `at` from the shot's start, less than its duration"))
                 continue
-            moments.append(AuthoredDescription(clip.start + offset, self.texts(moment.text), at + (index,)))
+            # Only the languages written: a line is never voiced in a language it is not in (one text: the narration's).
+            given = {self.project.narration_language: moment.text} if isinstance(moment.text, str) else dict(moment.text)
+            moments.append(AuthoredDescription(clip.start + offset, {code: text for code, text in given.items() if code in self.languages}, at + (index,)))
         return replace(clip, audio_description=tuple(sorted(moments, key=lambda m: m.at)))
 
     def speech(self, shot: sb.FootageShot, clip: Clip, at: sb.Path_) -> SpeechClip | None:
