@@ -21,10 +21,13 @@ frame it sounds in.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import json
 import math
 import os
+import subprocess
 import tempfile
 import wave
 from collections import Counter
@@ -41,8 +44,8 @@ from pipeline.core.atomic import partial_path
 from pipeline.core.errors import PipelineError
 from pipeline.core.ffmpeg import run
 from pipeline.core.report import Reporter
-from pipeline.jobs.narrate import read_manifest, trim_silence
-from pipeline.jobs.scratch_voices import SYNTHESISERS, Recipe, find_recipe, ready
+from pipeline.jobs.narrate import read_manifest, trim_silence, write_wav
+from pipeline.jobs.scratch_voices import SYNTHESISERS, Recipe, find_recipe, piper_voice_files, ready
 from pipeline.render.sound import loudness_of
 
 if TYPE_CHECKING:
@@ -126,9 +129,35 @@ def description_recipe(language: str, *, root: Path | None = None) -> Recipe:
     return Recipe(ESPEAK, ESPEAK_VOICES[language])
 
 
+@functools.lru_cache(maxsize=None)
+def synthesiser_release(synth: str, voice: str) -> str:
+    """Which release of the synthesiser (and, for piper, of its voice model) speaks: an upgrade remakes the lines.
+
+    piper: its package's version and the voice model file's size; a system program: the first line of `--version`.
+    """
+    if synth == "piper":
+        try:
+            model = piper_voice_files(voice)[0]
+            return f"piper-tts {importlib.metadata.version('piper-tts')}, {model.name} {model.stat().st_size} bytes"
+        except (importlib.metadata.PackageNotFoundError, OSError, PipelineError):
+            return "piper (version unknown)"
+    exe = SYNTHESISERS[synth].executable() if synth in SYNTHESISERS else None
+    program = {"festival": "festival"}.get(synth, exe)
+    if not program:
+        return f"{synth} (not installed)"
+    try:
+        done = subprocess.run([program, "--version"], capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return f"{synth} (version unknown)"
+    return (done.stdout or done.stderr).strip().splitlines()[0] if (done.stdout or done.stderr).strip() else f"{synth} (version unknown)"
+
+
 def line_key(text: str, recipe: Recipe) -> str:
-    """What a voiced line depends on, hashed: its text, synthesiser, voice, speed and VOICE_VERSION."""
-    parts = {"version": VOICE_VERSION, "text": text, "synth": recipe.synth, "voice": recipe.voice, "speed": recipe.speed}
+    """What a voiced line depends on, hashed: its text, synthesiser and its release, voice, speed and VOICE_VERSION."""
+    parts = {
+        "version": VOICE_VERSION, "text": text, "synth": recipe.synth, "voice": recipe.voice, "speed": recipe.speed,
+        "release": synthesiser_release(recipe.synth, recipe.voice),
+    }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -152,15 +181,6 @@ def _read_wav(path: Path, made_by: str) -> tuple[np.ndarray, int]:
         raise PipelineError(f"{made_by} wrote {8 * width}-bit audio; expected 16-bit")
     samples = np.frombuffer(data, dtype="<i2").astype(np.float64) / 32768.0
     return (samples.reshape(-1, channels).mean(axis=1) if channels > 1 else samples), rate
-
-
-def _write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
-    pcm = np.clip(np.round(samples * 32767), -32768, 32767).astype("<i2")
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(pcm.tobytes())
 
 
 def _samples_in(path: Path) -> tuple[int, int]:
@@ -193,7 +213,7 @@ def _voice(text: str, recipe: Recipe, out: Path) -> None:
         speech = trim_silence(samples, rate)
         if speech.size == 0:
             raise PipelineError(f"{synthesiser.name} made no sound for the description {text!r}", f"check the voice {recipe.voice!r}")
-        _write_wav(trimmed, speech, rate)
+        write_wav(trimmed, speech, rate)
         loudness, peak = _stereo_loudness(trimmed)
         if loudness <= SILENT_LINE_LUFS:
             raise PipelineError(f"{synthesiser.name} made no audible speech for the description {text!r}", f"check the voice {recipe.voice!r}")

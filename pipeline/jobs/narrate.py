@@ -108,7 +108,8 @@ def trim_silence(samples: np.ndarray, rate: int, *, threshold: float = SILENCE_T
     return samples[first:last]
 
 
-def _write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+    """Mono 16-bit PCM, samples in -1..1 (clipped)."""
     pcm = np.clip(np.round(samples * 32767), -32768, 32767).astype("<i2")
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
@@ -140,7 +141,7 @@ def _speak(synthesiser: Synthesiser, exe: str, recipe: Recipe, text: str, out: P
         speech = trim_silence(samples * (10 ** (PEAK_DBFS / 20) / peak), rate) if peak > 0 else samples[:0]
         if speech.size == 0:
             raise PipelineError(f"{synthesiser.name} made no sound for {text!r}", f"check the voice {recipe.voice!r}")
-        _write_wav(trimmed, speech, rate)
+        write_wav(trimmed, speech, rate)
         _encode_opus(trimmed, out)
     return len(speech) / rate
 
