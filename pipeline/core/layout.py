@@ -109,6 +109,25 @@ class ProjectLayout:
     def export(self) -> Path:
         return self.build / "export"
 
+    def description_voices(self, language: str) -> Path:
+        """Each audio-description line of a language, voiced (a WAV per line, named by its key)."""
+        return self.build / "description" / language
+
+    @property
+    def described(self) -> Path:
+        """The described sounds and videos: <lang>.m4a (in the pauses), <lang>-extended.m4a, video_<lang>.mp4."""
+        return self.build / "described"
+
+    @property
+    def transcripts(self) -> Path:
+        """<lang>.html and <lang>.txt: everything said, shown and described."""
+        return self.build / "transcripts"
+
+    @property
+    def broadcast(self) -> Path:
+        """The narration language's on-screen-text render at -23 LUFS, for broadcasters."""
+        return self.build / "broadcast.mp4"
+
     @property
     def review(self) -> Path:
         return self.build / "review"

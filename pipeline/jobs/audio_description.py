@@ -54,21 +54,19 @@ from pipeline.story.extended_description import (
 from pipeline.story.timeline import Timeline
 from pipeline.subtitles.description_track import description_vtt
 
-# Where the products go, under build/ (core/layout.py is to name them: ProjectLayout.description_voices, .described).
-VOICES_FOLDER = "description"
-DESCRIBED_FOLDER = "described"
+# Where the products go, under build/: ProjectLayout.description_voices(lang) and .described (core/layout.py).
 
 
 def voices_folder(paths: ProjectLayout, code: str) -> Path:
-    return paths.build / VOICES_FOLDER / code
+    return paths.description_voices(code)
 
 
 def described_sound_path(paths: ProjectLayout, code: str) -> Path:
-    return paths.build / DESCRIBED_FOLDER / f"{code}.m4a"
+    return paths.described / f"{code}.m4a"
 
 
 def extended_sound_path(paths: ProjectLayout, code: str) -> Path:
-    return paths.build / DESCRIBED_FOLDER / f"{code}-extended.m4a"
+    return paths.described / f"{code}-extended.m4a"
 
 
 @dataclass(frozen=True)
@@ -167,11 +165,7 @@ def describe_language(
     products.run(plan.RenderPlan(f"mixing the {language_name} described sound", argv, [out], timeline.duration, measures_loudness=True))
     levels = sound.delivered_loudness(out, products.store)
     target = timeline.loudness
-    on_target = (
-        abs(levels.integrated - target.integrated_lufs) <= sound.LOUDNESS_TOLERANCE_LU
-        and levels.true_peak <= target.true_peak_db + 0.05
-        and not levels.short_term_over(target.integrated_lufs)
-    )
+    on_target = sound.on_loudness_target(levels.integrated, levels.true_peak, target) and not levels.short_term_over(target.integrated_lufs)
     extended_sound = None
     if extended.holds:
         extended_sound = extended_sound_path(paths, code)

@@ -44,7 +44,7 @@ def caption_context(project: SubtitleProject) -> CaptionContext:
     """What the label rules check the captions against: the speakers, the names a label may capitalise, when someone speaks."""
     timeline = project.timeline
     frame_ms = Fraction(1000) / timeline.rate
-    spans = [(clip.start, clip.start + clip.frames) for clip in timeline.narration] + [(clip.start, clip.end) for clip in timeline.speech]
+    spans = timeline.speech_spans
     speakers = {clip.speaker for clip in timeline.speech if clip.speaker} | {v.speaker for v in recorded_voices(project) if v.speaker and " / " not in v.speaker}
     return CaptionContext(
         speakers=frozenset(speakers),

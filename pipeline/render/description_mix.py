@@ -109,17 +109,12 @@ def described_sound_argv(
     for index, (_, start) in enumerate(lines, start=1):
         delay = round(Fraction(start) * SAMPLE_RATE)
         # pan keeps a mono voice at full level in both speakers (plan._to_stereo does the same for the narration)
-        graph.append(
-            f"[{index}:a]aresample={SAMPLE_RATE},pan=stereo|c0<c0|c1<c0,aformat=sample_fmts=fltp,"
-            f"volume={voice_gain_db:.2f}dB,adelay=delays={delay}S:all=1[voice{index}]"
-        )
-    ceiling = 10 ** ((true_peak_db - TRUE_PEAK_MARGIN) / 20)
+        graph.append(voice_chain(index, voice_gain_db, delay, f"voice{index}"))
     voices = "".join(f"[voice{index}]" for index in range(1, len(lines) + 1))
     mixed = f"[programme]{voices}amix=inputs={len(lines) + 1}:normalize=0:duration=first:dropout_transition=0," if lines else "[programme]"
     graph.append(
         f"{mixed}apad=whole_dur={total},atrim=end={total},"
-        f"alimiter=limit={ceiling:.4f}:attack=5:release=80:level=disabled:latency=1,"
-        f"asplit=2[described][meter]"
+        f"{limiter(true_peak_db)},asplit=2[described][meter]"
     )
     graph.append("[meter]ebur128=peak=true:framelog=quiet[metered]")
     argv += [
@@ -129,6 +124,21 @@ def described_sound_argv(
         "-map", "[metered]", "-f", "null", os.devnull,
     ]
     return argv
+
+
+def voice_chain(input_index: int, gain_db: float, delay_samples: int, label: str) -> str:
+    """A voiced line as the mixes take it: at the mix's rate, a mono voice at full level in both speakers (as
+    plan._to_stereo does for the narration), raised by `gain_db`, starting `delay_samples` in."""
+    return (
+        f"[{input_index}:a]aresample={SAMPLE_RATE},pan=stereo|c0<c0|c1<c0,aformat=sample_fmts=fltp,"
+        f"volume={gain_db:.2f}dB,adelay=delays={delay_samples}S:all=1[{label}]"
+    )
+
+
+def limiter(true_peak_db: float) -> str:
+    """The mixes' last filter: a limiter TRUE_PEAK_MARGIN under the true-peak target, adding no delay (latency=1)."""
+    ceiling = 10 ** ((true_peak_db - TRUE_PEAK_MARGIN) / 20)
+    return f"alimiter=limit={ceiling:.4f}:attack=5:release=80:level=disabled:latency=1"
 
 
 def described_title(lang: Language) -> str:

@@ -32,7 +32,8 @@ from pipeline.core.atomic import partial_path
 from pipeline.core.errors import PipelineError
 from pipeline.core.timebase import ffmpeg_time
 from pipeline.render import plan
-from pipeline.render.plan import SAMPLE_RATE, TRUE_PEAK_MARGIN
+from pipeline.render.description_mix import limiter, voice_chain
+from pipeline.render.plan import SAMPLE_RATE
 from pipeline.story.descriptions import DescriptionLine
 from pipeline.story.extended_description import ExtendedTimeline, Hold
 
@@ -198,21 +199,14 @@ def extended_sound_argv(
         labels = [f"[silence{index}]"]
         for item in hold.lines:
             delay = round(Fraction(item.start) * SAMPLE_RATE / rate)
-            graph.append(
-                f"[{voice_index}:a]aresample={SAMPLE_RATE},pan=stereo|c0<c0|c1<c0,aformat=sample_fmts=fltp,"
-                f"volume={voice_gain_db:.2f}dB,adelay=delays={delay}S:all=1[voice{voice_index}]"
-            )
+            graph.append(voice_chain(voice_index, voice_gain_db, delay, f"voice{voice_index}"))
             labels.append(f"[voice{voice_index}]")
             voice_index += 1
         graph.append(f"{''.join(labels)}amix=inputs={len(labels)}:normalize=0:duration=first:dropout_transition=0[held{index}]")
         order.append((first, f"[held{index}]"))
     total = _sample(extended.frames, rate)
-    ceiling = 10 ** ((true_peak_db - TRUE_PEAK_MARGIN) / 20)
     joined = "".join(label for _, label in sorted(order))
-    graph.append(
-        f"{joined}concat=n={len(order)}:v=0:a=1,apad=whole_len={total},atrim=end_sample={total},"
-        f"alimiter=limit={ceiling:.4f}:attack=5:release=80:level=disabled:latency=1[extended]"
-    )
+    graph.append(f"{joined}concat=n={len(order)}:v=0:a=1,apad=whole_len={total},atrim=end_sample={total},{limiter(true_peak_db)}[extended]")
     argv += [
         "-filter_complex", ";".join(graph),
         "-map", "[extended]", "-c:a", "aac", "-b:a", bitrate, "-ar", str(SAMPLE_RATE), "-ac", "2",

@@ -31,6 +31,7 @@ from pipeline.core.layout import ProjectLayout
 from pipeline.core.report import Reporter
 from pipeline.render import plan
 from pipeline.render.products import Products
+from pipeline.story import storyboard as sb
 from pipeline.story.timeline import Timeline
 
 LOUDNESS_TOLERANCE_LU = 1.0
@@ -201,6 +202,11 @@ def delivered_loudness(sound: Path, store: cache.ProductStore) -> SoundLevels:
     return made.value if made is not None else stored()
 
 
+def on_loudness_target(integrated: float, peak: float, target: sb.Loudness) -> bool:
+    """Integrated loudness within LOUDNESS_TOLERANCE_LU of the storyboard's target, true peak at most its ceiling (a rounding's grace)."""
+    return abs(integrated - target.integrated_lufs) <= LOUDNESS_TOLERANCE_LU and peak <= target.true_peak_db + 0.05
+
+
 def check_loudness(sound: Path, timeline: Timeline, store: cache.ProductStore, reporter: Reporter) -> tuple[float, float]:
     """The loudness of the encoded sound every render carries (AAC adds a little to the peaks): on target?
 
@@ -210,7 +216,7 @@ def check_loudness(sound: Path, timeline: Timeline, store: cache.ProductStore, r
     levels = delivered_loudness(sound, store)
     integrated, peak = levels.integrated, levels.true_peak
     target = timeline.loudness
-    on_target = abs(integrated - target.integrated_lufs) <= LOUDNESS_TOLERANCE_LU and peak <= target.true_peak_db + 0.05
+    on_target = on_loudness_target(integrated, peak, target)
     burst = levels.short_term_over(target.integrated_lufs)
     reporter.info(
         f"{'' if on_target and not burst else 'warning: '}loudness of the sound: {integrated:.1f} LUFS, true peak {peak:.1f} dBTP "

@@ -108,10 +108,7 @@ def shot_starts(timeline: Timeline) -> tuple[int, ...]:
 
 def speech_spans(timeline: Timeline, placed: Iterable[PlacedLine] = ()) -> tuple[tuple[int, int], ...]:
     """(start, end) frames nobody may be cut across: narration lines, footage speech, lines placed in pauses."""
-    spans = [(clip.start, clip.start + clip.frames) for clip in timeline.narration]
-    spans += [(clip.start, clip.end) for clip in timeline.speech]
-    spans += [(item.start, item.end) for item in placed]
-    return tuple(sorted(spans))
+    return tuple(sorted([*timeline.speech_spans, *((item.start, item.end) for item in placed)]))
 
 
 def _across(frame: int, spans: Sequence[tuple[int, int]]) -> bool:

@@ -104,8 +104,7 @@ def music_only_labels(timeline: Timeline, master: SubtitleTrack, language: str) 
     if music is None:
         return ()
     rate = timeline.rate
-    busy = [(clip.start, clip.start + clip.frames) for clip in timeline.narration]
-    busy += [(clip.start, clip.end) for clip in timeline.speech]
+    busy = list(timeline.speech_spans)
     busy += [(math.floor(cue.start * rate / 1000), math.ceil(cue.end * rate / 1000)) for cue in master.cues]
     words = {code: " ".join(text.strip("[] ").split()) for code, text in {language: "", **music.caption}.items()}
     words = {code: text or MUSIC_CAPTION.get(code, MUSIC_CAPTION["en"]) for code, text in words.items()}  # every language's, for transcripts too
