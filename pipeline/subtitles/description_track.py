@@ -1,7 +1,7 @@
 """The audio description script as a WebVTT `kind="descriptions"` track: every line, on the programme's time.
 
-A player that reads descriptions (a screen reader, or a browser voicing the track) says each cue's
-text when it starts. A line placed in the narration's pauses (story/descriptions.py) is a cue from its
+The text of the description, timed, for players and tools that take a descriptions track (no mainstream
+browser voices one today: the audio description viewers hear is the described MP4's sound). A line placed in the narration's pauses (story/descriptions.py) is a cue from its
 start to its end; the lines of a hold (story/extended_description.py: the described MP4 holds the
 picture for them) are one short cue where the programme is held, HELD_CUE long or up to the next cue.
 Written with io.format_vtt, like every other WebVTT file the pipeline makes.
