@@ -233,3 +233,10 @@ def test_the_demo_transcript_holds_the_narration_the_names_the_chart_heading_the
     for language in ("nb", "nl", "lv"):
         other = transcript_html(timeline.title[language], language, project_transcript_entries(project, language))
         assert dict(_parse(other).tags)["html"]["lang"] == language
+
+
+def test_a_description_that_only_reads_out_the_screen_is_not_repeated():
+    texts = [TextItem("caption", 100, 200, {"en": "Source: Eurostat, 2017"}, shot_id="chart")]
+    descriptions = [SimpleNamespace(start=100, text="Source: Eurostat, 2017."), SimpleNamespace(start=100, text="A bar chart: EU-28 10.6%.")]
+    entries = transcript_entries(_timeline(texts), {}, (), (), descriptions, language="en")
+    assert [(e.kind, e.text) for e in entries] == [("on_screen", "Source: Eurostat, 2017"), ("description", "A bar chart: EU-28 10.6%.")]

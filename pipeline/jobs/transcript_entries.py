@@ -12,6 +12,7 @@ the sound labels; the audio description from any objects with `.start`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Protocol
@@ -76,6 +77,20 @@ def _speech(track: SubtitleTrack, voices: Sequence[CueVoice], language: str, mas
     return entries
 
 
+REPEAT_WINDOW = Fraction(2)  # seconds: on-screen text this near a description is what it may merely read out
+
+
+def _repeats(description: str, at: Fraction, shown: Sequence[TranscriptEntry]) -> bool:
+    """A description that only reads out the on-screen text listed beside it (a source line, a title) says nothing
+    the transcript does not already: left out. One that adds words (what the graphic is, how it moves) stays."""
+    def words(text: str) -> list[str]:
+        return re.findall(r"\w+", text.casefold())
+
+    near = [word for entry in shown if abs(entry.start - at) <= REPEAT_WINDOW for word in words(entry.text)]
+    said = words(description)
+    return bool(said) and all(word in near for word in said)
+
+
 def _interviewee(owner: CueVoice | None, language: str) -> str | None:
     """Who speaks a cue, as the transcript names them: None for the narrator; an interviewee by name (or as
     "Interviewee" without one), with the language they spoke when the transcript gives their words in another:
@@ -135,9 +150,12 @@ def transcript_entries(
         if words:
             entries.append(TranscriptEntry(Fraction(sound.start) / rate, "sound", words))
     entries += _on_screen(timeline.texts, rate, language, fallback)
+    shown = [entry for entry in entries if entry.kind == "on_screen"]
     for description in descriptions or ():
-        if text := _text_in(description.text, language, fallback).strip():
-            entries.append(TranscriptEntry(Fraction(description.start) / rate, "description", text))
+        text = _text_in(description.text, language, fallback).strip()
+        at = Fraction(description.start) / rate
+        if text and not _repeats(text, at, shown):
+            entries.append(TranscriptEntry(at, "description", text))
     track = cues_by_language.get(language)
     if track is not None:
         entries += _speech(track, voices, language, fallback)
