@@ -2,11 +2,13 @@
 
 - captions for deaf and hard-of-hearing viewers in the narration language: speakers named, music
   and sounds labelled (jobs/caption_files.py), checked by the subtitle and label rules;
-- the audio description: each language's described sound (jobs/audio_description.py), its
-  WebVTT text, and a described MP4: the language's render with that sound, or, where lines did not
-  fit the narration's pauses, the extended version (WCAG 2.1 SC 1.2.7): the render cut at each hold
-  by stream copy, the held frame encoded as the render is between the pieces (render/extended_video.py),
-  with the extended described sound;
+- the audio description: each language's described sound (jobs/audio_description.py), with the
+  subtitles over an interview in another language spoken (spoken_subtitles_cues: each language's own
+  subtitle cues, handed down as frames and text), its WebVTT text, and a described MP4: the
+  language's render with that sound, or, where lines did not fit the narration's pauses, the
+  extended version (WCAG 2.1 SC 1.2.7): the render cut at each hold by stream copy, the held frame
+  encoded as the render is between the pieces (render/extended_video.py), with the extended
+  described sound;
 - a transcript per language, HTML and plain text: everything said, shown and described.
 
 Every file lands in build/ (captions beside the subtitle sidecars, described MP4s in
@@ -23,8 +25,11 @@ from types import SimpleNamespace
 
 from pipeline.core import media
 from pipeline.core.atomic import write_text_if_changed
+from pipeline.core.errors import PipelineError
 from pipeline.core.languages import language as language_of
 from pipeline.core.layout import ProjectLayout, shown_path
+from pipeline.core.report import Reporter
+from pipeline.core.timebase import seconds_to_frames
 from pipeline.jobs.audio_description import (
     DescribedLanguage,
     describe,
@@ -44,6 +49,7 @@ from pipeline.render.extended_video import (
 from pipeline.render.products import Products, encoder_threads
 from pipeline.story.descriptions import description_script
 from pipeline.story.extended_description import EXTENDED_VERSION, ExtendedTimeline
+from pipeline.subtitles.captions import without_labels
 
 
 
@@ -84,7 +90,8 @@ def accessible_files(
             if finding.severity == "error":
                 reporter.info(f"warning: {finding.format(shown)} (its words come from subtitles/{master}.srt, its labels from the storyboard)")
 
-    files.described = describe(timeline, paths, programme_sound, languages, reporter, products=products)
+    files.described = describe(timeline, paths, programme_sound, languages, reporter, products=products,
+                               subtitles=spoken_subtitles_cues(project, languages, reporter))
     for code, described in files.described.items():
         if described.placed or described.holds:
             files.descriptions_vtt[code] = write_text_if_changed(paths.sidecars / f"{code}-descriptions.vtt", described.vtt_text)
@@ -116,6 +123,33 @@ def accessible_files(
         f"{', '.join(files.described_render) or 'no language'}; transcripts in {', '.join(files.transcripts)}"
     )
     return files
+
+
+def spoken_subtitles_cues(
+    project: SubtitleProject, languages: tuple[str, ...], reporter: Reporter,
+) -> dict[str, tuple[tuple[int, int, str], ...]]:
+    """Each language's subtitle cues as (start frame, end frame, text), labels dropped, for the described versions
+    to speak those over an interview in another language (spoken subtitles): the narration language's from its
+    master subtitles, another's from its translation. Read only for a language some interview is not in; a file
+    that cannot be read leaves that language without them, said as one warning."""
+    timeline = project.timeline
+    cues: dict[str, tuple[tuple[int, int, str], ...]] = {}
+    for code in languages:
+        if not any(clip.language != code for clip in timeline.speech):
+            continue
+        try:
+            track = project.master() if code == project.master_language else project.translation(code)
+        except PipelineError as exc:
+            reporter.info(f"warning: no {code} spoken subtitles in the described version: {exc}")
+            continue
+        words = ((cue, " ".join(without_labels(cue.text).split())) for cue in track.cues)
+        cues[code] = tuple((_frame(cue.start, timeline.rate), _frame(cue.end, timeline.rate), text) for cue, text in words if text)
+    return cues
+
+
+def _frame(ms: int, rate: Fraction) -> int:
+    """A cue's millisecond time as the timeline's nearest frame."""
+    return seconds_to_frames(Fraction(ms, 1000), rate)
 
 
 def _described_render(paths: ProjectLayout, code: str, sound: Path, duration, products: Products) -> Path:

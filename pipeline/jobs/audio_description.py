@@ -11,6 +11,13 @@ A misfit is a warning only when no hold can take it. Every line goes into the We
 (kind="descriptions", subtitles/description_track.py): the placed ones at their times, the held ones as
 a short cue where the programme is held. One line per language says how many went where.
 
+Spoken subtitles (EN 301 549 7.1.5): where a footage shot's speech is in another language than the
+version's, the version's subtitle cues over it (given by the job above as plain frames and text) are
+voiced too, with the same voice, each at its cue's start (story/spoken_subtitles.py), the interviewee
+ducked under it as under a description; the descriptions keep clear of them (pauses_clear_of), and no
+hold cuts one. A cue longer than its room runs on and is reported, one warning per language. The WebVTT
+text does not carry them: they are the subtitles.
+
 A language whose lines cannot be voiced (espeak-ng missing for nb, nl or lv) is skipped with its
 reason, said once as a warning: the release goes on without that described version.
 
@@ -22,6 +29,7 @@ and its loudness measured once per content (sound.delivered_loudness).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -30,7 +38,7 @@ from typing import Any
 from pipeline.core import cache
 from pipeline.core.errors import PipelineError
 from pipeline.core.languages import language as language_of
-from pipeline.core.layout import ProjectLayout
+from pipeline.core.layout import ProjectLayout, shown_path
 from pipeline.core.report import Reporter
 from pipeline.jobs.description_voice import (
     VOICE_REFERENCE_LUFS,
@@ -45,11 +53,18 @@ from pipeline.story.descriptions import (
     description_script,
     fit_descriptions,
     narration_pauses,
+    pauses_clear_of,
 )
 from pipeline.story.extended_description import (
     EXTENDED_VERSION,
     ExtendedTimeline,
     plan_extension,
+)
+from pipeline.story.spoken_subtitles import (
+    Overrun,
+    interview_cues,
+    place_spoken,
+    spoken_spans,
 )
 from pipeline.story.timeline import Timeline
 from pipeline.subtitles.description_track import description_vtt
@@ -84,6 +99,8 @@ class DescribedLanguage:
     extended: ExtendedTimeline | None = None  # the holds the described MP4 makes for the misfits (none: no hold)
     extended_sound: Path | None = None  # the in-pause described sound with the holds' lines: the extended version's sound
     unextended: tuple[Any, ...] = ()  # descriptions.Misfit: lines neither a pause nor a hold can take
+    spoken: tuple[Any, ...] = ()  # spoken_subtitles.PlacedSpoken: the interview cues voiced in translation
+    overruns: tuple[Any, ...] = ()  # spoken_subtitles.Overrun: the voiced cues that run on past their room
 
     @property
     def holds(self) -> tuple[Any, ...]:
@@ -98,17 +115,22 @@ def describe(
     reporter: Reporter | None = None,
     *,
     products: Products | None = None,
+    subtitles: Mapping[str, Sequence[tuple[int, int, str]]] | None = None,
 ) -> dict[str, DescribedLanguage]:
     """Each language's described sound and WebVTT descriptions; a language that cannot be voiced is skipped.
 
     programme_sound: the delivered sound every render carries (sound.delivery_sound's file,
     ProjectLayout.sound(bitrate): build/audio/sound-192k.m4a for the demo).
+    subtitles: language -> its subtitle cues as (start frame, end frame, text), labels dropped; those
+    over an interview in another language are voiced (spoken subtitles). A language missing has none.
     """
     reporter = reporter or Reporter()
     products = products or Products(cache.ProductStore(paths.keys), reporter)
     pauses = narration_pauses(timeline)
+    subtitles = subtitles or {}
     return {
-        code: describe_language(timeline, paths, programme_sound, code, description_script(timeline, code), pauses, products)
+        code: describe_language(timeline, paths, programme_sound, code, description_script(timeline, code), pauses, products,
+                                subtitles=subtitles.get(code, ()))
         for code in languages
     }
 
@@ -121,37 +143,53 @@ def describe_language(
     lines: tuple[Any, ...],
     pauses: tuple[tuple[int, int], ...],
     products: Products,
+    *,
+    subtitles: Sequence[tuple[int, int, str]] = (),
 ) -> DescribedLanguage:
-    """One language: voice its lines, fit them into the pauses, mix the described sound, write the cues as WebVTT."""
+    """One language: voice its lines, fit them into the pauses, mix the described sound, write the cues as WebVTT.
+
+    subtitles: the language's cues (start frame, end frame, text, labels dropped); those over an interview
+    in another language are voiced at their starts (spoken subtitles), the descriptions fitted around them.
+    """
     reporter = products.reporter
-    if not lines:
+    interview = interview_cues(timeline, code, subtitles)
+    if not lines and not interview:
         return DescribedLanguage(code, None, "", (), (), f"no shot has an audio description in {code}")
     try:
         recipe = description_recipe(code, root=timeline.root or paths.root)
         voiced = voice_lines(lines, recipe, voices_folder(paths, code), products.store, timeline.rate, reporter)
+        voiced_cues = voice_lines(interview, recipe, voices_folder(paths, code), products.store, timeline.rate, reporter,
+                                  what="interview cue(s) in translation")
     except PipelineError as exc:
         reporter.info(f"warning: no {code} audio description: {exc}")
         return DescribedLanguage(code, None, "", (), (), str(exc))
-    by_line = {item.line: item for item in voiced}
+    spoken, overruns = place_spoken(interview, {item.line: item.frames for item in voiced_cues}, rate=timeline.rate)
+    if overruns:
+        reporter.info(f"warning: {overrun_message(code, overruns, timeline.rate, paths)}")
+    around = spoken_spans(spoken)
+    by_line = {item.line: item for item in (*voiced, *voiced_cues)}
     needed = {item.line: item.frames for item in voiced}
-    fit = fit_descriptions(lines, pauses, needed, rate=timeline.rate)
+    # The descriptions keep clear of the voiced cues where those run on past the interview's speech.
+    fit = fit_descriptions(lines, pauses_clear_of(pauses, around, rate=timeline.rate), needed, rate=timeline.rate)
     # The lines no pause holds are voiced where the described MP4 holds the picture (extended description).
-    extended, homeless = plan_extension(timeline, [misfit.line for misfit in fit.misfits], needed, fit.placed)
+    extended, homeless = plan_extension(timeline, [misfit.line for misfit in fit.misfits], needed, fit.placed, around)
     unextended = tuple(misfit for misfit in fit.misfits if misfit.line in homeless)
     for misfit in unextended:
         reporter.info(f"warning: {misfit.unextendable()}")
     vtt_text = description_vtt(fit.placed, timeline.rate, code, holds=extended.holds)
-    if not fit.placed and not extended.holds:
+    if not fit.placed and not extended.holds and not spoken:
         reason = f"none of the {len(lines)} {code} description lines fits a pause in the narration, or a hold"
         reporter.info(f"warning: no {code} audio description: {reason}")
         return DescribedLanguage(code, None, vtt_text, tuple(fit.placed), tuple(fit.misfits), reason, unextended=unextended)
     out = described_sound_path(paths, code)
-    placed = [by_line[item.line] for item in fit.placed]
+    # Everything the in-pause described sound voices: the lines in the pauses and the interview cues, in time order.
+    sounding = sorted([*fit.placed, *spoken], key=lambda item: item.start)
+    placed = [by_line[item.line] for item in sounding]
     # The voice at the programme's loudness target: the narration carries the programme, so that is its level.
     voice_gain_db = timeline.loudness.integrated_lufs - VOICE_REFERENCE_LUFS
     argv = described_sound_argv(
         programme_sound,
-        [(item.wav, Fraction(place.start) / timeline.rate) for item, place in zip(placed, fit.placed)],
+        [(item.wav, Fraction(place.start) / timeline.rate) for item, place in zip(placed, sounding)],
         out,
         duck_db=DUCK_DB,
         ramp=DUCK_RAMP,
@@ -179,9 +217,18 @@ def describe_language(
     reporter.info(
         f"{'' if on_target else 'warning: '}{code} audio description: {len(fit.placed)} lines in the pauses, "
         f"{len(fit.misfits) - len(unextended)} as extended description (the described MP4 holds the picture "
-        f"{held:.1f} s in {len(extended.holds)} places); loudness {levels.integrated:.1f} LUFS, true peak {levels.true_peak:.1f} dBTP"
+        f"{held:.1f} s in {len(extended.holds)} places)"
+        f"{f'; {len(spoken)} interview cues spoken in translation' if spoken else ''}; loudness {levels.integrated:.1f} LUFS, true peak {levels.true_peak:.1f} dBTP"
         f"{'' if levels.max_short_term is None else f', loudest 3 s {levels.max_short_term:.1f} LUFS'}"
         f" (target {target.integrated_lufs:g} LUFS)"
     )
     return DescribedLanguage(code, out, vtt_text, tuple(fit.placed), tuple(fit.misfits), None, levels.integrated, levels.true_peak,
-                             extended if extended.holds else None, extended_sound, unextended)
+                             extended if extended.holds else None, extended_sound, unextended, spoken, overruns)
+
+
+def overrun_message(code: str, overruns: Sequence[Overrun], rate: Fraction, paths: ProjectLayout) -> str:
+    """The one warning a language's overlong spoken cues make, each named by its time."""
+    srt = shown_path(paths.subtitles / f"{code}.srt", paths.root)
+    each = "; ".join(overrun.what(rate) for overrun in overruns)
+    return (f"{code} spoken subtitles: {len(overruns)} interview cue(s) sound longer than the time to the next cue or the "
+            f"interview's end, and run on: {each} (shorten them in {srt}, or the interview's translation is heard late)")

@@ -50,6 +50,7 @@ from pipeline.render.sound import loudness_of
 
 if TYPE_CHECKING:
     from pipeline.story.descriptions import DescriptionLine
+    from pipeline.story.spoken_subtitles import SpokenLine
 
 # In every line's cache key: a change to how lines are voiced (trim, level, format) remakes them all.
 # 2: levelled as heard from both speakers (dual mono), 3 dB lower than version 1.
@@ -73,9 +74,10 @@ NEURAL = "piper"
 
 @dataclass(frozen=True)
 class VoicedLine:
-    """A description line as spoken: its WAV, how long it sounds (exact) and the frames it needs."""
+    """A description line (or an interview cue spoken in translation) as spoken: its WAV, how long it sounds
+    (exact) and the frames it needs."""
 
-    line: DescriptionLine
+    line: DescriptionLine | SpokenLine
     wav: Path
     seconds: Fraction
     frames: int
@@ -228,14 +230,19 @@ def _voice(text: str, recipe: Recipe, out: Path) -> None:
 
 
 def voice_lines(
-    lines: Sequence[DescriptionLine],
+    lines: Sequence[DescriptionLine | SpokenLine],
     recipe: Recipe,
     folder: Path,
     store: cache.ProductStore,
     rate: Fraction,
     reporter: Reporter | None = None,
+    *,
+    what: str = "description line(s)",
 ) -> tuple[VoicedLine, ...]:
     """Each line spoken into folder/<key>.wav (unless fresh), with its exact length and the frames it needs.
+
+    Only a line's .text is read: a description line and an interview cue (spoken subtitles) are voiced alike;
+    `what` names them in the one line said when any was voiced.
 
     Raises PipelineError (one line) when the synthesiser is missing or fails; nothing half-written is left.
     """
@@ -250,5 +257,5 @@ def voice_lines(
         samples, sample_rate = _samples_in(wav)
         voiced.append(VoicedLine(line, wav, Fraction(samples, sample_rate), frames_of(samples, sample_rate, rate)))
     if made:
-        reporter.info(f"voiced {made} description line(s) with {recipe.synth} ({recipe.voice})")
+        reporter.info(f"voiced {made} {what} with {recipe.synth} ({recipe.voice})")
     return tuple(voiced)

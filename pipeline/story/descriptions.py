@@ -362,6 +362,26 @@ def narration_pauses(timeline: Timeline, *, speech: Iterable[tuple[int, int]] | 
     return tuple(pauses)
 
 
+def pauses_clear_of(
+    pauses: Iterable[tuple[int, int]], spans: Iterable[tuple[int, int]], *, rate: Fraction,
+) -> tuple[tuple[int, int], ...]:
+    """`pauses` less `spans` (say, voiced interview cues running on past their speech) and GUARD either
+    side of each; what is left of a pause a span cut, shorter than MIN_PAUSE, is dropped (as
+    narration_pauses drops it). A pause no span touches is kept as it is."""
+    guard, minimum = round(GUARD * rate), round(MIN_PAUSE * rate)
+    pieces = sorted(pauses)
+    for start, end in sorted(spans):
+        cut_from, cut_to = start - guard, end + guard
+        kept = []
+        for p_start, p_end in pieces:
+            if p_end <= cut_from or p_start >= cut_to:
+                kept.append((p_start, p_end))
+                continue
+            kept += [part for part in ((p_start, cut_from), (cut_to, p_end)) if part[1] - part[0] >= minimum]
+        pieces = kept
+    return tuple(pieces)
+
+
 def trimmed_speech(timeline: Timeline, voice: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     """The speech spans for narration_pauses, each narration line tightened to the voice heard inside it.
 

@@ -15,7 +15,8 @@ programme goes on from that frame. This module decides where (pure, integer fram
 - ExtendedTimeline: the described version's time, programme frame -> extended frame.
 
 "Speaking across" a frame e is a span (start, end) with start < e < end: a narration line, a footage
-shot's speech or a line already placed in a pause (a hold there would cut it in two). A line for which no
+shot's speech, a line already placed in a pause or a voiced interview cue (spoken subtitles, which may
+run on past the speech it translates): a hold there would cut it in two. A line for which no
 point exists cannot be extended: it stays a Misfit, and the job warns of it.
 """
 
@@ -106,9 +107,12 @@ def shot_starts(timeline: Timeline) -> tuple[int, ...]:
     return tuple(sorted({clip.start + clip.transition_in.frames for clip in timeline.clips[1:]}))
 
 
-def speech_spans(timeline: Timeline, placed: Iterable[PlacedLine] = ()) -> tuple[tuple[int, int], ...]:
-    """(start, end) frames nobody may be cut across: narration lines, footage speech, lines placed in pauses."""
-    return tuple(sorted([*timeline.speech_spans, *((item.start, item.end) for item in placed)]))
+def speech_spans(
+    timeline: Timeline, placed: Iterable[PlacedLine] = (), spoken: Iterable[tuple[int, int]] = (),
+) -> tuple[tuple[int, int], ...]:
+    """(start, end) frames nobody may be cut across: narration lines, footage speech, lines placed in pauses,
+    and `spoken`: the voiced interview cues (story/spoken_subtitles.py), which may run on past their speech."""
+    return tuple(sorted([*timeline.speech_spans, *((item.start, item.end) for item in placed), *spoken]))
 
 
 def _across(frame: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -180,10 +184,13 @@ def plan_extension(
     misfits: Sequence[DescriptionLine],
     needed: Mapping[DescriptionLine, int],
     placed: Sequence[PlacedLine] = (),
+    spoken: Sequence[tuple[int, int]] = (),
 ) -> tuple[ExtendedTimeline, tuple[DescriptionLine, ...]]:
-    """The timeline's extended version for the lines no pause held, and the lines that cannot be extended."""
+    """The timeline's extended version for the lines no pause held, and the lines that cannot be extended.
+
+    spoken: (start, end) frames of the voiced interview cues (spoken subtitles): no hold cuts one."""
     holds, homeless = extended_holds(
-        misfits, needed, ends=line_ends(timeline), starts=shot_starts(timeline), spans=speech_spans(timeline, placed),
+        misfits, needed, ends=line_ends(timeline), starts=shot_starts(timeline), spans=speech_spans(timeline, placed, spoken),
         rate=timeline.rate, last_frame=timeline.frames,
     )
     return ExtendedTimeline(holds, timeline.frames), homeless
