@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import shutil
 from dataclasses import replace
@@ -441,3 +442,35 @@ def test_a_page_for_a_norwegian_narration_says_its_own_words_are_english_and_mar
     assert ("html", {"lang": "en"}) in [(tag, {k: v for k, v in attrs.items() if k == "lang"}) for tag, attrs in tags if tag == "html"]
     assert ("h1", "nb") in [(tag, attrs.get("lang")) for tag, attrs in tags]
     assert sum(1 for tag, attrs in tags if tag == "div" and attrs.get("lang") == "nb") == 2  # the funding statement and the disclaimer
+
+
+# --- the real release: CI runs these on the dist/ that `make video` made (.ci/run) -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def released_dist() -> Path:
+    folder = os.environ.get("PACT_RELEASED_DIST")
+    if not folder:
+        pytest.skip("PACT_RELEASED_DIST is not set (CI sets it to the dist/ `make video` made)")
+    dist = Path(folder)
+    if not (dist / "index.html").is_file():
+        pytest.fail(f"{dist}/index.html does not exist: run `make video` first")
+    return dist
+
+
+@pytest.mark.browser
+def test_the_released_page_and_its_transcripts_pass_axe_at_1280_and_320_pixels(released_dist, browser):
+    pages = [released_dist / "index.html", *sorted(released_dist.glob("*_transcript.html"))]
+    assert len(pages) >= 2
+    for page in pages:
+        for width in (1280, 320):
+            session = browser.open_tab(width=width, height=900)
+            browser.navigate(session, page.as_uri())
+            results = _axe(browser, session)
+            assert results["violations"] == [], f"{page.name} at {width} px: " + _explain(results["violations"])
+            unexplained = [item for item in results["incomplete"] if item["id"] not in INCOMPLETE]
+            assert unexplained == [], f"{page.name} at {width} px: " + _explain(unexplained)
+            widths = browser.evaluate(session, _REFLOW)
+            assert widths["page"] <= widths["viewport"], f"{page.name} scrolls sideways at {width} CSS px ({widths})"
+            assert browser.evaluate(session, _SMALL_TARGETS) == [], f"{page.name} at {width} CSS px"
+    assert browser.console_errors() == []

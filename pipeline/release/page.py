@@ -41,7 +41,8 @@ def human_size(size: int) -> str:
 
 
 def _clock(seconds: Fraction | None) -> str:
-    total = round(float(seconds or 0))
+    # Whole seconds down, as players count (159.8 s is 2:39 there, so here too).
+    total = int(seconds or 0)
     return f"{total // 60}:{total % 60:02d}"
 
 
