@@ -8,6 +8,7 @@ ffmpeg's ebur128 (through the pipeline's own measure_loudness).
 
 from __future__ import annotations
 
+import re
 import struct
 import subprocess
 from dataclasses import dataclass
@@ -167,6 +168,18 @@ def audio(path: Path) -> tuple[np.ndarray, int]:
             for converted in resampler.resample(decoded):
                 chunks.append(converted.to_ndarray())
     return np.concatenate(chunks, axis=1), rate
+
+
+def rms_db(path: Path, start: Fraction, end: Fraction, band_hz: float | None = None) -> float:
+    """The RMS level (dBFS) of `path`'s sound from start to end (seconds), whole or only in a band 500 Hz wide round band_hz."""
+    chain = f"atrim=start={float(start)}:end={float(end)}"
+    if band_hz is not None:
+        chain += f",bandpass=f={band_hz}:width_type=h:w=500,bandpass=f={band_hz}:width_type=h:w=500"
+    done = subprocess.run(
+        [ffmpeg_binary(), "-hide_banner", "-nostdin", "-i", str(path), "-af", f"{chain},astats=measure_perchannel=none", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    )
+    return float(re.findall(r"RMS level dB: (-?[\d.]+|-inf)", done.stderr)[-1])
 
 
 def tone_level_db(samples: np.ndarray, rate: int, frequency: float, start: float, end: float) -> float:

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from media_checks import rms_db
 
 from pipeline.core import cache
 from pipeline.core.ffmpeg import ffmpeg_binary, run
@@ -196,13 +197,8 @@ def described(tmp_path_factory):
 
 
 def _rms(path: Path, start: Fraction, end: Fraction, band: bool = False) -> float:
-    """The RMS level (dBFS) of `path` from start to end, of the whole sound or of the programme's 12 kHz band only."""
-    chain = f"atrim=start={float(start)}:end={float(end)}"
-    if band:
-        chain += f",bandpass=f={TONE_HZ}:width_type=h:w=500,bandpass=f={TONE_HZ}:width_type=h:w=500"
-    stderr = run(["ffmpeg", "-hide_banner", "-nostdin", "-i", str(path), "-af", f"{chain},astats=measure_perchannel=none", "-f", "null", "-"],
-                 capture_stderr=True, description="measuring")
-    return float(re.findall(r"RMS level dB: (-?[\d.]+|-inf)", stderr)[-1])
+    """The RMS level (dBFS) from start to end, of the whole sound or of the programme's tone band only."""
+    return rms_db(path, start, end, TONE_HZ if band else None)
 
 
 def _words(value: str) -> str:
