@@ -452,7 +452,7 @@ def released_dist() -> Path:
     folder = os.environ.get("PACT_RELEASED_DIST")
     if not folder:
         pytest.skip("PACT_RELEASED_DIST is not set (CI sets it to the dist/ `make video` made)")
-    dist = Path(folder)
+    dist = Path(folder).resolve()  # relative to where pytest runs (CI: the clone)
     if not (dist / "index.html").is_file():
         pytest.fail(f"{dist}/index.html does not exist: run `make video` first")
     return dist
