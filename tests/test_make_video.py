@@ -289,3 +289,22 @@ def test_the_poster_is_taken_on_the_opening_title_before_anyone_speaks(repo_root
     first_voice = min(clip.start for clip in timeline.narration)
     when = poster_time(timeline)
     assert Fraction(opening.start) / timeline.rate < when < Fraction(min(opening.end, first_voice)) / timeline.rate
+
+
+def test_a_silent_programme_gets_no_broadcast_copy_but_is_released(released):
+    """-23 LUFS is a level for sound: a programme with none is released without the copy, and says why."""
+    from pipeline.core.report import Reporter
+
+    class Said(Reporter):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lines: list[str] = []
+
+        def info(self, message: str) -> None:
+            self.lines.append(message)
+
+    root, _, dist = released
+    said = Said()
+    make_video(root / "storyboards" / "ciems.yaml", broadcast_copy=True, reporter=said)
+    assert not (dist / "ciems_broadcast.mp4").exists() and (dist / "ciems_multi.mp4").exists()
+    assert any(line.startswith("warning: no broadcast copy: player_en.mp4 is nearly silent") for line in said.lines), said.lines

@@ -31,6 +31,7 @@ from pipeline.story.timeline import Timeline
 from pipeline.jobs.accessible_versions import accessible_files
 from pipeline.release.accessibility_statement import AccessibilityStatement, statement_from_storyboard
 from pipeline.release.broadcast import BROADCAST_VERSION, make_broadcast_copy
+from pipeline.release.inputs import ReleaseError
 from pipeline.release.licence import Licence, licence_from_storyboard
 from pipeline.render.flash_check import flash_report
 from pipeline.render.sound import measure_loudness
@@ -176,6 +177,8 @@ def make_video(
         statement, disclaimer = _end_card_texts(timeline, page_language)
         document = project.board.document
         broadcast = _broadcast_copy(paths, page_language, products) if broadcast_copy else None
+        if broadcast is not None:
+            _funding_statement_shown(timeline, paths, languages, reporter, videos={broadcast: page_language})
         inputs = ReleaseInputs(
             title=timeline.title.get(page_language, ""), funding_statement=statement, disclaimer=disclaimer,
             clean_render=paths.player(page_language), languages=tuple(entries), duration=timeline.duration,
@@ -231,21 +234,30 @@ def _safe_to_watch(master: Path, products: Products) -> None:
     products.reporter.info(f"flash check (WCAG 2.3.1): {report.message()}")
 
 
-def _broadcast_copy(paths: ProjectLayout, language: str, products: Products) -> Path:
-    """The on-screen-text render (no subtitles burned in) at -23 LUFS for broadcasters, made unless fresh."""
+def _broadcast_copy(paths: ProjectLayout, language: str, products: Products) -> Path | None:
+    """The on-screen-text render (no subtitles burned in) at -23 LUFS for broadcasters, made unless fresh.
+    None, with a warning, when it cannot be made (a silent programme has no loudness to set)."""
     source, out = paths.player(language), paths.broadcast
     key = cache.key_of("broadcast", BROADCAST_VERSION, files=[source])
-    made = products.make({out: key}, lambda _stale: make_broadcast_copy(source, out, measure=measure_loudness), name=out.name)
+    try:
+        made = products.make({out: key}, lambda _stale: make_broadcast_copy(source, out, measure=measure_loudness), name=out.name)
+    except ReleaseError as exc:
+        products.reporter.info(f"warning: no broadcast copy: {exc}")
+        return None
     if made is not None:
         integrated, peak = made.value
         products.reporter.info(f"broadcast copy: {integrated:.1f} LUFS, true peak {peak:.1f} dBTP (EBU R 128)")
     return out
 
 
-def _funding_statement_shown(timeline: Timeline, paths: ProjectLayout, languages: tuple[str, ...], reporter: Reporter) -> None:
-    """Every video the release delivers shows the funding statement and the EU emblem on its end card (Erasmus+): checked on the frames."""
+def _funding_statement_shown(
+    timeline: Timeline, paths: ProjectLayout, languages: tuple[str, ...], reporter: Reporter, *, videos: dict[Path, str] | None = None,
+) -> None:
+    """Every video the release delivers shows the funding statement and the EU emblem on its end card (Erasmus+): checked
+    on the frames. `videos`: these instead of the renders (the broadcast copy, made later)."""
     narration = timeline.narration_language
-    videos = {paths.video(code): code for code in languages} | {paths.player(narration): narration, paths.master: narration}
+    if videos is None:
+        videos = {paths.video(code): code for code in languages} | {paths.player(narration): narration, paths.master: narration}
     checks = check_funding_statement(videos, timeline, fonts_dir=FONTS_DIR, work_dir=paths.text)
     if not checks:
         reporter.info("warning: the storyboard has no funding statement (an end card: a title shot with style: end); Erasmus+ results need one")
@@ -258,7 +270,8 @@ def _funding_statement_shown(timeline: Timeline, paths: ProjectLayout, languages
             names = ", ".join(check.video.name for check in missing)
             raise QCError(f"{what} is not on the end card of {names}", "this is a bug: please report it with the storyboard")
     emblem = "and the EU emblem " if all(check.emblem is not None for check in checks) else ""
-    reporter.info(f"funding statement {emblem}on the end card of all {len(checks)} videos (checked on their frames)")
+    which = f"all {len(checks)} videos" if len(checks) > 1 else checks[0].video.name
+    reporter.info(f"funding statement {emblem}on the end card of {which} (checked on the frames)")
 
 
 def _intact(dist: Path) -> bool:
