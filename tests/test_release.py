@@ -500,7 +500,7 @@ def _changed(inputs: ReleaseInputs, which: str, **changes) -> ReleaseInputs:
         (lambda i: _changed(i, "nl", render=i.languages[2].render.with_name("missing.mp4")), "missing.mp4: file not found"),
         (lambda i: _changed(i, "nb", poster_time=Fraction(5)), "poster time 5.00 s for nb is outside its render"),
         (lambda i: replace(i, languages=(*i.languages, i.languages[0])), "language 'en' is given twice"),
-        (lambda i: _changed(i, "lv", code="lt"), "unknown language code 'lt'"),
+        (lambda i: _changed(i, "lv", code="xx"), "unknown language code 'xx'"),
         (lambda i: replace(i, duration=Fraction(3)), "lasts 2.000 s, the release 3.000 s"),
         (lambda i: replace(i, default_language="de"), "default language 'de' is not among"),
     ],
