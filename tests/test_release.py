@@ -569,6 +569,17 @@ def test_a_second_release_replaces_the_first(project_inputs, previous_dist):
     assert _leftovers(dist) == []
 
 
+def test_any_language_is_released_under_its_own_tag_and_name(project_inputs, tmp_path):
+    inputs = _changed(_changed(_changed(project_inputs, "lv", code="de"), "nl", code="ar"), "nb", code="so")
+    dist = make_release(inputs, tmp_path / "dist")
+    subtitles = [s for s in probe_streams(dist / DistLayout(inputs.name).multi) if s.kind == "subtitle"]
+    assert [(s.language, s.title) for s in subtitles] == [("eng", "English"), ("som", "Soomaali"), ("ara", "العربية"), ("deu", "Deutsch")]
+    manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+    assert [(entry["code"], entry["iso639_2"]) for entry in manifest["languages"]] == [("en", "eng"), ("so", "som"), ("ar", "ara"), ("de", "deu")]
+    page = (dist / "index.html").read_text(encoding="utf-8")
+    assert '<span lang="ar">العربية</span>' in page and '<span lang="de">Deutsch</span>' in page
+
+
 def test_leftovers_of_a_killed_release_are_tidied(project_inputs):
     dist = project_inputs.clean_render.parent.parent / "dist"
     dead = subprocess.Popen([sys.executable, "-c", ""])  # only its process id is wanted, once it has exited
