@@ -202,6 +202,20 @@ def test_without_espeak_ng_an_nb_description_is_one_clear_line(tmp_path, monkeyp
     assert "\n" not in str(caught.value)
 
 
+def test_a_language_with_no_known_voice_is_one_clear_line():
+    with pytest.raises(PipelineError) as caught:
+        description_recipe("so")
+    assert caught.value.message == "no voice is known for the so audio description: its described version is skipped"
+    assert "voiced languages: en, nb, nl, lv, de, pl, ar" in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("code", ["de", "pl", "ar"])
+def test_german_polish_and_arabic_are_voiced_by_espeak_ng(code):
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    assert description_recipe(code) == Recipe("espeak-ng", code)
+
+
 def test_a_language_that_cannot_be_voiced_is_skipped_not_fatal(tmp_path, monkeypatch, programme):
     from pipeline.story import descriptions
     from pipeline.core.layout import ProjectLayout

@@ -1,10 +1,12 @@
 """The QC rules, each on a hand-made file with exactly one known violation."""
 
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
+from pipeline.core.subtitle_profiles import DEFAULT
 from pipeline.subtitles.io import parse_srt
 from pipeline.subtitles.model import profile_for
 from pipeline.subtitles.qc import RULES, Context, font_glyphs_of, run_checks
@@ -22,6 +24,7 @@ def srt(*cues: tuple[str, str, str]) -> str:
 
 CASES = {
     "draft": srt(("00:00:01,000", "00:00:03,000", GOOD_CUE)),
+    "default-profile": srt(("00:00:01,000", "00:00:03,000", GOOD_CUE)),
     "empty": srt(("00:00:01,000", "00:00:02,500", " ")),
     "chars-per-line": srt(("00:00:01,000", "00:00:05,000", "Šis teikums ir pārāk garš vienai subtitru rindai.")),
     "lines-per-cue": srt(("00:00:01,000", "00:00:05,000", "Viens\nDivi\nTrīs")),
@@ -54,7 +57,7 @@ VOICE = {
 def context(rule: str) -> Context:
     source = parse_srt(srt(("00:00:01,000", "00:00:03,000", "Good afternoon.")), language="en")
     return Context(
-        PROFILE,
+        replace(PROFILE, source=DEFAULT) if rule == "default-profile" else PROFILE,
         cuts_ms=(3000,) if rule == "crosses-cut" else (),
         end_ms=10_000,
         glyphs=font_glyphs_of(*FONTS),
@@ -98,3 +101,21 @@ def test_children_profile_is_slower():
 def test_min_duration_is_whole_frames():
     assert profile_for("en", Fraction(25)).min_duration_ms == 840  # 21 frames
     assert profile_for("en", Fraction(24)).min_duration_ms == 833  # 20 frames
+
+
+def _default_profile_findings(code: str) -> list[str]:
+    cues = srt(("00:00:01,000", "00:00:03,000", "Hallo."), ("00:00:04,000", "00:00:06,000", "Hallo."))
+    track = parse_srt(cues, language=code, file=f"subtitles/{code}.srt")
+    return [f.format(f"subtitles/{code}.srt") for f in run_checks(track, Context(profile_for(code, Fraction(25))), only=["default-profile"])]
+
+
+@pytest.mark.parametrize("code", ["pl", "so", "he", "ja"])
+def test_a_language_with_only_a_default_profile_is_warned_of_once_per_file(code):
+    (finding,) = _default_profile_findings(code)
+    assert finding.startswith(f"subtitles/{code}.srt:1 00:00:01,000: no subtitle guide for {code!r} is known")
+    assert f"set subtitles.languages.{code} in the storyboard" in finding
+
+
+@pytest.mark.parametrize("code", ["en", "nb", "nl", "lv", "de", "ar"])
+def test_a_language_with_published_numbers_is_not_warned_of(code):
+    assert _default_profile_findings(code) == []

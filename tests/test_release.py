@@ -500,7 +500,7 @@ def _changed(inputs: ReleaseInputs, which: str, **changes) -> ReleaseInputs:
         (lambda i: _changed(i, "nl", render=i.languages[2].render.with_name("missing.mp4")), "missing.mp4: file not found"),
         (lambda i: _changed(i, "nb", poster_time=Fraction(5)), "poster time 5.00 s for nb is outside its render"),
         (lambda i: replace(i, languages=(*i.languages, i.languages[0])), "language 'en' is given twice"),
-        (lambda i: _changed(i, "lv", code="lt"), "unknown language code 'lt'"),
+        (lambda i: _changed(i, "lv", code="xx"), "unknown language code 'xx'"),
         (lambda i: replace(i, duration=Fraction(3)), "lasts 2.000 s, the release 3.000 s"),
         (lambda i: replace(i, default_language="de"), "default language 'de' is not among"),
     ],
@@ -567,6 +567,17 @@ def test_a_second_release_replaces_the_first(project_inputs, previous_dist):
     assert (dist / "index.html").read_text(encoding="utf-8") != "the previous release\n"
     assert _all_packets(dist / "community-co-op_en.mp4") == _all_packets(project_inputs.languages[0].render)
     assert _leftovers(dist) == []
+
+
+def test_any_language_is_released_under_its_own_tag_and_name(project_inputs, tmp_path):
+    inputs = _changed(_changed(_changed(project_inputs, "lv", code="de"), "nl", code="ar"), "nb", code="so")
+    dist = make_release(inputs, tmp_path / "dist")
+    subtitles = [s for s in probe_streams(dist / DistLayout(inputs.name).multi) if s.kind == "subtitle"]
+    assert [(s.language, s.title) for s in subtitles] == [("eng", "English"), ("som", "Soomaali"), ("ara", "العربية"), ("deu", "Deutsch")]
+    manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+    assert [(entry["code"], entry["iso639_2"]) for entry in manifest["languages"]] == [("en", "eng"), ("so", "som"), ("ar", "ara"), ("de", "deu")]
+    page = (dist / "index.html").read_text(encoding="utf-8")
+    assert '<span lang="ar">العربية</span>' in page and '<span lang="de">Deutsch</span>' in page
 
 
 def test_leftovers_of_a_killed_release_are_tidied(project_inputs):

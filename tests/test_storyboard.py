@@ -458,7 +458,7 @@ CASES = {
                 kind: placeholder
                 duration: 2
         """,
-        "4:23: project.narration_language: unknown language code 'english' (known languages: en, nb, nl, lv)",
+        "4:23: project.narration_language: unknown language code 'english' (did you mean 'en'?)",
     ),
     "language listed twice": (
         """

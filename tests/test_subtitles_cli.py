@@ -205,3 +205,72 @@ def test_export_and_review(translators):
     refused = run("export", "lv", "--format", "srt", "--output", "subtitles/lv.srt")
     assert refused.exit_code == 1
     assert lines(refused.output) == ["Error: subtitles/lv.srt is the file being exported (choose another output path with --output)"]
+
+
+# --- any language (issue 16) -------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def demo_with_german(tmp_path, monkeypatch):
+    """A copy of the demo project with `de` added to project.languages, run from its folder."""
+    import shutil
+
+    root = tmp_path / "demo"
+    root.mkdir()
+    shutil.copy(REPO / "pact-video.toml", root)
+    for folder in ("storyboards", "subtitles", "assets"):
+        shutil.copytree(REPO / folder, root / folder)
+    storyboard = root / "storyboards" / "community-co-op.yaml"
+    text = storyboard.read_text(encoding="utf-8")
+    assert "languages: [en, nb, nl, lv]" in text
+    storyboard.write_text(text.replace("languages: [en, nb, nl, lv]", "languages: [en, nb, nl, lv, de]", 1), encoding="utf-8")
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_init_of_german_on_the_demo(demo_with_german):
+    done = CliRunner().invoke(main, ["subtitles", "init", "de"])
+    assert done.exit_code == 0, done.output
+    german = (demo_with_german / "subtitles" / "de.srt").read_text(encoding="utf-8")
+    assert german == (demo_with_german / "subtitles" / "en.srt").read_text(encoding="utf-8").rstrip("\n") + "\n\n"
+    state = json.loads((demo_with_german / "subtitles" / "state.json").read_text(encoding="utf-8"))
+    assert set(state["translations"]) >= {"nb", "nl", "lv", "de"}
+
+
+def test_check_status_export_and_review_accept_german_and_arabic(translators):
+    translators.storyboard(STORYBOARD.replace("[en, lv, nb]", "[en, lv, nb, de, ar]"), "demo.yaml")
+    for code in ("de", "ar"):
+        assert run("init", code).exit_code == 0
+    write(translators, "de.srt", "1\n00:00:01,000 --> 00:00:03,000\nGuten Tag.\n\n2\n00:00:05,000 --> 00:00:07,500\nWir bauen einen Kreis der Unterstützung.\n")
+    write(translators, "ar.srt", "1\n00:00:01,000 --> 00:00:03,000\nمساء الخير.\n\n2\n00:00:05,000 --> 00:00:07,500\nنبني دائرة من الدعم.\n")
+    done = run("check", "de", "ar")
+    assert lines(done.stderr) == ["subtitles/de.srt: 0 errors, 0 warnings", "subtitles/ar.srt: 0 errors, 0 warnings"], done.output
+    assert done.exit_code == 0, done.output
+    assert run("status").exit_code == 0
+    assert run("sync", "de").exit_code == 0
+    assert run("export", "ar", "--format", "vtt").exit_code == 0
+    assert "مساء الخير" in (translators.root / "build" / "export" / "ar.vtt").read_text(encoding="utf-8")
+    assert run("review", "de").exit_code == 0
+
+
+def test_check_warns_once_of_a_language_with_a_default_profile(translators):
+    translators.storyboard(STORYBOARD.replace("[en, lv, nb]", "[en, lv, nb, pl]"), "demo.yaml")
+    run("init", "pl")
+    write(translators, "pl.srt", "1\n00:00:01,000 --> 00:00:03,000\nDzień dobry.\n\n2\n00:00:05,000 --> 00:00:07,500\nBudujemy krąg wsparcia.\n")
+    done = run("check", "pl")
+    assert lines(done.stdout) == [
+        "warning: subtitles/pl.srt:1 00:00:01,000: no subtitle guide for 'pl' is known: checked against the default of its script "
+        "(42 characters a line, 17 cps) (ask a subtitler of the language and set subtitles.languages.pl in the storyboard (docs/subtitle-rules.md))"
+    ]
+    # The project's own numbers for the language silence it.
+    translators.storyboard(STORYBOARD.replace("[en, lv, nb]", "[en, lv, nb, pl]") + "subtitles:\n  languages: {pl: {max_cps: 15}}\n", "demo.yaml")
+    assert lines(run("check", "pl").stdout) == []
+
+
+def test_a_mistyped_language_in_the_storyboard_gets_a_did_you_mean(translators):
+    translators.storyboard(STORYBOARD.replace("[en, lv, nb]", "[en, lv, nb, ger]"), "demo.yaml")
+    done = run("check", "en")
+    assert done.exit_code != 0
+    assert "unknown language code 'ger' (did you mean 'de'?)" in done.output

@@ -18,7 +18,7 @@ ducked under it as under a description; the descriptions keep clear of them (pau
 hold cuts one. A cue longer than its room runs on and is reported, one warning per language. The WebVTT
 text does not carry them: they are the subtitles.
 
-A language whose lines cannot be voiced (espeak-ng missing for nb, nl or lv) is skipped with its
+A language whose lines cannot be voiced (espeak-ng missing, or no voice known for it: so) is skipped with its
 reason, said once as a warning: the release goes on without that described version.
 
 Products: each voiced line in build/description/<lang>/<key>.wav (keyed by its text, synthesiser,

@@ -6,9 +6,10 @@ The voices:
              to for English (festival, else espeak-ng). The project packages one piper voice, so the
              describer speaks with the narrator's voice: the descriptions fall in the narration's
              pauses, and the ducked programme under them marks them apart.
-  nb, nl, lv espeak-ng's voice for the language (ESPEAK_VOICES). Without espeak-ng a language's
-             lines cannot be voiced: PipelineError, one line naming the package, and the job skips
-             that language's described version.
+  nb, nl, lv, de, pl, ar  espeak-ng's voice for the language (ESPEAK_VOICES). Without espeak-ng,
+             or for a language with no voice in that table (so), a language's lines cannot be
+             voiced: PipelineError, one line saying why, and the job skips that language's described
+             version.
 
 Each line is spoken once (no takes heard and compared, as `narrate` does for the narration: a
 description is short and read over the picture it describes), trimmed of the synthesiser's silence
@@ -68,7 +69,7 @@ SILENT_LINE_LUFS = -60.0
 ESPEAK = "espeak-ng"
 # espeak-ng's voices for the project's other languages (`espeak-ng --voices` lists them by these names);
 # English is piper's (or narrate's fallback for English).
-ESPEAK_VOICES = {"nb": "nb", "nl": "nl", "lv": "lv"}
+ESPEAK_VOICES = {"nb": "nb", "nl": "nl", "lv": "lv", "de": "de", "pl": "pl", "ar": "ar"}
 NEURAL = "piper"
 
 
@@ -125,7 +126,10 @@ def description_recipe(language: str, *, root: Path | None = None) -> Recipe:
             )
         return recipe
     if language not in ESPEAK_VOICES:
-        raise PipelineError(f"no voice is known for the {language} audio description", f"voiced languages: en, {', '.join(ESPEAK_VOICES)}")
+        raise PipelineError(
+            f"no voice is known for the {language} audio description: its described version is skipped",
+            f"voiced languages: en, {', '.join(ESPEAK_VOICES)}",
+        )
     if SYNTHESISERS[ESPEAK].executable() is None:
         raise missing_espeak(language)
     return Recipe(ESPEAK, ESPEAK_VOICES[language])

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from pipeline.core.languages import language
+from pipeline.core.subtitle_profiles import DEFAULT
 
 # Numbers every language shares (docs/subtitle-rules.md, "Timing").
 MIN_DURATION = Fraction(5, 6)  # seconds
@@ -65,6 +66,7 @@ class Profile:
     max_cps: float
     min_duration_ms: int = field(default=0)
     max_duration_ms: int = field(default=0)
+    source: str = DEFAULT  # where the language's numbers come from; "storyboard" when the project sets its own
 
     @property
     def frame_ms(self) -> Fraction:
@@ -85,6 +87,7 @@ def profile_for(code: str, rate: Fraction, *, audience: str = "adult", overrides
         # 5/6 s is 20 frames at 24 fps and 21 at 25: round up to whole frames
         min_duration_ms=round(-(-MIN_DURATION * rate // 1) / rate * 1000),
         max_duration_ms=int(MAX_DURATION * 1000),
+        source=lang.profile_source,
     )
     values.update(overrides or {})
     return Profile(**values)

@@ -32,8 +32,8 @@ def _overrides(profile: SubtitleProfile) -> dict:
 def project_profile(board: Storyboard, language: str) -> Profile:
     settings = board.document.subtitles
     overrides = _overrides(settings.profile)
-    if language in settings.languages:
-        overrides.update(_overrides(settings.languages[language]))
+    if language in settings.languages and (own := _overrides(settings.languages[language])):
+        overrides.update(own, source="storyboard")  # the project chose this language's numbers
     return profile_for(language, board.rate, audience=board.document.project.audience, overrides=overrides)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
+from pipeline.core.subtitle_profiles import DEFAULT
 from pipeline.core.timebase import milliseconds_to_clock
 from pipeline.subtitles.linebreak import GOOD_LINE_STARTS
 from pipeline.subtitles.sentences import ends_sentence
@@ -226,6 +227,19 @@ def draft(track, context):
     for cue in track.cues:
         if cue.number in context.drafts:
             yield Finding("draft", WARNING, cue, f"a draft: {context.drafts[cue.number]}", "check it against the interview, correct it if need be, then save the file")
+
+
+@rule("default-profile", WARNING)
+def default_profile(track, context):
+    """Once per file: no published guide gave this language's numbers (pipeline/core/subtitle_profiles.py)."""
+    profile = context.profile
+    if profile.source == DEFAULT and track.cues:
+        yield Finding(
+            "default-profile", WARNING, track.cues[0],
+            f"no subtitle guide for {profile.language!r} is known: checked against the default of its script "
+            f"({profile.max_chars_per_line} characters a line, {profile.max_cps:g} cps)",
+            f"ask a subtitler of the language and set subtitles.languages.{profile.language} in the storyboard (docs/subtitle-rules.md)",
+        )
 
 
 # --- against the voice -----------------------------------------------------------------------------
