@@ -53,6 +53,9 @@ from pipeline.subtitles.captions import without_labels
 
 
 
+HOLDS_PER_RUN = 4  # hold clips one ffmpeg run encodes: its memory grows with each x264 it runs
+
+
 @dataclass
 class AccessibleFiles:
     """Per language, the files the release adds; a language missing from a mapping has none of that kind."""
@@ -179,9 +182,14 @@ def extended_render(
     lang = language_of(language)
     clips = [hold_clip_path(out, index) for index in range(len(extended.holds))]
     duration = Fraction(extended.frames) / rate
-    held = Fraction(extended.held_frames) / rate
-    argv = hold_clips_argv(render, extended.holds, clips, rate=rate, encoding=encoding, threads=encoder_threads(len(clips)))
-    products.run(plan.RenderPlan(f"holding the {lang.name} picture in {len(clips)} places", argv, clips, held), extra=(EXTENDED_VERSION,))
+    # A few hold clips per ffmpeg run: each is an x264 at full size with its own look-ahead buffers (`make bench`:
+    # the demo's 17 in one process peaked at 6.3 GB, the one-cue rebuild's largest process).
+    for first in range(0, len(clips), HOLDS_PER_RUN):
+        holds, outs = extended.holds[first:first + HOLDS_PER_RUN], clips[first:first + HOLDS_PER_RUN]
+        argv = hold_clips_argv(render, holds, outs, rate=rate, encoding=encoding, threads=encoder_threads(len(outs)))
+        seconds = Fraction(sum(hold.frames for hold in holds)) / rate
+        products.run(plan.RenderPlan(f"holding the {lang.name} picture ({first + len(outs)} of {len(clips)} places)", argv, outs, seconds),
+                     extra=(EXTENDED_VERSION,))
     listing = concat_list(render, extended, clips, media.keyframe_times(render, rate), rate=rate)
     concat = write_text_if_changed(out.parent / f"{out.stem}-concat.txt", listing)
     argv = extended_video_argv(concat, sound, out, language_iso639_2=lang.iso639_2, title=extended_title(lang.name))
