@@ -34,6 +34,7 @@ from pipeline.jobs.audio_description import (
     DescribedLanguage,
     describe,
 )
+from pipeline.jobs.build import render_encoding
 from pipeline.jobs.caption_files import captions_for, check_captions_for, write_captions
 from pipeline.jobs.subtitle_workflow import SubtitleProject
 from pipeline.jobs.transcript_entries import project_transcript_entries
@@ -83,13 +84,15 @@ def accessible_files(
     files = AccessibleFiles()
 
     master = project.master_language
+    captions = None
     if master in languages:
         # The captions are made, not edited: their words are subtitles/<lang>.srt's (checked before the render), their
         # labels the storyboard's sounds, music caption and speakers. What the label and reading rules still find is
         # said, naming the captions file and cue, without holding the release back.
-        files.captions[master] = write_captions(project, paths.sidecars)
+        captions = captions_for(project)  # made once: written, checked, and read by the transcript
+        files.captions[master] = write_captions(project, paths.sidecars, captions)
         shown = shown_path(files.captions[master][0], paths.root)
-        for finding in check_captions_for(project, captions_for(project)):
+        for finding in check_captions_for(project, captions):
             if finding.severity == "error":
                 reporter.info(f"warning: {finding.format(shown)} (its words come from subtitles/{master}.srt, its labels from the storyboard)")
 
@@ -103,7 +106,7 @@ def accessible_files(
             if described.extended is not None and described.extended_sound is not None:
                 files.described_render[code] = extended_render(
                     paths.video(code), described.extended_sound, described.extended, described_render_path(paths, code),
-                    rate=timeline.rate, encoding=plan.Encoding(timeline.encoding.crf, timeline.encoding.preset, timeline.encoding.audio_bitrate),
+                    rate=timeline.rate, encoding=render_encoding(timeline),
                     language=code, products=products,
                 )
                 files.described_held[code] = Fraction(described.extended.held_frames) / timeline.rate
@@ -115,7 +118,7 @@ def accessible_files(
     for code in languages:
         # The transcript says each description when the thing it describes comes on screen, voiced or not.
         descriptions = [SimpleNamespace(start=line.earliest, text=line.text) for line in description_script(timeline, code)]
-        entries = project_transcript_entries(project, code, descriptions)
+        entries = project_transcript_entries(project, code, descriptions, captions=captions)
         heading = title.get(code) or title.get(timeline.narration_language, "")
         files.transcripts[code] = (
             write_text_if_changed(folder / f"{code}.html", transcript_html(heading, code, entries)),

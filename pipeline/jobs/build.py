@@ -86,7 +86,7 @@ def build_video(
     result = BuildResult(timeline)
     products = Products(cache.ProductStore(paths.keys), reporter, result.rendered)
     width, height = PREVIEW_SIZE if preview else (timeline.width, timeline.height)
-    encoding = _encoding(timeline, preview)
+    encoding = render_encoding(timeline, preview)
     with_master = master and not preview
 
     # Where every text lands, first: a release with colliding texts stops before anything is rendered.
@@ -142,7 +142,8 @@ def _timeline(storyboard: Path | str, strict: bool, reporter: Reporter) -> tuple
     return board, timeline
 
 
-def _encoding(timeline: Timeline, preview: bool) -> plan.Encoding:
+def render_encoding(timeline: Timeline, preview: bool = False) -> plan.Encoding:
+    """The storyboard's x264 and AAC settings (a preview's picture faster and rougher): every encode of a render uses them."""
     encoding = plan.Encoding(timeline.encoding.crf, timeline.encoding.preset, timeline.encoding.audio_bitrate)
     if preview:
         # The sound is the delivery sound: encoded once, shared with `make video`'s renders.

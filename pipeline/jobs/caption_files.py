@@ -58,9 +58,9 @@ def check_captions_for(project: SubtitleProject, track: SubtitleTrack) -> list[F
     return check_captions(track, check_context(project.timeline, project.board, track.language), caption_context(project))
 
 
-def write_captions(project: SubtitleProject, folder: Path) -> tuple[Path, Path]:
-    """<lang>-captions.srt and .vtt in `folder` (an unchanged file is left as it is)."""
-    track = captions_for(project)
+def write_captions(project: SubtitleProject, folder: Path, track: SubtitleTrack | None = None) -> tuple[Path, Path]:
+    """<lang>-captions.srt and .vtt in `folder` (an unchanged file is left as it is); `track`: captions_for's, if made."""
+    track = track or captions_for(project)
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{track.language}{CAPTIONS_SUFFIX}"
     return (

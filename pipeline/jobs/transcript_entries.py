@@ -162,13 +162,16 @@ def transcript_entries(
     return sorted(entries, key=lambda entry: entry.start)
 
 
-def project_transcript_entries(project, language: str, descriptions: Iterable[Timed] | None = None) -> list[TranscriptEntry]:
-    """transcript_entries for a SubtitleProject (jobs/subtitle_workflow.py): the narration language's captions, another language's subtitles."""
+def project_transcript_entries(
+    project, language: str, descriptions: Iterable[Timed] | None = None, *, captions: SubtitleTrack | None = None,
+) -> list[TranscriptEntry]:
+    """transcript_entries for a SubtitleProject (jobs/subtitle_workflow.py): the narration language's captions (`captions`:
+    captions_for's, if already made), another language's subtitles."""
     from pipeline.jobs.caption_files import captions_for, recorded_voices
     from pipeline.subtitles.captions import music_only_labels
 
     master_language = project.master_language
     master = project.master()
-    track = captions_for(project) if language == master_language else project.translation(language)
+    track = (captions or captions_for(project)) if language == master_language else project.translation(language)
     sounds = list(project.timeline.sound_labels) + list(music_only_labels(project.timeline, master, master_language))
     return transcript_entries(project.timeline, {language: track}, recorded_voices(project), sounds, descriptions, language=language)
