@@ -1,0 +1,39 @@
+"""Right-to-left text as players lay it out: each line's direction, and the mark that fixes it.
+
+Players that render SRT, WebVTT or libass's auto-direction mode (ASS Encoding -1) give each line
+the direction of its first strong character (Unicode bidi rules P2-P3). An Arabic line that begins
+with a Latin name ("PACT ...") or a digit would then be laid out left to right: its words in the
+wrong order and its full stop at the wrong end. A right-to-left mark (U+200F) in front of such a
+line makes it right to left, and is drawn as nothing.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+RLM = "\u200f"  # RIGHT-TO-LEFT MARK: a strong right-to-left character with no glyph
+_RIGHT_TO_LEFT = frozenset({"R", "AL"})
+_STRONG = frozenset({"L", "R", "AL"})
+# Explicit embeddings and isolates set a line's direction themselves: a line starting with one is left as written.
+_EXPLICIT = frozenset({"LRE", "RLE", "LRO", "RLO", "LRI", "RLI", "FSI"})
+
+
+def first_strong(line: str) -> str | None:
+    """'rtl' or 'ltr' by the line's first strong character (or explicit mark); None if it has none."""
+    for character in line:
+        kind = unicodedata.bidirectional(character)
+        if kind in _EXPLICIT:
+            return "rtl" if kind in ("RLE", "RLO", "RLI") else "ltr" if kind != "FSI" else None
+        if kind in _STRONG:
+            return "rtl" if kind in _RIGHT_TO_LEFT else "ltr"
+    return None
+
+
+def right_to_left_lines(text: str) -> str:
+    """`text` with a right-to-left mark in front of each line a player would otherwise lay out left to right."""
+    return "\n".join(line if not line or first_strong(line) == "rtl" else RLM + line for line in text.split("\n"))
+
+
+def for_direction(text: str, direction: str) -> str:
+    """Text of a language written in `direction` ('ltr' or 'rtl'), ready for a player that detects direction per line."""
+    return right_to_left_lines(text) if direction == "rtl" else text

@@ -1,0 +1,20 @@
+"""Right-to-left lines get the mark that makes players lay them out right to left, and nothing else does."""
+
+from pipeline.core.bidi import RLM, first_strong, for_direction, right_to_left_lines
+
+
+def test_a_line_starting_with_a_latin_name_or_a_digit_gets_the_mark():
+    text = "PACT شراكة بين أوسلو\n2024 هو العام."
+    assert right_to_left_lines(text) == f"{RLM}PACT شراكة بين أوسلو\n{RLM}2024 هو العام."
+
+
+def test_a_line_that_already_reads_right_to_left_is_left_alone():
+    text = "مرحبا بكم.\nשלום"
+    assert right_to_left_lines(text) == text
+    assert first_strong("«مرحبا»") == "rtl"
+
+
+def test_left_to_right_languages_are_never_marked():
+    assert for_direction("2024: PACT", "ltr") == "2024: PACT"
+    assert first_strong("123 ...") is None
+    assert for_direction("123 ...", "rtl") == RLM + "123 ..."
