@@ -4,8 +4,8 @@ from pipeline.core.bidi import RLM, first_strong, for_direction, right_to_left_l
 
 
 def test_a_line_starting_with_a_latin_name_or_a_digit_gets_the_mark():
-    text = "PACT شراكة بين أوسلو\n2024 هو العام."
-    assert right_to_left_lines(text) == f"{RLM}PACT شراكة بين أوسلو\n{RLM}2024 هو العام."
+    text = "PACT شراكة بين أوسلو\n2024.\n2024 هو العام."  # the third line's first strong character is Arabic
+    assert right_to_left_lines(text) == f"{RLM}PACT شراكة بين أوسلو\n{RLM}2024.\n2024 هو العام."
 
 
 def test_a_line_that_already_reads_right_to_left_is_left_alone():
