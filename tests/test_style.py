@@ -101,7 +101,7 @@ def test_text_without_contrast_on_the_background_is_refused_at_its_colour(projec
 
 def test_a_font_not_shipped_and_a_margin_outside_title_safe_are_refused(project):
     found = problems(write(project.root, "style:\n  type: {font: Comic Sans}\n"))
-    assert len(found) == 1 and "font 'Comic Sans' is not shipped in assets/fonts/ (shipped: Ubuntu, DejaVu Sans)" in found[0]
+    assert len(found) == 1 and "font 'Comic Sans' is not shipped in assets/fonts/ (shipped: Ubuntu, DejaVu Sans, IBM Plex Sans Arabic, IBM Plex Sans Hebrew)" in found[0]
     path = write(project.root, "style:\n  margins: {horizontal: 3}\n")
     (found,) = problems(path)
     assert found.startswith(f"{line_of(path, 'margins:')}:") and "title-safe" in found

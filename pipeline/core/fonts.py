@@ -1,5 +1,11 @@
-"""The fonts shipped in assets/fonts/ (DejaVu Sans: Latvian, Norwegian and Dutch letters), used by every text renderer,
-and which characters they can draw: a character no font has is drawn as a box ("tofu"), so `check` refuses it.
+"""The fonts shipped in assets/fonts/, used by every text renderer, which one draws a text, and which
+characters they can draw: a character no font has is drawn as a box ("tofu"), so `check` refuses it.
+
+A text is drawn in one family that has every character of it (family_for): the family its script
+prefers (IBM Plex Sans Arabic for Arabic, Persian and Urdu; IBM Plex Sans Hebrew for Hebrew), else
+the style's, else any shipped family. Never libass's own fallback: that asks the machine's fontconfig,
+so what it draws would differ from machine to machine, and a right-to-left line split across fonts by
+override tags is laid out run by run, in the wrong order.
 
 Two renderers draw text, and they look for a character differently (TEXT_LAYER, SLATE):
 - libass (the burned-in text layer and subtitles) starts from the style's face and falls back to any
@@ -30,21 +36,44 @@ class Family:
     regular: str  # file names in assets/fonts/
     bold: str
     licence: str
+    scripts: tuple[str, ...] = ()  # ISO 15924 scripts it is the first choice for (its own, and Latin for names)
 
     def file(self, *, bold: bool) -> Path:
         return FONTS_DIR / (self.bold if bold else self.regular)
 
 
 # Ubuntu is one of the typefaces the Erasmus+ visibility rules list for the funding statement, and
-# covers the project's four languages; DejaVu Sans covers far more scripts, so subtitles (any language)
-# and placeholder slates keep it, and libass falls back to it for a character Ubuntu lacks.
+# covers the project's four languages; DejaVu Sans covers Latin, Cyrillic, Greek, Armenian and Georgian,
+# so subtitles and placeholder slates keep it. The IBM Plex scripts carry Latin letters of the same
+# design, so an Arabic or Hebrew line with a Latin name in it ("PACT") is drawn in one face.
 FAMILIES = {
     family.name: family
     for family in (
         Family("Ubuntu", "Ubuntu-R.ttf", "Ubuntu-B.ttf", "LICENCE-Ubuntu.txt"),
         Family("DejaVu Sans", REGULAR_FONT, BOLD_FONT, "LICENSE-DejaVu.txt"),
+        Family("IBM Plex Sans Arabic", "IBMPlexSansArabic-Regular.ttf", "IBMPlexSansArabic-Bold.ttf", "LICENSE-IBM-Plex.txt", ("Arab",)),
+        Family("IBM Plex Sans Hebrew", "IBMPlexSansHebrew-Regular.ttf", "IBMPlexSansHebrew-Bold.ttf", "LICENSE-IBM-Plex.txt", ("Hebr",)),
     )
 }
+
+
+def family_for(texts: Iterable[str], *, script: str, preferred: str, bold: bool = False) -> str:
+    """The family to draw all of `texts` in, written in `script`: the first of the script's own families,
+    `preferred` and every other shipped family that has each of their characters. `preferred` when none
+    has them all (`check` refuses such a text before it is drawn)."""
+    wanted = "".join(texts)
+    order = [family for family in FAMILIES.values() if script in family.scripts]
+    order += [FAMILIES[preferred]] + [family for family in FAMILIES.values() if family not in order and family.name != preferred]
+    for family in order:
+        if not missing_characters(wanted, [family.file(bold=bold)]):
+            return family.name
+    return preferred
+
+
+def size_in(family: str, size: float, *, like: str, bold: bool = False) -> int:
+    """The ASS size that gives `family` the em `like` has at `size`: libass sizes each font by its own
+    ascender plus descender, and these differ from family to family (Arabic fonts leave room for vowel marks)."""
+    return round(size * line_metrics(like, bold=bold)[1] / line_metrics(family, bold=bold)[1])
 
 
 @functools.cache
@@ -59,10 +88,13 @@ def line_metrics(family: str, *, bold: bool) -> tuple[float, float]:
         with TTFont(path, lazy=True) as font:
             os2, hhea = font["OS/2"], font["hhea"]
             extent = (os2.usWinAscent + os2.usWinDescent) or (hhea.ascent - hhea.descent)
-            glyphs = font.getGlyphSet()
-            pen = BoundsPen(glyphs)
-            glyphs[font.getBestCmap()[ord("H")]].draw(pen)
-            cap = pen.bounds[3]  # the top of H: its baseline is 0
+            glyphs, cmap = font.getGlyphSet(), font.getBestCmap()
+            if ord("H") in cmap:
+                pen = BoundsPen(glyphs)
+                glyphs[cmap[ord("H")]].draw(pen)
+                cap = pen.bounds[3]  # the top of H: its baseline is 0
+            else:  # a font of a script without capitals: the height its designers declared
+                cap = getattr(os2, "sCapHeight", 0) or font["head"].unitsPerEm * 0.7
             return cap / extent, font["head"].unitsPerEm / extent
     except Exception as exc:  # fontTools raises many kinds for a damaged file
         raise MediaError(f"font {path} is missing or unreadable ({exc})", "restore assets/fonts from the repository") from None
@@ -147,6 +179,10 @@ def shown_characters(characters: Iterable[str]) -> str:
 def coverage_problem(text: str, renderer: Renderer) -> tuple[str, str] | None:
     """(what is wrong, what to do) when `renderer` cannot draw every character of `text`; None when it can."""
     missing = missing_characters(text, renderer.fonts())
+    if not missing and renderer.files is None and not any(not missing_characters(text, [family.file(bold=False)]) for family in FAMILIES.values()):
+        # each character is in some shipped font, but no one family has them all: a text is drawn in one (family_for)
+        return (f"no one font family in assets/fonts/ has every character of {text[:40]!r}: {renderer.name} would show some as boxes",
+                "add a font family that covers the whole text to assets/fonts/ (core/fonts.py FAMILIES), or split the text")
     if not missing:
         return None
     one = len(missing) == 1
