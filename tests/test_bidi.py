@@ -17,4 +17,9 @@ def test_a_line_that_already_reads_right_to_left_is_left_alone():
 def test_left_to_right_languages_are_never_marked():
     assert for_direction("2024: PACT", "ltr") == "2024: PACT"
     assert first_strong("123 ...") is None
-    assert for_direction("123 ...", "rtl") == RLM + "123 ..."
+    assert for_direction("123 ...\nمرحبا", "rtl") == RLM + "123 ...\nمرحبا"
+
+
+def test_a_latin_text_standing_in_for_a_translation_stays_left_to_right():
+    assert for_direction("Early leavers, 2019.", "rtl") == "Early leavers, 2019."
+    assert for_direction("2019.\nمرحبا", "rtl") == f"{RLM}2019.\nمرحبا"

@@ -35,5 +35,10 @@ def right_to_left_lines(text: str) -> str:
 
 
 def for_direction(text: str, direction: str) -> str:
-    """Text of a language written in `direction` ('ltr' or 'rtl'), ready for a player that detects direction per line."""
-    return right_to_left_lines(text) if direction == "rtl" else text
+    """Text of a language written in `direction` ('ltr' or 'rtl'), ready for a player that detects direction per line.
+
+    Only text with right-to-left letters in it is marked: a Latin text standing in for an untranslated
+    one (an English heading in the Arabic render) stays left to right, its full stop at its end."""
+    if direction != "rtl" or not any(unicodedata.bidirectional(character) in _RIGHT_TO_LEFT for character in text):
+        return text
+    return right_to_left_lines(text)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.core.languages import language as language_of
 from pipeline.core.timebase import milliseconds_to_clock
 from pipeline.render import textlayer
 from pipeline.render.text_boxes import Ink, draw_each
@@ -102,11 +103,12 @@ def lay_out(
 ) -> TextLayout:
     """Place each cue (bottom, else top) and list the collisions of one language's text layer."""
     items = textlayer.item_events(timeline, language, width, height)
-    at_bottom = [textlayer.cue_event(cue, index, on_top=False) for index, cue in enumerate(cues)]
-    on_top = [textlayer.cue_event(cue, index, on_top=True) for index, cue in enumerate(cues)]
+    direction = language_of(language).direction
+    at_bottom = [textlayer.cue_event(cue, index, on_top=False, direction=direction) for index, cue in enumerate(cues)]
+    on_top = [textlayer.cue_event(cue, index, on_top=True, direction=direction) for index, cue in enumerate(cues)]
     events = [*items, *at_bottom, *on_top]
     inks = draw_each(
-        textlayer.header(timeline, language, width, height), [e.line for e in events], width=width, height=height,
+        textlayer.header(timeline, language, width, height, cues), [e.line for e in events], width=width, height=height,
         fonts_dir=fonts_dir, work_dir=work_dir, shrink=MEASURE_SHRINK if height >= MEASURE_SHRINK * 360 else 1,
     )
     drawn = [_Drawn(event.what, event.start, event.end, ink) if ink is not None else None for event, ink in zip(events, inks)]

@@ -9,8 +9,9 @@ render height, so a 640x360 preview looks like the full render.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +19,9 @@ from pathlib import Path
 from PIL import ImageColor
 
 from pipeline.core.atomic import write_text_if_changed
-from pipeline.core.fonts import line_metrics, width_per_size
+from pipeline.core.bidi import for_direction
+from pipeline.core.fonts import family_for, line_metrics, size_in, width_per_size
+from pipeline.core.languages import language as language_of
 from pipeline.render import motion
 from pipeline.render.diagram import diagram_text_place
 from pipeline.render.icons import icons_text_place
@@ -32,10 +35,11 @@ from pipeline.story import funding_rules, generators
 from pipeline.story.style import Style as VisualStyle
 from pipeline.story.timeline import TextItem, Timeline
 from pipeline.subtitles.ass import (
-    CUE_STYLE,
     Style,
     ass_event_text,
     ass_time,
+    cue_style,
+    direction_encoding,
     escape_text,
     script_header,
 )
@@ -166,7 +170,8 @@ class _Layout:
         if place.fit is not None:
             style = self.styles[place.style]
             box_width, box_height = place.fit
-            size = min(style.size * self.scale, box_height, box_width / max(width_per_size(text, style.font, bold=style.bold), 1e-6))
+            measured = _OVERRIDES.sub("", text)  # the words, not a \fn tag in front of them
+            size = min(style.size * self.scale, box_height, box_width / max(width_per_size(measured, style.font, bold=style.bold), 1e-6))
             overrides += f"\\fs{max(1, int(size))}"
         frames = item.end - item.start
         start = item.start + min(frames - 1, math.ceil(place.appears * (frames - 1)))  # the first frame its node shows
@@ -182,6 +187,9 @@ class _Layout:
             if image.position in ("left", "top-left", "bottom-left") and image.start < item.end and item.start < image.end:
                 return funding_rules.statement_left(image.height, self.width, self.height, emblem=image.emblem == "eu", margins=self.margins)
         return self.margin_h
+
+
+_OVERRIDES = re.compile(r"(?<!\\)\{[^}]*\}")  # an override block; escape_text writes a shown brace as \{
 
 
 def _pillow_to_numpad(anchor: str) -> int:
@@ -212,8 +220,20 @@ def _quoted(text: str, limit: int = 32) -> str:
     return f'"{flat[:limit]}…"' if len(flat) > limit else f'"{flat}"'
 
 
-def header(timeline: Timeline, language: str, width: int, height: int) -> list[str]:
-    return script_header(f"{timeline.title.get(language, '')} ({language}) text layer", width, height, [*text_styles(timeline.style).values(), CUE_STYLE])
+def header(timeline: Timeline, language: str, width: int, height: int, cues: Sequence[Cue] = ()) -> list[str]:
+    """The script's header: the text styles, laid out in the language's direction, and the style of its cues."""
+    encoding = direction_encoding(language)
+    styles = [replace(style, encoding=encoding) for style in text_styles(timeline.style).values()]
+    return script_header(f"{timeline.title.get(language, '')} ({language}) text layer", width, height, [*styles, cue_style(language, [cue.text for cue in cues])])
+
+
+def _font_tag(layout: _Layout, item: TextItem, written: str, language: str) -> str:
+    """\\fn and \\fs for an on-screen text its style's family cannot draw (Arabic in Ubuntu): the family that can, at the same em."""
+    style = layout.styles.get(item.role) or layout.styles["caption"]
+    family = family_for([written], script=language_of(language).script, preferred=style.font, bold=style.bold)
+    if family == style.font:
+        return ""
+    return f"{{\\fn{family}\\fs{size_in(family, style.size * layout.scale, like=style.font, bold=style.bold)}}}"
 
 
 # What the textless master keeps: Erasmus+ requires every copy to carry the funding statement (and the disclaimer).
@@ -224,13 +244,15 @@ def item_events(timeline: Timeline, language: str, width: int, height: int, *, r
     """The on-screen texts of one language (titles, headings, labels, lower thirds ...), in time order (only `roles`, if given)."""
     layout = _Layout(timeline, width, height)
     rate = timeline.rate
+    direction = language_of(language).direction
     found = []
     for item in sorted(timeline.texts, key=lambda t: (t.start, t.role)):
         if roles is not None and item.role not in roles:
             continue
-        text = escape_text(item.text.get(language, ""))
-        if not text:
+        written = item.text.get(language, "")
+        if not written:
             continue
+        text = _font_tag(layout, item, written, language) + escape_text(for_direction(written, direction))
         what = f"{item.role.replace('_', ' ')} {_quoted(item.text.get(language, ''))}" + (f" (shot {item.shot_id})" if item.shot_id else "")
         reads = "\n".join(part for part in (item.text.get(language, ""), item.secondary.get(language, "")) if part)
         steps = _count_up(item, item.text.get(language, ""), layout, rate) if _counts_up(item) else ()
@@ -297,11 +319,12 @@ def _in_steps(item: TextItem, language: str, layout: _Layout, rate: Fraction) ->
     )
 
 
-def cue_event(cue: Cue, index: int, *, on_top: bool) -> TextEvent:
-    """A subtitle cue, at the bottom (the rule) or at the top (when something holds the bottom)."""
+def cue_event(cue: Cue, index: int, *, on_top: bool, direction: str = "ltr") -> TextEvent:
+    """A subtitle cue, at the bottom (the rule) or at the top (when something holds the bottom), its lines
+    laid out in its language's `direction`."""
     start, end = Fraction(cue.start, 1000), Fraction(cue.end, 1000)
     placement = "{\\an8}" if on_top else ""
-    line = f"Dialogue: 3,{ass_time(start)},{ass_time(end)},{CUE_STYLE.name},,0,0,0,,{placement}{ass_event_text(cue.text)}"
+    line = f"Dialogue: 3,{ass_time(start)},{ass_time(end)},cue,,0,0,0,,{placement}{ass_event_text(for_direction(cue.text, direction))}"
     return TextEvent(f"cue {index + 1} {_quoted(cue.text)}", start, end, line, cue=index, text=cue.text)
 
 
@@ -317,9 +340,10 @@ def text_layer_script(
     """
     width = width or timeline.width
     height = height or timeline.height
-    lines = header(timeline, language, width, height)
+    lines = header(timeline, language, width, height, cues)
     lines += [line for event in item_events(timeline, language, width, height, roles=roles) for line in event.script_lines]
-    lines += [cue_event(cue, index, on_top=index in cues_on_top).line for index, cue in enumerate(cues)]
+    direction = language_of(language).direction
+    lines += [cue_event(cue, index, on_top=index in cues_on_top, direction=direction).line for index, cue in enumerate(cues)]
     return "\n".join(lines) + "\n"
 
 

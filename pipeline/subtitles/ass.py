@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
+
+from pipeline.core.fonts import family_for, size_in
+from pipeline.core.languages import language
 
 FONT_NAME = "DejaVu Sans"  # subtitles' family, shipped in assets/fonts/: it covers the most scripts
 
@@ -28,11 +31,28 @@ class Style:
     font: str = FONT_NAME  # a family shipped in assets/fonts/ (core/fonts.py FAMILIES)
     box: str = "000000"  # a boxed style's box colour (RRGGBB), drawn 62 % opaque
     margins: tuple[float, float] | None = None  # (horizontal, vertical) shares of the frame text keeps inside; None: safe_margins
+    # 1: lines laid out left to right (what VSFilter does); -1: libass gives each line the direction of
+    # its first strong character, which right-to-left languages need (core/bidi.py marks the lines).
+    encoding: int = 1
 
 
 # The subtitle cues of subtitles/<lang>.srt as they are burned in (docs/subtitle-rules.md):
 # white, black outline, bottom centre inside the title-safe margins.
 CUE_STYLE = Style("cue", 52, alignment=2, outline=2.5, shadow=1)
+
+
+def cue_style(code: str, texts: Iterable[str]) -> Style:
+    """CUE_STYLE for one language's cues: in the family that draws all of them (its script's own first),
+    at the size that gives it DejaVu Sans's em, laid out in the language's direction."""
+    written = language(code)
+    family = family_for(texts, script=written.script, preferred=CUE_STYLE.font)
+    size = size_in(family, CUE_STYLE.size, like=CUE_STYLE.font)
+    return replace(CUE_STYLE, font=family, size=size, encoding=direction_encoding(code))
+
+
+def direction_encoding(code: str) -> int:
+    """The Encoding field for text in language `code` (Style.encoding)."""
+    return -1 if language(code).direction == "rtl" else 1
 
 
 def ass_time(time: Fraction) -> str:
@@ -106,7 +126,7 @@ def _style_line(style: Style, scale: float, margin_h: int, margin_v: int) -> str
     return (
         f"Style: {style.name},{style.font},{round(style.size * scale)},{primary},&H000000FF,{outline_colour},{back},"
         f"{-1 if style.bold else 0},0,0,0,100,100,0,0,{border_style},{style.outline * scale:.1f},{style.shadow * scale:.1f},"
-        f"{style.alignment},{margin_h},{margin_h},{margin_v},1"
+        f"{style.alignment},{margin_h},{margin_h},{margin_v},{style.encoding}"
     )
 
 

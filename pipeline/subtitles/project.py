@@ -14,10 +14,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from pipeline.core.errors import StoryboardError
-from pipeline.core.fonts import font_files
+from pipeline.core.fonts import FAMILIES, characters_of
 from pipeline.story.storyboard import Storyboard, SubtitleProfile
-from pipeline.subtitles.model import Profile, profile_for
-from pipeline.subtitles.qc import RULES, Context, font_glyphs_of
+from pipeline.subtitles.ass import cue_style
+from pipeline.subtitles.model import Profile, SubtitleTrack, profile_for
+from pipeline.subtitles.qc import RULES, Context
 from pipeline.story.timeline import Timeline
 
 
@@ -48,6 +49,12 @@ def rule_severities(board: Storyboard) -> dict[str, str]:
     return dict(rules)
 
 
+def burn_in_characters(track: SubtitleTrack) -> frozenset[str]:
+    """Every character the font the track is burned in with has (one family draws a language's cues: ass.cue_style)."""
+    family = cue_style(track.language, [cue.text for cue in track.cues]).font
+    return characters_of(FAMILIES[family].file(bold=False))
+
+
 def check_context(timeline: Timeline, board: Storyboard, language: str, **extra) -> Context:
     """The QC context of one language: its profile, the timeline's cuts and end, the burn-in font's characters."""
     frame_ms = Fraction(1000) / timeline.rate
@@ -55,7 +62,7 @@ def check_context(timeline: Timeline, board: Storyboard, language: str, **extra)
         project_profile(board, language),
         cuts_ms=tuple(round(cut * frame_ms) for cut in timeline.cuts),
         end_ms=round(timeline.frames * frame_ms),
-        glyphs=font_glyphs_of(*font_files()),
+        glyphs=burn_in_characters,
         severities=rule_severities(board),
         **extra,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -56,7 +57,8 @@ class Context:
     profile: Profile
     cuts_ms: tuple[int, ...] = ()
     end_ms: int | None = None
-    glyphs: frozenset[str] | None = None  # characters the burn-in font has
+    # characters the burn-in font has, or how to find them for a track (its language's font: ass.cue_style)
+    glyphs: frozenset[str] | Callable[[SubtitleTrack], frozenset[str]] | None = None
     source: SubtitleTrack | None = None  # the master subtitles, for "untranslated"
     stale: frozenset[int] = field(default_factory=frozenset)  # cue numbers whose source changed
     drafts: dict[int, str] = field(default_factory=dict)  # master cue number -> whose words it drafts (an interview's)
@@ -180,8 +182,9 @@ def crosses_cut(track, context):
 def font_glyphs(track, context):
     if context.glyphs is None:
         return
+    glyphs = context.glyphs(track) if callable(context.glyphs) else context.glyphs
     for cue in track.cues:
-        missing = sorted({ch for ch in cue.text if ch not in context.glyphs and not ch.isspace()})
+        missing = sorted({ch for ch in cue.text if ch not in glyphs and not ch.isspace() and unicodedata.category(ch) != "Cf"})
         if missing:
             shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing)
             yield Finding("font-glyphs", ERROR, cue, f"the burn-in font has no {shown}", "use another character or add a font that has it")
