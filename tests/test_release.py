@@ -569,15 +569,57 @@ def test_a_second_release_replaces_the_first(project_inputs, previous_dist):
     assert _leftovers(dist) == []
 
 
-def test_any_language_is_released_under_its_own_tag_and_name(project_inputs, tmp_path):
-    inputs = _changed(_changed(_changed(project_inputs, "lv", code="de"), "nl", code="ar"), "nb", code="so")
+# Arabic subtitles whose first line starts with a Latin name: a player would lay that line out left to right.
+ARABIC_SRT = (
+    "1\n00:00:00,200 --> 00:00:01,200\nPACT شراكة من أجل التعليم\nترك المدرسة مبكرا\n\n"
+    "2\n00:00:01,300 --> 00:00:01,900\n<i>يحتاج الأمر إلى قرية</i>\n"
+)
+ARABIC_VTT = _vtt(ARABIC_SRT).replace("01.200\n", "01.200 line:90%\n", 1)  # a cue setting, which the release keeps
+
+
+def test_any_language_is_released_under_its_own_tag_name_and_direction(project_inputs, tmp_path):
+    folder = project_inputs.languages[0].srt.parent
+    translated = {"srt": folder / "ar.srt", "vtt": folder / "ar.vtt"}
+    translated["srt"].write_text(ARABIC_SRT, encoding="utf-8")
+    translated["vtt"].write_text(ARABIC_VTT, encoding="utf-8")
+    before = {kind: path.read_bytes() for kind, path in translated.items()}
+    inputs = _changed(_changed(_changed(project_inputs, "lv", code="de"), "nl", code="ar", **translated), "nb", code="so")
     dist = make_release(inputs, tmp_path / "dist")
-    subtitles = [s for s in probe_streams(dist / DistLayout(inputs.name).multi) if s.kind == "subtitle"]
+    layout = DistLayout(inputs.name)
+    subtitles = [s for s in probe_streams(dist / layout.multi) if s.kind == "subtitle"]
     assert [(s.language, s.title) for s in subtitles] == [("eng", "English"), ("som", "Soomaali"), ("ara", "العربية"), ("deu", "Deutsch")]
     manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
     assert [(entry["code"], entry["iso639_2"]) for entry in manifest["languages"]] == [("en", "eng"), ("so", "som"), ("ar", "ara"), ("de", "deu")]
     page = (dist / "index.html").read_text(encoding="utf-8")
-    assert '<span lang="ar">العربية</span>' in page and '<span lang="de">Deutsch</span>' in page
+    assert '<span lang="ar" dir="rtl">العربية</span>' in page and '<span lang="de">Deutsch</span>' in page
+    assert '<h3 lang="ar" dir="rtl">العربية</h3>' in page and '<h3 lang="so">Soomaali</h3>' in page
+
+    # dir="rtl" on the Arabic parts (the track's label too), and on nothing else: the page's own words are English.
+    parser = _Page()
+    parser.feed(page)
+    with_dir = [(tag, attrs.get("lang") or attrs.get("srclang"), attrs["dir"]) for tag, attrs in parser.tags if "dir" in attrs]
+    assert with_dir and {(language, direction) for _, language, direction in with_dir} == {("ar", "rtl")}
+    assert {"span", "h3", "track"} <= {tag for tag, _, _ in with_dir}
+    assert all("dir" not in attrs for tag, attrs in parser.tags if attrs.get("lang") in ("so", "de") or tag == "html")
+
+    # The delivered SRT and WebVTT lay each line out right to left; the translator's files are as they were.
+    rlm = "\u200f"
+    for kind in ("srt", "vtt"):
+        delivered = (dist / getattr(layout, kind)("ar")).read_text(encoding="utf-8")
+        assert f"\n{rlm}PACT شراكة" in delivered and "\nترك المدرسة" in delivered and "\n<i>يحتاج" in delivered
+        assert delivered.replace(rlm, "") == translated[kind].read_text(encoding="utf-8")  # nothing else changed
+        assert translated[kind].read_bytes() == before[kind]
+    assert "--> 00:00:01.200 line:90%\n" in (dist / layout.vtt("ar")).read_text(encoding="utf-8")
+    assert rlm not in (dist / layout.vtt("de")).read_text(encoding="utf-8")
+    arabic = parser.tracks[2]
+    assert arabic["srclang"] == "ar" and rlm.encode() + b"PACT" in base64.b64decode(arabic["src"].partition(",")[2])
+    assert rlm.encode() + b"PACT" in b"".join(_subtitle_packets(dist / layout.multi, 2))  # the mov_text track too
+
+
+def _subtitle_packets(path: Path, index: int) -> list[bytes]:
+    with av.open(str(path)) as container:
+        stream = [s for s in container.streams if s.type == "subtitle"][index]
+        return [bytes(packet) for packet in container.demux(stream) if packet.size]
 
 
 def test_leftovers_of_a_killed_release_are_tidied(project_inputs):

@@ -14,6 +14,7 @@ from pipeline.core.errors import PipelineError
 from pipeline.core.ffmpeg import ffmpeg_binary
 from pipeline.subtitles.io import (
     SubtitleFileError,
+    cue_lines_for_direction,
     decode_subtitle_bytes,
     format_srt,
     format_vtt,
@@ -384,3 +385,20 @@ def test_an_edited_file_is_never_overwritten(tmp_path):
     assert target.read_text(encoding="utf-8") == "a person's fix\n"
     assert state.write_owned(target, "fourth\n", by="transcribe", force=True) == target
     assert target.read_text(encoding="utf-8") == "fourth\n"
+
+
+def test_right_to_left_cue_lines_get_a_mark_where_a_player_would_lay_them_out_left_to_right():
+    vtt = (
+        "WEBVTT\n\nNOTE PACT is the project's name\n\nopening\n00:00:00.200 --> 00:00:01.200 line:90% align:center\n"
+        "PACT شراكة\nشراكة PACT\n<i>PACT</i> شراكة\n<b>شراكة</b>\n&amp; شراكة\n2024\n\n"
+    )
+    marked = cue_lines_for_direction(vtt, "rtl")
+    assert marked.split("\n") == [
+        "WEBVTT", "", "NOTE PACT is the project's name", "", "opening", "00:00:00.200 --> 00:00:01.200 line:90% align:center",
+        "\u200fPACT شراكة", "شراكة PACT", "\u200f<i>PACT</i> شراكة", "<b>شراكة</b>", "&amp; شراكة", "\u200f2024", "", "",
+    ]  # a tag's letters and a character reference's are not what the viewer reads
+    assert cue_lines_for_direction(marked, "rtl") == marked  # once is enough
+    srt_text = "1\r\n00:00:00,200 --> 00:00:01,200\r\n{\\an8}PACT شراكة\r\n<font color=\"red\">شراكة</font>\r\n"
+    assert cue_lines_for_direction(srt_text, "rtl") == srt_text.replace("{\\an8}PACT", "\u200f{\\an8}PACT")
+    assert cue_lines_for_direction(vtt, "ltr") == vtt
+

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from pipeline.core.bidi import first_strong
 from pipeline.jobs.transcript_entries import transcript_entries
 from pipeline.release.transcript import (
     WORDS,
@@ -123,6 +124,27 @@ def test_the_words_come_from_the_language_table_with_english_as_fallback():
     assert "[6:12] Description: A teacher" in transcript_text("PACT", "de", ENTRIES)
     assert "Spreker" in transcript_text("PACT", "nl", ENTRIES[2:3], labels={"narrator": "Spreker"})
     assert clock(Fraction(3725)) == "1:02:05" and clock(Fraction(599, 10)) == "0:59"
+
+
+def test_a_right_to_left_transcript_says_so_and_marks_what_is_written_left_to_right():
+    entries = [
+        TranscriptEntry(Fraction(0), "on_screen", "PACT", language="en"),
+        TranscriptEntry(Fraction(1), "speech", "PACT شراكة من أجل التعليم", speaker="أمينة"),
+    ]
+    parsed = _parse(transcript_html("باكت", "ar", entries))
+    assert dict(parsed.tags)["html"] == {"lang": "ar", "dir": "rtl"}
+    texts = [(attrs.get("lang"), attrs.get("dir")) for tag, attrs in parsed.tags if tag == "span" and attrs.get("class") == "text"]
+    assert texts == [("en", "ltr"), (None, None)]
+    # The transcript's words Arabic lacks fall back to English, marked as English written left to right.
+    assert ("span", {"class": "kind", "lang": "en", "dir": "ltr"}) in parsed.tags
+    text = transcript_text("باكت", "ar", entries)
+    assert "\n\u200f[0:00] On screen: PACT\n" in text and "\n[0:01] أمينة: PACT" in text  # an Arabic name: right to left as it is
+    assert all(first_strong(line) == "rtl" for line in text.splitlines() if line)
+    # An Arabic entry in an English transcript: its own lang and dir; the English page has no dir, its text no marks.
+    english = _parse(transcript_html("PACT", "en", [TranscriptEntry(Fraction(0), "speech", "مرحبا", language="ar"), *ENTRIES]))
+    assert "dir" not in dict(english.tags)["html"]
+    assert next((a.get("lang"), a.get("dir")) for t, a in english.tags if t == "span" and a.get("class") == "text") == ("ar", "rtl")
+    assert "\u200f" not in transcript_text("PACT", "en", ENTRIES)
 
 
 def test_an_entry_kind_must_be_known():

@@ -192,7 +192,7 @@ def make_video(
         dist = paths.dist
         files = [paths.master, paths.player(page_language), *(p for e in entries for p in (e.render, e.srt, e.vtt, *e.optional_files().values()))]
         files += [e.described_sound for e in entries if e.described_sound is not None]  # the multi-language MP4's described tracks
-        key = cache.key_of("release", 3, repr(inputs), files=[*files, *([broadcast] if broadcast else [])])
+        key = cache.key_of("release", 4, repr(inputs), files=[*files, *([broadcast] if broadcast else [])])
         released = products.make(
             {dist / "manifest.json": key}, lambda _stale: make_release(inputs, dist, reporter=reporter),
             intact=lambda: _intact(dist), name="dist/",

@@ -2,7 +2,7 @@
 
 A page public bodies may publish (EN 301 549 / WCAG 2.1 AA): landmarks and headings in order, a skip
 link to the player, links underlined, a visible focus ring, targets of at least 24 by 24 CSS pixels,
-`lang` on every part in another language, no autoplay and no script. Each optional section (audio
+`lang` on every part in another language (and `dir="rtl"` on those written right to left), no autoplay and no script. Each optional section (audio
 description, captions, transcripts, licence, accessibility statement) appears only when its inputs
 are given. tests/test_page_accessibility.py runs axe-core over it in Chromium.
 """
@@ -127,8 +127,9 @@ footer{border-top:1px solid var(--soft);margin-top:2rem;font-size:.95rem}
 
 
 def _track(kind: str, path: Path, lang: Language, label: str, default: bool) -> str:
+    # dir: the direction of the label a player's menu shows (label is a directionality-capable attribute).
     return (
-        f'<track kind="{kind}" srclang="{_e(lang.code)}" label="{_e(label)}" src="{_e(_vtt_data_url(path))}"'
+        f'<track kind="{kind}" srclang="{_e(lang.code)}" label="{_e(label)}"{_dir(lang.code, PAGE_WORDS)} src="{_e(_vtt_data_url(path))}"'
         f'{" default" if default else ""}>'
     )
 
@@ -153,8 +154,21 @@ PAGE_WORDS = "en"  # the language of the page's own words (headings, labels, the
 
 
 def _in(lang: Language, page: str) -> str:
-    """A language's name, marked as that language when it is not the page's."""
-    return _e(lang.name) if lang.code == page else f'<span lang="{_e(lang.code)}">{_e(lang.name)}</span>'
+    """A language's name, marked as that language (and its direction) when it is not the page's."""
+    return _e(lang.name) if lang.code == page else f'<span lang="{_e(lang.code)}"{_dir(lang.code, page)}>{_e(lang.name)}</span>'
+
+
+def _direction(code: str) -> str | None:
+    try:
+        return language(code).direction
+    except ValueError:
+        return None  # no language this pipeline knows: no direction to say
+
+
+def _dir(code: str | None, page: str) -> str:
+    """A dir attribute for text in `code`, when it is written in another direction than the page's words."""
+    written = _direction(code) if code else None
+    return f' dir="{written}"' if written and written != _direction(page) else ""
 
 
 def _licence_section(licence: Licence, layout: DistLayout, title: str) -> str:
@@ -180,8 +194,8 @@ def _licence_section(licence: Licence, layout: DistLayout, title: str) -> str:
 
 
 def _lang(code: str | None, page: str) -> str:
-    """A lang attribute for text in `code`, when that is not the page's language."""
-    return f' lang="{_e(code)}"' if code and code != page else ""
+    """A lang attribute for text in `code`, when that is not the page's language (and dir, when it is written the other way)."""
+    return f' lang="{_e(code)}"{_dir(code, page)}' if code and code != page else ""
 
 
 def _statement_section(statement: AccessibilityStatement, page: str) -> str:
@@ -324,7 +338,7 @@ def index_html(
             files.append(chips("transcript", transcript, context))
         cards.append(
             f'<li><img src="{_e(layout.poster(entry.code))}" alt="" loading="lazy">'
-            f'<h3 lang="{_e(lang.code)}">{_e(lang.name)}</h3>'
+            f'<h3 lang="{_e(lang.code)}"{_dir(lang.code, page)}>{_e(lang.name)}</h3>'
             f'<ul class="files">{"".join(files)}</ul></li>'
         )
 

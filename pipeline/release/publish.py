@@ -4,7 +4,7 @@ dist/ holds:
 
     community-co-op_<lang>.mp4        each language's render, subtitles burned in
     community-co-op_multi.mp4         the clean render with every language as a soft subtitle track
-    community-co-op_<lang>.srt/.vtt   subtitle sidecars
+    community-co-op_<lang>.srt/.vtt   subtitle sidecars (a right-to-left language's cue lines laid out right to left for players)
     community-co-op_<lang>_captions.srt/.vtt   captions for deaf and hard-of-hearing viewers (narration language)
     community-co-op_<lang>_descriptions.vtt    the audio description's text
     community-co-op_<lang>_described.mp4       the render with the audio description mixed in
@@ -29,12 +29,14 @@ import json
 import os
 import re
 import shutil
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
 from pipeline.core.atomic import write_text
 from pipeline.core.cache import sha256_file
 from pipeline.core.ffmpeg import run
+from pipeline.core.languages import Language
 from pipeline.core.report import Reporter
 from pipeline.release.inputs import (
     CheckedInputs,
@@ -58,6 +60,7 @@ from pipeline.release.page_checks import funding_on_page
 from pipeline.release.results_bundle import write_results_bundle
 from pipeline.release.probe import ProbedRender
 from pipeline.render import graphics
+from pipeline.subtitles.io import cue_lines_for_direction, decode_subtitle_bytes
 
 EMBLEM_HEIGHT = 96  # pixels in the file; the page shows it at half that, sharp on high-density screens
 
@@ -102,23 +105,28 @@ def _write_release(inputs: ReleaseInputs, checked: CheckedInputs, staging: Path,
     # Every MP4 names the video (its title: WCAG 2.4.2 for files) and, with a licence, its holder and terms.
     tags = {"title": inputs.title, **(mp4_metadata(inputs.licence) if inputs.licence is not None else {})}
     with reporter.task("copying the renders", None):
-        for entry in inputs.languages:
+        for entry, lang in zip(inputs.languages, checked.languages):
             _place(entry.render, staging / layout.render(entry.code), tags)
-            shutil.copyfile(entry.srt, staging / layout.srt(entry.code))  # copied: a translator may edit the source in place
-            shutil.copyfile(entry.vtt, staging / layout.vtt(entry.code))
+            # Copied: a translator may edit the source in place (and a right-to-left language's copy is laid out for players).
+            _deliver_subtitles(entry.srt, staging / layout.srt(entry.code), lang)
+            _deliver_subtitles(entry.vtt, staging / layout.vtt(entry.code), lang)
             for key, source in entry.optional_files().items():
                 target = staging / getattr(layout, key)(entry.code)
                 if key == "described":
                     _place(source, target, tags)
+                elif key in SUBTITLE_FILES:
+                    _deliver_subtitles(source, target, lang)
                 else:
                     shutil.copyfile(source, target)
         if inputs.textless_master is not None:
             _place(inputs.textless_master, staging / layout.textless, tags)
+    # From here on the subtitle files are the delivered copies: the multi-language MP4's tracks and the page's carry them.
+    delivered = _delivered(inputs, layout, staging)
 
     multi = staging / layout.multi
     text_tracks = [
         TextTrack(entry.captions_srt or entry.srt, lang, captions=entry.captions_srt is not None)
-        for entry, lang in zip(inputs.languages, checked.languages)
+        for entry, lang in zip(delivered.languages, checked.languages)
     ]
     # The described tracks share the programme's picture: the in-pause sound, never an extended version's.
     described = [
@@ -143,7 +151,7 @@ def _write_release(inputs: ReleaseInputs, checked: CheckedInputs, staging: Path,
 
     built_at = build_time()
     sizes_and_hashes = {path.name: (path.stat().st_size, sha256_file(path)) for path in sorted(staging.iterdir())}
-    page = index_html(inputs, checked, layout, sizes_and_hashes, multi_render, built_at)
+    page = index_html(delivered, checked, layout, sizes_and_hashes, multi_render, built_at)
     missing = funding_on_page(page, inputs.funding_statement, inputs.disclaimer, layout.emblem)
     if missing:
         raise ReleaseError(f"the download page lacks {missing}", "this is a bug: please report it (Erasmus+ wants the statement and emblem on it)")
@@ -155,6 +163,30 @@ def _write_release(inputs: ReleaseInputs, checked: CheckedInputs, staging: Path,
     manifest = release_manifest(inputs, checked, layout, sizes_and_hashes, multi_render, built_at, source_commit(inputs.source_root or dist.parent))
     write_text(staging / layout.manifest, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     write_checksums(staging, layout.checksums)
+
+
+# A language's subtitle files besides its subtitles (LanguageInputs.optional_files' keys).
+SUBTITLE_FILES = frozenset({"captions_srt", "captions_vtt", "descriptions_vtt"})
+
+
+def _deliver_subtitles(source: Path, target: Path, lang: Language) -> None:
+    """An SRT or WebVTT file into the release: a copy, with a right-to-left language's cue lines laid out right to left
+    for players (a right-to-left mark where a line's first strong character would make it left to right)."""
+    if lang.direction != "rtl":
+        shutil.copyfile(source, target)
+        return
+    text, _ = decode_subtitle_bytes(source.read_bytes(), language=lang.code, file=str(source))
+    write_text(target, cue_lines_for_direction(text, lang.direction))
+
+
+def _delivered(inputs: ReleaseInputs, layout: DistLayout, staging: Path) -> ReleaseInputs:
+    """The inputs with each language's subtitle files those in the release (as _deliver_subtitles made them)."""
+    languages = []
+    for entry in inputs.languages:
+        copies = {"srt": staging / layout.srt(entry.code), "vtt": staging / layout.vtt(entry.code)}
+        copies |= {key: staging / getattr(layout, key)(entry.code) for key in entry.optional_files() if key in SUBTITLE_FILES}
+        languages.append(replace(entry, **copies))
+    return replace(inputs, languages=tuple(languages))
 
 
 def _check_multi(multi: Path, checked: CheckedInputs, text_tracks: list[TextTrack], described: list[tuple[Path, object]]) -> ProbedRender:

@@ -4,11 +4,14 @@ The text alternative to the video (WCAG 2.1 SC 1.2.1, 1.2.3, 1.2.8): what is
 said and by whom, what is heard, what is shown as text and, where there is
 one, what the audio description says; each with its time. The page stands
 alone (no script, no outside file): `lang` on <html> and on every part in
-another language, one heading, a list in time order, readable from 320 CSS
+another language (`dir` too, on <html> for a language written right to left
+and on a part written the other way), one heading, a list in time order, readable from 320 CSS
 pixels wide, a visible focus ring, text at AA contrast or better.
 
 The few words the transcript itself says (Narrator, On screen, ...) are in
-WORDS, per language, English where a language has none.
+WORDS, per language, English where a language has none (marked as English).
+The plain text of a right-to-left language has a right-to-left mark in front
+of each line a reader would otherwise lay out left to right (core/bidi.py).
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+
+from pipeline.core.bidi import for_direction
+from pipeline.core.languages import language as language_named
 
 TRANSCRIPT_VERSION = 1  # the format of what this module writes (a comment in both forms)
 KINDS = ("speech", "sound", "on_screen", "description")
@@ -80,15 +86,15 @@ body{margin:0;font:1rem/1.6 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans
 main{max-width:44rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0 1.25rem}
 ol{list-style:none;margin:0;padding:0}
-li{margin:0 0 .9rem;padding:0 0 0 .75rem;border-left:3px solid #d0d7de}
-li.speech{border-left-color:#0b4f9c}
+li{margin:0 0 .9rem;padding:0;padding-inline-start:.75rem;border-inline-start:3px solid #d0d7de}
+li.speech{border-inline-start-color:#0b4f9c}
 time{display:block;font-size:.875rem;color:#4a525b;font-variant-numeric:tabular-nums}
 .who{font-weight:700}
 .kind{font-weight:700;font-style:italic}
 li.sound .text,li.description .text{font-style:italic}
 a{color:#0b4f9c;text-decoration:underline}
 :focus-visible{outline:3px solid #1b1f24;outline-offset:2px}
-@media (prefers-color-scheme:dark){:root{color-scheme:dark}body{color:#e6edf3;background:#0d1117}time{color:#b1bac4}li{border-left-color:#6e7681}li.speech{border-left-color:#79c0ff}a{color:#79c0ff}:focus-visible{outline-color:#e6edf3}}
+@media (prefers-color-scheme:dark){:root{color-scheme:dark}body{color:#e6edf3;background:#0d1117}time{color:#b1bac4}li{border-inline-start-color:#6e7681}li.speech{border-inline-start-color:#79c0ff}a{color:#79c0ff}:focus-visible{outline-color:#e6edf3}}
 """.strip()
 
 
@@ -96,27 +102,61 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _entry_html(entry: TranscriptEntry, language: str, words: Mapping[str, str]) -> str:
-    lang = f' lang="{_e(entry.language)}"' if entry.language and entry.language != language else ""
+def _direction(code: str) -> str:
+    """'ltr' or 'rtl': how text in `code` is written (left to right for a code no language has)."""
+    try:
+        return language_named(code).direction
+    except ValueError:
+        return "ltr"
+
+
+def _marked(code: str | None, language: str) -> str:
+    """lang (and dir, where it is written the other way) for a part in `code` inside a transcript in `language`."""
+    if not code or code == language:
+        return ""
+    written = _direction(code)
+    return f' lang="{_e(code)}"' + (f' dir="{written}"' if written != _direction(language) else "")
+
+
+def _english(words: Mapping[str, str], language: str, labels: Mapping[str, str] | None) -> frozenset[str]:
+    """The words that fell back to English in a transcript in another language."""
+    if language == "en":
+        return frozenset()
+    own = {**WORDS.get(language, {}), **(labels or {})}
+    return frozenset(key for key in words if key not in own)
+
+
+def _entry_html(entry: TranscriptEntry, language: str, words: Mapping[str, str], english: frozenset[str] = frozenset()) -> str:
     text = "<br>".join(_e(line) for line in entry.text.split("\n"))
     css = "who" if entry.kind == "speech" else "kind"
+    key = entry.kind if entry.kind != "speech" else None if entry.speaker else "narrator"
+    who = _marked("en", language) if key in english else ""
     return (
         f'<li class="{entry.kind.replace("_", "-")}"><time datetime="{_iso_duration(entry.start)}">{clock(entry.start)}</time>'
-        f'<span class="{css}">{_e(_who(entry, words))}:</span> <span class="text"{lang}>{text}</span></li>'
+        f'<span class="{css}"{who}>{_e(_who(entry, words))}:</span> <span class="text"{_marked(entry.language, language)}>{text}</span></li>'
     )
+
+
+def _heading_html(words: Mapping[str, str], title: str, language: str, english: frozenset[str]) -> str:
+    """The heading, its own words marked as English where they fell back to it (the title is in `language`)."""
+    if "heading" not in english:
+        return _e(words["heading"].format(title=title))
+    return _e(title).join(f"<span{_marked('en', language)}>{_e(part)}</span>" if part else "" for part in words["heading"].split("{title}"))
 
 
 def transcript_html(title: str, language: str, entries: Iterable[TranscriptEntry], *, labels: Mapping[str, str] | None = None) -> str:
     """The transcript as a complete, self-contained HTML page in `language`; `labels` overrides WORDS' words."""
     words = {**transcript_labels(language), **(labels or {})}
+    english = _english(words, language, labels)
     heading = words["heading"].format(title=title)
-    items = "\n".join(_entry_html(entry, language, words) for entry in _ordered(entries))
+    items = "\n".join(_entry_html(entry, language, words, english) for entry in _ordered(entries))
+    direction = ' dir="rtl"' if _direction(language) == "rtl" else ""
     return (
         f"<!DOCTYPE html>\n<!-- pact-video transcript, format {TRANSCRIPT_VERSION} -->\n"
-        f'<html lang="{_e(language)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{_e(language)}"{direction}>\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(heading)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n<main>\n"
-        f"<h1>{_e(heading)}</h1>\n<ol>\n{items}\n</ol>\n</main>\n</body>\n</html>\n"
+        f"<h1>{_heading_html(words, title, language, english)}</h1>\n<ol>\n{items}\n</ol>\n</main>\n</body>\n</html>\n"
     )
 
 
@@ -130,4 +170,4 @@ def transcript_text(title: str, language: str, entries: Iterable[TranscriptEntry
         out.append(f"[{clock(entry.start)}] {_who(entry, words)}: {first}")
         out.extend(f"    {line}" for line in rest)
         out.append("")
-    return "\n".join(out)
+    return for_direction("\n".join(out), _direction(language))

@@ -21,6 +21,7 @@ from pathlib import Path
 import srt
 
 from pipeline.core.atomic import write_text
+from pipeline.core.bidi import for_direction
 from pipeline.core.errors import PipelineError
 from pipeline.core.timebase import milliseconds_to_clock
 from pipeline.subtitles.model import Cue, SubtitleTrack, normalise_text
@@ -554,3 +555,39 @@ def read_subtitles(path: Path, *, language: str, encoding: str | None = None, fm
     if fmt == "srt" and _VTT_HEADER.fullmatch(text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")):
         fmt = "vtt"  # a WebVTT file saved as .srt (a web editor's export): read for what it is
     return ReadResult(PARSERS[fmt](text, language=language, file=str(path)), used, fmt)
+
+
+# --- right-to-left cues, as players lay them out --------------------------------------------------
+#
+# Players take each line's direction from its first strong character (core/bidi.py), and neither
+# SRT nor WebVTT has a per-cue direction setting: the right-to-left mark is what the formats allow.
+# A file delivered for a right-to-left language gets one in front of each cue line a player would
+# otherwise lay out left to right; everything else in it (numbers, timings and their cue settings,
+# notes, styles) stays as it is. What counts is the text the viewer sees: a tag's letters (<i>,
+# <font color=...>, {\an8}) and, in WebVTT, a character reference's (&amp;) are not.
+
+_MARKUP = re.compile(r"<[^>]*>|\{\\[^}]*\}")
+
+
+def cue_lines_for_direction(text: str, direction: str) -> str:
+    """An SRT or WebVTT file's text with each cue line passed through bidi.for_direction (for 'rtl'; 'ltr' is left as it is)."""
+    if direction != "rtl":
+        return text
+    vtt = bool(_VTT_HEADER.fullmatch(text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")))
+    lines = text.split("\n")
+    in_cue = False
+    for index, line in enumerate(lines):
+        if not line.strip():
+            in_cue = False  # a blank line ends a cue
+        elif in_cue:
+            lines[index] = _line_for_direction(line, direction, vtt=vtt)
+        elif "-->" in line:
+            in_cue = True  # the timing line: the cue's text follows
+    return "\n".join(lines)
+
+
+def _line_for_direction(line: str, direction: str, *, vtt: bool) -> str:
+    """for_direction on what the line shows; the mark it adds goes in front of the line as written."""
+    shown = _MARKUP.sub("", line)
+    shown = html.unescape(shown) if vtt else shown
+    return for_direction(shown, direction).removesuffix(shown) + line
