@@ -419,7 +419,7 @@ storyboard_option = click.option(
 )
 encoding_option = click.option(
     "--encoding", default=None, metavar="CODEC",
-    help="Read the subtitle file in this encoding (e.g. cp1257, cp1252) instead of detecting it.",
+    help="Read the subtitle file in this encoding (e.g. cp1250, cp1251, cp1256) instead of detecting it.",
 )
 
 

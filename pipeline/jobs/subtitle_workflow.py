@@ -56,7 +56,7 @@ class LanguageReport:
     statuses: list[CueStatus] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     needs_sync: bool = False  # the master changed since this translation was last synced
-    encoding: str = "utf-8"  # what the file was read as (a translator's editor may save cp1257 or cp1252)
+    encoding: str = "utf-8"  # what the file was read as (a translator's editor may save a Windows code page: cp1252, cp1251...)
     fmt: str = "srt"  # what the text was read as: "vtt" for a WebVTT file under the .srt name
     problem: PipelineError | None = None  # the file cannot be used at all: unreadable, or no cues in it
 

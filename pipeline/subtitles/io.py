@@ -16,10 +16,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 
 import srt
 
+from pipeline.core import languages
 from pipeline.core.atomic import write_text
 from pipeline.core.bidi import for_direction
 from pipeline.core.errors import PipelineError
@@ -39,23 +41,129 @@ class SubtitleFileError(PipelineError):
 # wrongly (Latvian cp1257 as cp1258 or big5, a one-cue Norwegian file as johab). A rule gives
 # the same answer every time, and when it refuses it can say which line and why.
 
-LEGACY_ENCODING = {"lv": "cp1257", "nb": "cp1252", "nl": "cp1252", "en": "cp1252"}
-_CODE_PAGE_NAMES = {"cp1257": "Windows Baltic", "cp1252": "Windows Western", "cp1250": "Windows Central European"}
+# The "ANSI" code page Windows saved a language's text in, where the script alone does not say:
+# Latin-script languages were split over five code pages by region. A Latin-script language not
+# listed gets none, and no guess is made (Yoruba's, Maltese's or Turkmen's letters are in none).
+LEGACY_ENCODING = {
+    # Windows Western (Latin-1 and more): the languages of Western Europe, and languages written
+    # in plain ASCII letters whose Windows machines were Western ones
+    **dict.fromkeys(
+        ("en", "nb", "nn", "nl", "de", "fr", "es", "it", "pt", "ca", "gl", "eu", "da", "sv", "fi", "is", "fo",
+         "ga", "gd", "lb", "af", "fy", "rm", "oc", "br", "so", "sw", "id", "ms", "tl", "zu", "xh"),
+        "cp1252"),
+    # Windows Central European (Latin-2 and more)
+    **dict.fromkeys(("pl", "cs", "sk", "sl", "hu", "ro", "hr", "bs", "sq"), "cp1250"),
+    # Windows Baltic
+    **dict.fromkeys(("lv", "lt", "et"), "cp1257"),
+    # Windows Turkish: Turkish, and Azerbaijani and Kurmanji in Latin letters (it has all their letters but ə)
+    **dict.fromkeys(("tr", "az", "ku"), "cp1254"),
+    # Windows Vietnamese: base letters and combining tone marks, which reading normalises to NFC
+    "vi": "cp1258",
+}
+# The code page of every other language written in a script Windows had one for. A script not
+# here (Ethiopic, Devanagari, Chinese, Japanese, Korean...) had none: Windows wrote those in
+# Unicode or double-byte code pages no rule can tell apart, so such a file must be UTF-8 or named.
+SCRIPT_ENCODING = {"Arab": "cp1256", "Hebr": "cp1255", "Cyrl": "cp1251", "Grek": "cp1253", "Thai": "cp874"}
+# Every code page read, by the name Windows gave it; in the order a suggestion tries them.
+_CODE_PAGE_NAMES = {
+    "cp1257": "Windows Baltic", "cp1252": "Windows Western", "cp1250": "Windows Central European",
+    "cp1254": "Windows Turkish", "cp1258": "Windows Vietnamese", "cp1251": "Windows Cyrillic",
+    "cp1253": "Windows Greek", "cp1255": "Windows Hebrew", "cp1256": "Windows Arabic", "cp874": "Windows Thai",
+}
+
+
+def legacy_encoding(language: str) -> str | None:
+    """The Windows code page a file in `language` was most likely saved in, or None if Windows had none for it."""
+    return LEGACY_ENCODING.get(language) or SCRIPT_ENCODING.get(_script(language) or "")
+
+
+def _script(language: str) -> str | None:
+    try:
+        return languages.language(language).script
+    except ValueError:
+        return None
 
 
 def _letters(letters: str) -> frozenset[str]:
-    return frozenset(letters + letters.upper())
+    """The letters and their capitals beyond ASCII ("ß".upper() is "SS", the Turkish "ı".upper() is "I")."""
+    return frozenset(letters) | {capital for letter in letters if len(capital := letter.upper()) == 1 and not capital.isascii()}
 
 
+# Accented letters of names and loanwords (café, Zürich, Ørsted) in text whose alphabet has none of its own.
+_LOANWORDS = "éèêëïîôöüûçàâáíóúñãåæø"
 # Letters beyond ASCII that text in each language plausibly holds: its own alphabet, and the
 # accented letters of names and loanwords. A letter outside the set means the code page is wrong
-# (a cp1257 Latvian "ā" read as cp1252 is "â"; a cp1252 Norwegian "ø" read as cp1257 is "ų").
+# (a cp1257 Latvian "ā" read as cp1252 is "â"; a cp1252 Norwegian "ø" read as cp1257 is "ų";
+# a cp1257 Polish "ł" read as cp1250 is "ů"). A Latin-script language not here accepts any Latin
+# letter; one in another script accepts any letter of its script, and these as well.
 PLAUSIBLE_LETTERS = {
     "lv": _letters("āčēģīķļņšūž" "äöüé"),
     "nb": _letters("æøå" "éèêóòôäöü"),
     "nl": _letters("éèêëïóöüáàâçíîôûú"),
-    "en": _letters("éèêëïîôöüûçàâáíóúñãåæø"),
+    "en": _letters(_LOANWORDS),
+    # Windows Western
+    "nn": _letters("æøå" "éèêóòôäöü"),
+    "da": _letters("æøå" "éäöü"),
+    "sv": _letters("åäö" "éüæø"),
+    "fi": _letters("äöå" "šžéü"),
+    "is": _letters("áðéíóúýþæö"),
+    "fo": _letters("áðíóúýæø"),
+    "de": _letters("äöüß" "éèêáàâçëïîôóñ"),
+    "lb": _letters("äëé" "öüèàçß"),
+    "fr": _letters("àâæçéèêëîïôœùûüÿ"),
+    "br": _letters("âêîôûùüñ" "éè"),
+    "oc": _letters("àáçèéíïòóúü"),
+    "es": _letters("áéíóúüñ" "àèçï"),
+    "ca": _letters("àçéèíïòóúü"),
+    "gl": _letters("áéíóúñü"),
+    "eu": _letters("ñü" "áéíóú"),
+    "it": _letters("àèéìíîòóùú"),
+    "rm": _letters("àèéìòù" "äöü"),
+    "pt": _letters("áâãàçéêíóôõú" "ü"),
+    "ga": _letters("áéíóú"),
+    "gd": _letters("àèìòù" "áéó"),
+    "fy": _letters("âêôûúéäëïöü"),
+    "af": _letters("êëîïôûéèáóúäöü"),
+    "so": _letters(_LOANWORDS),  # the Somali alphabet has no letters beyond ASCII
+    "sw": _letters(_LOANWORDS),
+    "id": _letters(_LOANWORDS),
+    "ms": _letters(_LOANWORDS),
+    "tl": _letters("ñ" + _LOANWORDS),
+    "zu": _letters(_LOANWORDS),
+    "xh": _letters(_LOANWORDS),
+    # Windows Central European
+    "pl": _letters("ąćęłńóśźż" "éüöä"),
+    "cs": _letters("áčďéěíňóřšťúůýž" "äöü"),
+    "sk": _letters("áäčďéíĺľňóôŕšťúýž" "öü"),
+    "sl": _letters("čšž" "ćđéöü"),
+    "hr": _letters("čćđšž" "éöü"),
+    "bs": _letters("čćđšž" "éöü"),
+    "hu": _letters("áéíóöőúüű" "äß"),
+    "ro": _letters("ăâîşţșț" "éöü"),  # cp1250 has ş ţ with a cedilla; Unicode text uses ș ț with a comma
+    "sq": _letters("çë" "éöü"),
+    # Windows Baltic
+    "lt": _letters("ąčęėįšųūž" "éöüä"),
+    "et": _letters("äõöüšž" "é"),
+    # Windows Turkish
+    "tr": _letters("çğıöşüâîû") | {"İ"},  # "i".upper() is "I": the dotted capital is named
+    "az": _letters("çəğıöşü" "ä") | {"İ"},  # cp1254 has no ə: files of the time wrote ä for it
+    "ku": _letters("çêîûş"),
+    # Windows Vietnamese: its own letters, the tone-marked ones cp1258 holds ready-made, and the
+    # combining tone marks it writes the rest with (grave, acute, tilde, hook above, dot below)
+    "vi": _letters("ăâđêôơư" "àáãèéìíòóõùúý") | frozenset("\u0300\u0301\u0303\u0309\u0323"),
+    # Serbian is written in Latin letters as much as Cyrillic: a Latin file is not a wrong code page
+    "sr": _letters("čćđšž"),
 }
+# Unicode names of a script's characters (letters, vowel points, digits) begin with the script's
+# name: ARABIC LETTER ALEF, HEBREW POINT QAMATS, THAI CHARACTER SARA I, CYRILLIC SMALL LETTER A.
+_SCRIPT_NAMES = {"Latn": "LATIN", "Arab": "ARABIC", "Hebr": "HEBREW", "Cyrl": "CYRILLIC", "Grek": "GREEK", "Thai": "THAI"}
+# Characters of no script that text in one plausibly holds: the zero-width joiners Persian and
+# Urdu write inside words, the direction marks right-to-left subtitles carry, and the numero sign.
+_SCRIPT_EXTRAS = {"Arab": frozenset("\u200c\u200d\u200e\u200f"), "Hebr": frozenset("\u200e\u200f"), "Cyrl": frozenset("№")}
+# Scripts whose words never mix in Latin letters: one that does was read in the wrong code page
+# (a Serbian Latin "čovek" in cp1250 read as cp1251 is "иovek"). Not Arabic, Hebrew or Thai,
+# where a prefix or a word without spaces may run into a Latin name (وGoogle).
+_UNMIXED_SCRIPTS = frozenset({"Cyrl", "Grek"})
 # Non-letters a legacy subtitle file plausibly holds: punctuation („ “ – … « »), no-break space,
 # currency, ½ and the like, and these symbols; not the accents standing alone (¨ ´ ¸ ˇ) and
 # other symbols that turn up when a file is read in the wrong code page.
@@ -72,9 +180,9 @@ def decode_subtitle_bytes(data: bytes, *, language: str, encoding: str | None = 
     With an encoding given, the bytes are decoded with it (a UTF-8 BOM is
     dropped). Without one: UTF-16 if the file starts with its byte-order mark
     (Windows Notepad writes it), else UTF-8 (BOM or not), else the legacy code
-    page of `language` (LEGACY_ENCODING) if the text then looks like that
+    page of `language` (legacy_encoding) if the text then looks like that
     language. Anything else is refused with the line of the first bad byte.
-    The name returned works as `encoding` (utf-8, utf-16, cp1257, cp1252, ...).
+    The name returned works as `encoding` (utf-8, utf-16, cp1257, cp1251, ...).
     """
     if (kind := _not_text(data)) is not None:
         raise SubtitleFileError(f"{file}: is {kind}, not a subtitle file", "save the subtitles from your editor as SRT in UTF-8, or pick the right file")
@@ -107,7 +215,7 @@ def decode_subtitle_bytes(data: bytes, *, language: str, encoding: str | None = 
             f"{file}:{_line_at_byte(data, first_bad)}: byte 0x{bad_byte:02X} is not UTF-8, though the rest of the file is",
             "retype the odd characters on that line and save the file as UTF-8",
         )
-    legacy = LEGACY_ENCODING.get(language)
+    legacy = legacy_encoding(language)
     if legacy is None:
         raise SubtitleFileError(f"{file}:{_line_at_byte(data, first_bad)}: not UTF-8 (byte 0x{bad_byte:02X})", f"{_ENCODING_HINT} NAME")
     problem = _legacy_problem(data, legacy, language)
@@ -125,7 +233,7 @@ def _decode_as_given(data: bytes, encoding: str, file: str) -> tuple[str, str]:
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
-        raise SubtitleFileError(f"{file}: unknown encoding {encoding!r}", "use a name such as utf-8, utf-16, cp1257 or cp1252") from None
+        raise SubtitleFileError(f"{file}: unknown encoding {encoding!r}", "use a name such as utf-8, utf-16, cp1252, cp1250, cp1251 or cp1256") from None
     codec = "utf-8-sig" if name == "utf-8" else name  # a BOM is no part of the text
     return _decode_strictly(data, codec, file, shown_as=name), name
 
@@ -158,16 +266,38 @@ def _legacy_problem(data: bytes, code_page: str, language: str) -> tuple[int, st
         text = data.decode(code_page)
     except UnicodeDecodeError as exc:
         return exc.start, f"byte 0x{data[exc.start]:02X} is undefined there"
-    letters = PLAUSIBLE_LETTERS.get(language, frozenset())
+    plausible = _plausible_letter(language)
+    unmixed = _SCRIPT_NAMES[script] if (script := _script(language)) in _UNMIXED_SCRIPTS else None
     for index, char in enumerate(text):  # single-byte code pages: character index = byte offset
         if char.isascii():
             if char.isprintable() or char in _ASCII_CONTROLS_ALLOWED:
                 continue
             return index, f"byte 0x{data[index]:02X} is a control character"
-        if char in letters or char in _PLAUSIBLE_SYMBOLS or unicodedata.category(char) in _PLAUSIBLE_CATEGORIES:
+        if char in _PLAUSIBLE_SYMBOLS or unicodedata.category(char) in _PLAUSIBLE_CATEGORIES:
             continue
-        return index, f"byte 0x{data[index]:02X} would be {char!r}, which {language} text does not use"
+        if not plausible(char):
+            return index, f"byte 0x{data[index]:02X} would be {char!r}, which {language} text does not use"
+        if unmixed and _in_a_latin_word(text, index) and unicodedata.name(char, "").startswith(unmixed):
+            return index, f"byte 0x{data[index]:02X} would be {char!r} inside a word of Latin letters, which {language} text does not write"
     return None
+
+
+@cache
+def _plausible_letter(language: str):
+    """Whether a character beyond ASCII is one text in `language` plausibly holds (PLAUSIBLE_LETTERS)."""
+    letters = PLAUSIBLE_LETTERS.get(language, frozenset())
+    script = _script(language)
+    if script == "Latn" and language in PLAUSIBLE_LETTERS:
+        return letters.__contains__
+    if script not in _SCRIPT_NAMES:
+        return letters.__contains__
+    prefix, extras = _SCRIPT_NAMES[script], _SCRIPT_EXTRAS.get(script, frozenset())
+    return lambda char: char in letters or char in extras or unicodedata.name(char, "").startswith(prefix)
+
+
+def _in_a_latin_word(text: str, index: int) -> bool:
+    """Whether text[index] touches an ASCII letter, as part of one word."""
+    return any(0 <= at < len(text) and text[at].isascii() and text[at].isalpha() for at in (index - 1, index + 1))
 
 
 def _line_count(text: str) -> int:
