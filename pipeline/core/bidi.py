@@ -39,6 +39,11 @@ def for_direction(text: str, direction: str) -> str:
 
     Only text with right-to-left letters in it is marked: a Latin text standing in for an untranslated
     one (an English heading in the Arabic render) stays left to right, its full stop at its end."""
-    if direction != "rtl" or not any(unicodedata.bidirectional(character) in _RIGHT_TO_LEFT for character in text):
+    if direction != "rtl" or not has_right_to_left(text):
         return text
     return right_to_left_lines(text)
+
+
+def has_right_to_left(text: str) -> bool:
+    """Whether `text` holds a right-to-left letter (Arabic, Hebrew ...)."""
+    return any(unicodedata.bidirectional(character) in _RIGHT_TO_LEFT for character in text)

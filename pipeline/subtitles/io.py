@@ -705,19 +705,26 @@ def cue_lines_for_direction(text: str, direction: str) -> str:
         return text
     vtt = bool(_VTT_HEADER.fullmatch(text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")))
     lines = text.split("\n")
+    cues: list[list[int]] = []  # the indices of each cue's text lines
     in_cue = False
     for index, line in enumerate(lines):
         if not line.strip():
             in_cue = False  # a blank line ends a cue
         elif in_cue:
-            lines[index] = _line_for_direction(line, direction, vtt=vtt)
+            cues[-1].append(index)
         elif "-->" in line:
             in_cue = True  # the timing line: the cue's text follows
+            cues.append([])
+    for cue in cues:
+        # Decided for the whole cue: a line of digits in an Arabic cue is laid out right to left with it.
+        shown = "\n".join(_shown_line(lines[index], vtt=vtt) for index in cue)
+        marked = for_direction(shown, direction).split("\n")
+        for index, line, shown_line in zip(cue, marked, shown.split("\n"), strict=True):
+            lines[index] = line.removesuffix(shown_line) + lines[index]  # the mark in front of the line as written
     return "\n".join(lines)
 
 
-def _line_for_direction(line: str, direction: str, *, vtt: bool) -> str:
-    """for_direction on what the line shows; the mark it adds goes in front of the line as written."""
+def _shown_line(line: str, *, vtt: bool) -> str:
+    """What a cue line shows: its markup dropped (and, in WebVTT, its character references read)."""
     shown = _MARKUP.sub("", line)
-    shown = html.unescape(shown) if vtt else shown
-    return for_direction(shown, direction).removesuffix(shown) + line
+    return html.unescape(shown) if vtt else shown
