@@ -41,12 +41,19 @@ from pipeline.story.timeline import build_timeline
 
 pytestmark = [pytest.mark.slow, pytest.mark.ocr]
 
-LANGUAGES = ("en", "nb", "nl", "lv")
-TESSERACT = {"en": "eng", "nb": "nor", "nl": "nld", "lv": "lav"}
+LANGUAGES = ("en", "nb", "nl", "lv", "pl", "ar")  # Polish: another Latin alphabet; Arabic: right to left, joined letters
+TESSERACT = {"en": "eng", "nb": "nor", "nl": "nld", "lv": "lav", "pl": "pol", "ar": "ara"}
+# Models a language's text is read with besides its own: Arabic lines carry Latin names (PACT, Ingrid Larsen),
+# which the Arabic model alone reads as digits.
+ALSO_READ_WITH = {"ar": ("ara+eng",)}
 WIDTH, HEIGHT = 1280, 720
 FPS = 25
 MEDIAN_LIMIT = 0.02
 ELEMENT_LIMIT = 0.10
+# tesseract's Arabic model reads a one-dot letter for a two-dot one (ت as ن) in a chart label 28 pixels high,
+# and "%" after digits as "90", at every enlargement: one word of a short text. The median holds Arabic to
+# the same 0.02 as every other language, and the misordering check (MISORDERED) to its reading order.
+ELEMENT_LIMITS = {"ar": 0.20}
 SCALES = (3, 4, 2)  # enlargements for tesseract, in the order tried
 
 
@@ -59,39 +66,50 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-TITLE = {"en": "Rings of support", "nb": "Støtte fra hele nærmiljøet", "nl": "Kringen van steun", "lv": "Ģimene, skola un kopiena"}
+TITLE = {
+    "en": "Rings of support", "nb": "Støtte fra hele nærmiljøet", "nl": "Kringen van steun", "lv": "Ģimene, skola un kopiena",
+    "pl": "Krąg wsparcia", "ar": "حلقات الدعم",
+}
 SUBTITLE = {
     "en": "How a whole village helps children learn", "nb": "Når en hel landsby hjelper barna å lære",
     "nl": "Hoe een heel dorp kinderen helpt leren", "lv": "Kā kaimiņi palīdz bērniem mācīties",
+    "pl": "Jak cała wioska pomaga dzieciom w nauce", "ar": "كيف تساعد القرية كلها الأطفال على التعلم",
 }
 HEADING = {
     "en": "Early school leavers, 2017", "nb": "Andel som slutter på skolen, 2017",
     "nl": "Voortijdige schoolverlaters, 2017", "lv": "Priekšlaicīgi mācības pametušie, 2017",
+    "pl": "Przedwcześnie kończący naukę, 2017", "ar": "المتسربون من التعليم، 2017",
 }
 LABELS = [
-    {"en": "EU-28", "nb": "EU-28", "nl": "EU-28", "lv": "ES-28"},
-    {"en": "Norway", "nb": "Norge", "nl": "Noorwegen", "lv": "Norvēģija"},
-    {"en": "Netherlands", "nb": "Nederland", "nl": "Nederland", "lv": "Nīderlande"},
-    {"en": "Latvia", "nb": "Latvia", "nl": "Letland", "lv": "Latvija"},
+    {"en": "EU-28", "nb": "EU-28", "nl": "EU-28", "lv": "ES-28", "pl": "UE-28", "ar": "أوروبا"},
+    {"en": "Norway", "nb": "Norge", "nl": "Noorwegen", "lv": "Norvēģija", "pl": "Norwegia", "ar": "النرويج"},
+    {"en": "Netherlands", "nb": "Nederland", "nl": "Nederland", "lv": "Nīderlande", "pl": "Holandia", "ar": "هولندا"},
+    {"en": "Latvia", "nb": "Latvia", "nl": "Letland", "lv": "Latvija", "pl": "Łotwa", "ar": "لاتفيا"},
 ]
 VALUES = [
-    {"en": "10.6%", "nb": "10,6 %", "nl": "10,6%", "lv": "10,6 %"},
-    {"en": "10.4%", "nb": "10,4 %", "nl": "10,4%", "lv": "10,4 %"},
-    {"en": "7.1%", "nb": "7,1 %", "nl": "7,1%", "lv": "7,1 %"},
-    {"en": "8.6%", "nb": "8,6 %", "nl": "8,6%", "lv": "8,6 %"},
+    {"en": "10.6%", "nb": "10,6 %", "nl": "10,6%", "lv": "10,6 %", "pl": "10,6%", "ar": "10.6%"},
+    {"en": "10.4%", "nb": "10,4 %", "nl": "10,4%", "lv": "10,4 %", "pl": "10,4%", "ar": "10.4%"},
+    {"en": "7.1%", "nb": "7,1 %", "nl": "7,1%", "lv": "7,1 %", "pl": "7,1%", "ar": "7.1%"},
+    {"en": "8.6%", "nb": "8,6 %", "nl": "8,6%", "lv": "8,6 %", "pl": "8,6%", "ar": "8.6%"},
 ]
 CHART_CSV = "label,value\nEU-28,10.6\nNorway,10.4\nNetherlands,7.1\nLatvia,8.6\n"
-CAPTION = {"en": "Source: Eurostat, 2017", "nb": "Kilde: Eurostat, 2017", "nl": "Bron: Eurostat, 2017", "lv": "Avots: Eurostat, 2017"}
+CAPTION = {
+    "en": "Source: Eurostat, 2017", "nb": "Kilde: Eurostat, 2017", "nl": "Bron: Eurostat, 2017", "lv": "Avots: Eurostat, 2017",
+    "pl": "Źródło: Eurostat, 2017", "ar": "المصدر: يوروستات، 2017",
+}
 NAME = "Ingrid Larsen"
 ROLE = {
     "en": "Chemistry teacher, Nordpolen School", "nb": "Kjemilærer, Nordpolen skole",
     "nl": "Docent scheikunde, Nordpolen-school", "lv": "Ķīmijas skolotāja, Nordpolenas skola",
+    "pl": "Nauczycielka chemii, szkoła Nordpolen", "ar": "معلمة كيمياء، مدرسة نوردبولن",
 }
 CREDITS = {
     "en": "District Sagene, City of Oslo · Nordpolen School\nCity of Riga · Plevnieke Primary School",
     "nb": "Bydel Sagene, Oslo kommune · Nordpolen skole\nRiga kommune · Plevnieke barneskole",
     "nl": "Stadsdeel Sagene, gemeente Oslo · Nordpolen-school\nGemeente Riga · Plevnieke-basisschool",
     "lv": "Sagenes rajons, Oslo pilsēta · Nordpolenas skola\nRīgas pilsēta · Plevnieke sākumskola",
+    "pl": "Dzielnica Sagene, miasto Oslo · szkoła Nordpolen\nMiasto Ryga · szkoła podstawowa Plevnieke",
+    "ar": "حي ساغينه، مدينة أوسلو · مدرسة نوردبولن\nمدينة ريغا · مدرسة بليفنيكه الابتدائية",
 }
 # The end card's texts, as the real storyboard (storyboards/community-co-op.yaml) has them.
 FUNDING = {
@@ -99,6 +117,8 @@ FUNDING = {
     "nb": "Samfinansiert av Erasmus+-programmet til Den europeiske union",
     "nl": "Medegefinancierd door het Erasmus+ programma van de Europese Unie",
     "lv": "Līdzfinansē Eiropas Savienības programma Erasmus+",
+    "pl": "Współfinansowane przez program Erasmus+ Unii Europejskiej",
+    "ar": "بتمويل مشترك من برنامج إيراسموس+ التابع للاتحاد الأوروبي",
 }
 DISCLAIMER = {
     "en": "The European Commission support for the production of this publication does not constitute an endorsement of the "
@@ -113,6 +133,11 @@ DISCLAIMER = {
     "lv": "Eiropas Komisijas atbalsts šīs publikācijas sagatavošanai nav uzskatāms par tās satura apstiprinājumu, jo tas "
        "atspoguļo vienīgi autoru uzskatus, un Komisiju nevar saukt pie atbildības par jebkādu tajā ietvertās informācijas "
        "izmantošanu.",
+    "pl": "Wsparcie Komisji Europejskiej dla produkcji tej publikacji nie stanowi poparcia dla jej treści, które "
+       "odzwierciedlają jedynie poglądy autorów, a Komisja nie może zostać pociągnięta do odpowiedzialności za "
+       "jakiekolwiek wykorzystanie informacji w niej zawartych.",
+    "ar": "إن دعم المفوضية الأوروبية لإنتاج هذا المنشور لا يعني تأييدا لمحتوياته التي تعبر عن آراء المؤلفين فقط، "
+       "ولا يمكن تحميل المفوضية المسؤولية عن أي استخدام للمعلومات الواردة فيه.",
 }
 
 # Six cues a language, inside the QC limits (42 characters a line, 2 lines, 17 characters a second; 20 in English).
@@ -141,6 +166,15 @@ CUES = {
         "Katram bērnam vajadzīgs atbalsta loks.", "Žēl, ka tik daudzi pamet skolu.", "Latvijā tie bija 8,6 procenti.",
         "Vecāki un kaimiņi palīdz\nar mājasdarbiem ik nedēļu.", "Čakli bērni, laimīgi vecāki.", "Mūsu darbs turpinās!",
     ],
+    "pl": [
+        "Każde dziecko potrzebuje wsparcia.", "Zbyt wielu rzuca szkołę.", "Na Łotwie było to 8,6 procent.",
+        "Rodzice i sąsiedzi pomagają\nw lekcjach co tydzień.", "Zdolne dzieci, dumni rodzice.", "Dziękujemy za uwagę!",
+    ],
+    # Cue 4 starts with a Latin name: the line must still read right to left, "PACT" at its right end.
+    "ar": [
+        "يحتاج كل طفل إلى حلقة من الدعم.", "كثيرون يتركون المدرسة مبكرا.", "في لاتفيا بلغت النسبة 8.6%.",
+        "PACT تجمع الأهل والجيران\nلدعم الواجبات كل أسبوع.", "تلاميذ مجتهدون، أهل سعداء.", "شكرا على المشاهدة.",
+    ],
 }
 
 
@@ -153,7 +187,7 @@ project:
   title: Rings of support
   fps: {FPS}
   resolution: {WIDTH}x{HEIGHT}
-  languages: [en, nb, nl, lv]
+  languages: [{", ".join(LANGUAGES)}]
   encoding: {{preset: ultrafast, crf: 18}}
 scenes:
   - id: all
@@ -304,6 +338,7 @@ def _ass_seconds(clock: str) -> Fraction:
 def _shown(ass_text: str) -> str:
     """The words an ASS event shows: override blocks dropped, \\N a line break, escaped braces and backslashes as typed."""
     text = re.sub(r"(?<!\\)\{[^}]*\}", "", ass_text)
+    text = text.replace("\u200f", "")  # the right-to-left mark in front of an Arabic line (core/bidi.py) draws nothing
     text = text.replace("\\N", "\n").replace("\\h", "\u00a0").replace("\\{", "{").replace("\\}", "}")
     return _flat(text.replace("\\\u2060", "\\"))
 
@@ -369,7 +404,7 @@ def _tesseract(image: np.ndarray, model: str, path: Path) -> str:
         capture_output=True, text=True, check=False, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
     )
     assert done.returncode == 0, done.stderr
-    return _flat(done.stdout)
+    return _flat(re.sub("[\u200e\u200f]", "", done.stdout))  # the direction marks tesseract puts round a Latin word
 
 
 def cer(expected: str, read: str) -> float:
@@ -407,6 +442,7 @@ def read_back(root: Path, dist: Path, code: str, work: Path) -> list[Element]:
         # Norwegian model reads Ubuntu Bold's "7,1 %" as "11%" at any enlargement where English does not.
         number, element = numbered
         models = tuple(dict.fromkeys((TESSERACT[code], "eng"))) if re.fullmatch(r"[\d.,\s%€]+", element.expected) else (TESSERACT[code],)
+        models += ALSO_READ_WITH.get(code, ())
         for model in models:
             for scale in SCALES:
                 read = _tesseract(_ocr_image(pictures[element.at], element.ink, scale), model, work / f"{code}-{number:02d}-{model}-x{scale}.png")
@@ -441,6 +477,27 @@ def _table(code: str, elements: list[Element]) -> str:
     return "\n".join(rows)
 
 
+# Right-to-left lines that hold a Latin name, and how they read when laid out left to right (the name at the
+# line's left end, the full stop at its right): tesseract reads a line in its logical order from where the
+# words stand, so a line laid out the wrong way reads as the misordered text.
+MISORDERED = {
+    "ar": {
+        "cue 4": "تجمع الأهل والجيران PACT لدعم الواجبات كل أسبوع.",
+        "lower third": "Ingrid Larsen مدرسة نوردبولن ،معلمة كيمياء",
+    },
+}
+
+
+def _assert_read_in_order(code: str, elements: list[Element]) -> None:
+    for element in elements:
+        if element.what in MISORDERED[code]:
+            wrong = cer(MISORDERED[code][element.what], element.read)
+            assert element.cer < wrong, (
+                f"{code}: {element.what} reads closer to its left-to-right misordering ({wrong:.3f}) than to the text "
+                f"({element.cer:.3f}): read {element.read!r}"
+            )
+
+
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_every_burned_in_text_reads_back(released, code, tmp_path):
     root, dist = released
@@ -448,7 +505,27 @@ def test_every_burned_in_text_reads_back(released, code, tmp_path):
     print("\n" + _table(code, elements))
     median = statistics.median(e.cer for e in elements)
     worst = max(elements, key=lambda e: e.cer)
-    assert median <= MEDIAN_LIMIT and worst.cer <= ELEMENT_LIMIT, (
-        f"{code}: median CER {median:.3f} (limit {MEDIAN_LIMIT}), worst {worst.cer:.3f} (limit {ELEMENT_LIMIT}): "
+    if code in MISORDERED:
+        _assert_read_in_order(code, elements)
+    limit = ELEMENT_LIMITS.get(code, ELEMENT_LIMIT)
+    assert median <= MEDIAN_LIMIT and worst.cer <= limit, (
+        f"{code}: median CER {median:.3f} (limit {MEDIAN_LIMIT}), worst {worst.cer:.3f} (limit {limit}): "
         f"{worst.what}\n{_table(code, elements)}"
     )
+
+
+def test_the_release_carries_every_language_tagged_and_in_its_direction(released):
+    """The release of the six languages passed the collision check (make_video refuses texts that collide);
+    its multi-language MP4 has each language's track under its ISO 639-2 tag, and the page marks the Arabic
+    parts right to left and no other."""
+    import av
+
+    _, dist = released
+    with av.open(str(dist / "rings_multi.mp4")) as container:
+        tagged = [(stream.metadata.get("language"), stream.metadata.get("title") or stream.metadata.get("handler_name"))
+                  for stream in container.streams.subtitles]
+    assert [tag for tag, _ in tagged] == ["eng", "nob", "nld", "lav", "pol", "ara"], tagged
+    page = (dist / "index.html").read_text(encoding="utf-8")
+    assert '<h3 lang="ar" dir="rtl">العربية</h3>' in page and '<h3 lang="pl">Polski</h3>' in page
+    assert re.search(r'<track kind="subtitles" srclang="ar" label="العربية" dir="rtl"', page)
+    assert page.count('dir="rtl"') == len(re.findall(r'lang="ar"', page))  # every Arabic part, and nothing else

@@ -375,9 +375,12 @@ def _title_rule(item: TextItem, layout: _Layout, rate: Fraction) -> str:
 def _item_event(item: TextItem, text: str, language: str, layout: _Layout, rate: Fraction) -> str:
     fade = layout.fade
     if item.role == "lower_third":
-        role = escape_text(item.secondary.get(language, ""))
+        written_role = item.secondary.get(language, "")
+        role = escape_text(for_direction(written_role, language_of(language).direction))
         role_style = layout.styles["lower_third_role"]
-        body = text + (f"\\N{{\\b0\\fs{round(role_style.size * layout.scale)}\\1c&H{_bgr(role_style.colour)}&}}{role}" if role else "")
+        family = family_for([written_role], script=language_of(language).script, preferred=role_style.font)
+        size = size_in(family, role_style.size * layout.scale, like=role_style.font)
+        body = text + (f"\\N{{\\b0\\fn{family}\\fs{size}\\1c&H{_bgr(role_style.colour)}&}}{role}" if role else "")
         return _event(2, item.start, item.end, "lower_third", body, rate, f"\\pos({layout.margin_h},{layout.height - round(layout.height * 0.12)})", fade=fade)
     if _placed_by_kind(item):
         style, overrides, margins, start = layout.place(item, text)
