@@ -474,7 +474,7 @@ def subtitles_check(languages: tuple[str, ...], storyboard: Path, encoding: str 
     """
     project = _project(storyboard)
     failed = False
-    for language in languages or project.languages:
+    for language in languages or (*project.languages, *project.unreleased_drafts):
         report = project.report(language, encoding=encoding)
         if not report.exists:
             hint = "run `pact-video transcribe`" if report.is_master else f"run `pact-video subtitles init {language}`"
@@ -519,9 +519,9 @@ def subtitles_status(storyboard: Path) -> None:
     project = _project(storyboard)
     header = ("language", "cues", "translated", "untranslated", "stale", "errors", "warnings", "ready")
     rows = []
-    for language in project.languages:
+    for language in (*project.languages, *project.unreleased_drafts):
         report = project.report(language)
-        name = f"{language} (master)" if report.is_master else language
+        name = f"{language} (master)" if report.is_master else f"{language} (draft)" if language in project.board.document.project.drafts else language
         if not report.exists or report.problem is not None:
             cues = str(len(report.track.cues)) if report.track is not None else "-"
             rows.append((name, cues, "-", "-", "-", "-", "-", f"no: {report.not_ready_because}"))
@@ -556,7 +556,7 @@ def subtitles_sync(languages: tuple[str, ...], storyboard: Path, encoding: str |
     from pipeline.subtitles.qc import srt_time
 
     project = _project(storyboard)
-    chosen = languages or project.languages
+    chosen = languages or (*project.languages, *project.unreleased_drafts)
     project.check_before_sync(chosen, encoding=encoding)  # every file read before any is written
     for language in chosen:
         result = project.sync(language, encoding=encoding)

@@ -205,7 +205,7 @@ def test_release_takes_little_time(released):
 
 def test_manifest_describes_the_release(released):
     manifest = released.manifest()
-    assert manifest["manifest_version"] == 3
+    assert manifest["manifest_version"] == 4
     assert manifest["title"] == TITLE
     assert manifest["source_commit"] is None  # the project folder is not in a git repository
     built = datetime.fromisoformat(manifest["built_at"].replace("Z", "+00:00"))
@@ -725,3 +725,21 @@ def test_page_works_in_chromium(released, tmp_path, opened):
     assert seen["tracks"][0]["mode"] == "showing" and seen["tracks"][0]["cues"] == 2 and seen["defaultTrackState"] == 2
     assert seen["pageWidth"] <= seen["viewportWidth"], "the page scrolls sideways on a phone"
     assert seen["columns"] == 1, "a phone shows the languages one under another"
+
+
+def test_a_draft_translation_is_released_marked_as_one(project_inputs, tmp_path):
+    """A language in the storyboard's project.drafts: its MP4 track, page track and card, and manifest entry say
+    its subtitles are a draft translation, not yet reviewed by a native speaker; the others say nothing of it."""
+    inputs = _changed(project_inputs, "lv", draft=True)
+    dist = make_release(inputs, tmp_path / "dist")
+    layout = DistLayout(inputs.name)
+    titles = [s.title for s in probe_streams(dist / layout.multi) if s.kind == "subtitle"]
+    assert titles[-1] == "Latviešu (draft translation)" and not any("draft" in title for title in titles[:-1])
+    manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+    assert [entry["draft_translation"] for entry in manifest["languages"]] == [False, False, False, True]
+    page = (dist / "index.html").read_text(encoding="utf-8")
+    parser = _Page()
+    parser.feed(page)
+    assert [track["label"] for track in parser.tracks if track["kind"] == "subtitles"][-1] == "Latviešu (draft translation)"
+    assert page.count("Draft translation: not yet reviewed by a native speaker.") == 1
+    assert 'The subtitles in <span lang="lv">Latviešu</span> are draft translations' in page

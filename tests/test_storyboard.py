@@ -113,7 +113,7 @@ CASES = {
                 duration: 2
         """,
         "4:3: project.colour: unknown key 'colour' (allowed: title, fps, resolution, narration_language, languages,"
-        " audience, loudness, encoding, fade_in, fade_out, background, programme_period, description)",
+        " audience, loudness, encoding, fade_in, fade_out, background, programme_period, description, drafts)",
     ),
     "unknown shot kind, did you mean": (
         """
@@ -791,3 +791,22 @@ def test_partial_translation_is_a_warning_not_a_problem(project):
         f"{project.root / 'storyboards' / 'storyboard.yaml'}:12:15: scenes[0].shots[0].text: no text for nb"
         " (the narration language's text is shown instead)"
     ]
+
+
+def test_a_draft_language_is_named_once_not_per_untranslated_text(project):
+    board = load_storyboard(project.storyboard(GOOD.replace("languages: [en, nb]", "languages: [en, nb, ar]\n  drafts: [ar, pl]")
+                                               .replace("text: Hello", "text: {en: Hello, nb: Hei}")))
+    shown = [str(w) for w in board.warnings]
+    assert len(shown) == 2, shown
+    assert shown[0].endswith("project.drafts[0]: ar subtitles are a draft translation: released marked as a draft "
+                             "(once a native speaker has reviewed subtitles/ar.srt, take ar out of project.drafts)")
+    assert shown[1].endswith("project.languages[2]: ar is a draft: 1 on-screen text(s) have no ar text yet "
+                             "(the narration language's text is shown instead)")
+    assert board.project_language("pl") == "pl"  # not released, but its translators' commands work on it
+    with pytest.raises(Exception, match="'de' is not one of this project's languages"):
+        board.project_language("de")
+
+
+def test_a_draft_must_be_a_language(project):
+    found = problems(project.storyboard(GOOD.replace("languages: [en, nb]", "languages: [en, nb]\n  drafts: [germn]")))
+    assert len(found) == 1 and "project.drafts[0]: unknown language code 'germn' (did you mean 'de'?)" in found[0]

@@ -172,6 +172,7 @@ def make_video(
                 captions_srt=captions[0], captions_vtt=captions[1], descriptions_vtt=access.descriptions_vtt.get(code),
                 described_render=access.described_render.get(code), described_sound=access.described_sound.get(code),
                 described_held=access.described_held.get(code, Fraction(0)), transcript_html=transcript[0], transcript_txt=transcript[1],
+                draft=code in project.board.document.project.drafts,
             ))
         page_language = timeline.narration_language
         statement, disclaimer = _end_card_texts(timeline, page_language)

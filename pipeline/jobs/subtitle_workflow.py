@@ -118,6 +118,8 @@ class SubtitleProject:
         self.state = SubtitleState.load(self.folder)
         self.master_language = timeline.narration_language
         self.languages = tuple(timeline.languages)
+        # Draft translations not yet released (storyboard project.drafts): checked, listed and synced with the rest.
+        self.unreleased_drafts = tuple(code for code in board.document.project.drafts if code not in self.languages)
         self._master: SubtitleTrack | None = None
         self.voice_problem: Exception | None = None  # why the rules measured against the voice were skipped, if they were
 

@@ -48,6 +48,7 @@ class LanguageInputs:
     described_held: Fraction = Fraction(0)  # seconds the described render holds the picture (extended description)
     transcript_html: Path | None = None
     transcript_txt: Path | None = None
+    draft: bool = False  # a translation awaiting a native speaker's review (storyboard project.drafts)
 
     def optional_files(self) -> dict[str, Path]:
         """The optional files given, under the keys DistLayout.language_files uses."""

@@ -15,7 +15,7 @@ from pipeline.release.probe import ProbedRender, round_seconds
 
 # 2: the multi-language MP4 carries on-screen text (its language named); the textless master listed apart
 # 3: captions, audio description, transcripts, the licence, the accessibility statement, the broadcast copy and results bundle
-MANIFEST_VERSION = 3
+MANIFEST_VERSION = 4  # 4: each language says whether its subtitles are a draft translation
 
 
 def build_time() -> str:
@@ -83,6 +83,7 @@ def release_manifest(
             {
                 "code": lang.code, "name": lang.name, "iso639_2": lang.iso639_2, "files": layout.language_files(lang.code, entries[lang.code]),
                 "text_track_kind": "captions" if entries[lang.code].captions_srt else "subtitles",
+                "draft_translation": entries[lang.code].draft,
                 "audio_description": (
                     {"file": layout.described(lang.code), "held_seconds": round(float(entries[lang.code].described_held), 3),
                      "multi_track": entries[lang.code].described_sound is not None or not entries[lang.code].described_held}

@@ -25,10 +25,12 @@ class TextTrack:
     srt: Path
     language: Language
     captions: bool = False
+    draft: bool = False  # a translation not yet reviewed by a native speaker: the player's menu says so
 
     @property
     def title(self) -> str:
-        return f"{self.language.name} (captions)" if self.captions else self.language.name
+        kind = " (captions)" if self.captions else " (draft translation)" if self.draft else ""
+        return self.language.name + kind
 
 
 def multi_mux_argv(

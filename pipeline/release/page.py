@@ -142,7 +142,7 @@ def _tracks(inputs: ReleaseInputs, checked: CheckedInputs, *, descriptions: bool
         if entry.captions_vtt is not None:
             out.append(_track("captions", entry.captions_vtt, lang, f"{lang.name} (CC)", default))
         else:
-            out.append(_track("subtitles", entry.vtt, lang, lang.name, default))
+            out.append(_track("subtitles", entry.vtt, lang, lang.name + (f" ({DRAFT})" if entry.draft else ""), default))
     if descriptions:
         for entry, lang in zip(inputs.languages, checked.languages):
             if entry.descriptions_vtt is not None:
@@ -151,6 +151,7 @@ def _tracks(inputs: ReleaseInputs, checked: CheckedInputs, *, descriptions: bool
 
 
 PAGE_WORDS = "en"  # the language of the page's own words (headings, labels, the statement's wording)
+DRAFT = "draft translation"  # what a draft language's track and card say (storyboard project.drafts)
 
 
 def _in(lang: Language, page: str) -> str:
@@ -289,6 +290,10 @@ def index_html(
               f"subtitles in every language: {names}. Switch them on or off, or change language, with the player's captions (CC) control.")
     else:
         cc = f"Subtitles in {names}: switch them on or off, or change language, with the player's captions (CC) control."
+    drafts = [langs[entry.code] for entry in inputs.languages if entry.draft]
+    if drafts:
+        cc += (f" The subtitles in {', '.join(_in(lang, page) for lang in drafts)} are draft translations, "
+               "not yet reviewed by a native speaker.")
     watch = (
         '<section aria-labelledby="watch">\n<h2 id="watch">Watch</h2>\n'
         f'<video id="player" controls playsinline preload="metadata" poster="{_e(layout.poster(checked.default))}" aria-describedby="player-help">\n'
@@ -339,7 +344,8 @@ def index_html(
         cards.append(
             f'<li><img src="{_e(layout.poster(entry.code))}" alt="" loading="lazy">'
             f'<h3 lang="{_e(lang.code)}"{_dir(lang.code, page)}>{_e(lang.name)}</h3>'
-            f'<ul class="files">{"".join(files)}</ul></li>'
+            + (f'<p class="draft">{DRAFT.capitalize()}: not yet reviewed by a native speaker.</p>' if entry.draft else "")
+            + f'<ul class="files">{"".join(files)}</ul></li>'
         )
 
     textless = ""

@@ -125,7 +125,7 @@ def _write_release(inputs: ReleaseInputs, checked: CheckedInputs, staging: Path,
 
     multi = staging / layout.multi
     text_tracks = [
-        TextTrack(entry.captions_srt or entry.srt, lang, captions=entry.captions_srt is not None)
+        TextTrack(entry.captions_srt or entry.srt, lang, captions=entry.captions_srt is not None, draft=entry.draft)
         for entry, lang in zip(delivered.languages, checked.languages)
     ]
     # The described tracks share the programme's picture: the in-pause sound, never an extended version's.

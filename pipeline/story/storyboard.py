@@ -80,6 +80,9 @@ class Project(_Model):
     # The EU programme period the grant belongs to: the funding statement's wording follows it (story/funding_rules.py).
     programme_period: Literal["2014-2020", "2021-2027"] | None = None
     description: str = ""  # a short description of the video: the results bundle and the release's manifest carry it
+    # Languages whose translations await a native speaker's review: released marked as drafts (page, track
+    # titles, manifest) when they are in `languages`; translators' commands work on them either way.
+    drafts: list[str] = Field(default_factory=list)
 
 
 class Transition(_Model):
@@ -821,6 +824,8 @@ class Storyboard:
         languages = [*self.document.project.languages]
         if self.document.project.narration_language not in languages:
             languages.insert(0, self.document.project.narration_language)  # as the timeline has it
+        if code not in languages and code in self.document.project.drafts:
+            return code  # a draft translation is worked on before it is released
         if code not in languages:
             raise PipelineError(f"{code!r} is not one of this project's languages ({', '.join(languages)})", f"add it to project.languages in {shown_path(self.path)}")
         return code
@@ -878,6 +883,9 @@ class _MeaningChecks:
         self.languages = [code for code in languages if isinstance(code, str)] if isinstance(languages, list) else []
         narration = project.get("narration_language", "en")
         self.shown_languages = set(self.languages) | ({narration} if isinstance(narration, str) else set())
+        drafts = project.get("drafts", [])
+        self.drafts = [code for code in drafts if isinstance(code, str)] if isinstance(drafts, list) else []
+        self.untranslated: dict[str, int] = {}  # a draft language's on-screen texts still in the narration language
         self.rate, self.size = Fraction(25), (1920, 1080)
         self.project(project)
         subtitles = data.get("subtitles") if isinstance(data.get("subtitles"), dict) else {}
@@ -885,6 +893,11 @@ class _MeaningChecks:
             for code in subtitles["languages"]:
                 self.known_language(str(code), ("subtitles", "languages", code), key=True)
         self.walk(data, ())
+        for code, count in self.untranslated.items():
+            self.warnings.append(self.problem(
+                ("project", "languages", self.languages.index(code)),
+                f"{code} is a draft: {count} on-screen text(s) have no {code} text yet", "the narration language's text is shown instead",
+            ))
         self.unique_ids(data.get("scenes"))
         self.one_text_per_recording(data.get("scenes"))
         # A quote names a narration line: only the whole document holds the lines (story/quote_params.py).
@@ -906,6 +919,13 @@ class _MeaningChecks:
             self.problems.append(self.problem(("project", "resolution"), str(exc)))
         for index, code in enumerate(self.languages):
             self.known_language(code, ("project", "languages", index))
+        for index, code in enumerate(self.drafts):
+            self.known_language(code, ("project", "drafts", index))
+            if code in self.languages:
+                self.warnings.append(self.problem(
+                    ("project", "drafts", index), f"{code} subtitles are a draft translation: released marked as a draft",
+                    f"once a native speaker has reviewed subtitles/{code}.srt, take {code} out of project.drafts", code="draft-translation",
+                ))
         if len(set(self.languages)) != len(self.languages):
             self.problems.append(self.problem(("project", "languages"), "a language is listed twice"))
         if "languages" in project and isinstance(project["languages"], list) and not project["languages"]:
@@ -1027,6 +1047,10 @@ class _MeaningChecks:
             if not isinstance(code, str) or code not in LANGUAGES:
                 self.known_language(str(code), at + (code,), key=True)
         missing = [code for code in self.languages if code not in value]
+        if value:
+            for code in [code for code in missing if code in self.drafts]:  # counted, and named once (a draft's texts come later)
+                self.untranslated[code] = self.untranslated.get(code, 0) + 1
+            missing = [code for code in missing if code not in self.drafts]
         if missing and value:
             self.warnings.append(self.problem(at, f"no text for {', '.join(missing)}", "the narration language's text is shown instead"))
 
