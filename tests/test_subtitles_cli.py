@@ -256,17 +256,17 @@ def test_check_status_export_and_review_accept_german_and_arabic(translators):
 
 
 def test_check_warns_once_of_a_language_with_a_default_profile(translators):
-    translators.storyboard(STORYBOARD.replace("[en, lv, nb]", "[en, lv, nb, pl]"), "demo.yaml")
-    run("init", "pl")
-    write(translators, "pl.srt", "1\n00:00:01,000 --> 00:00:03,000\nDzień dobry.\n\n2\n00:00:05,000 --> 00:00:07,500\nBudujemy krąg wsparcia.\n")
-    done = run("check", "pl")
+    translators.storyboard(STORYBOARD.replace("[en, lv, nb]", "[en, lv, nb, so]"), "demo.yaml")
+    run("init", "so")
+    write(translators, "so.srt", "1\n00:00:01,000 --> 00:00:03,000\nSubax wanaagsan.\n\n2\n00:00:05,000 --> 00:00:07,500\nWaxaan dhisaynaa taageero.\n")
+    done = run("check", "so")
     assert lines(done.stdout) == [
-        "warning: subtitles/pl.srt:1 00:00:01,000: no subtitle guide for 'pl' is known: checked against the default of its script "
-        "(42 characters a line, 17 cps) (ask a subtitler of the language and set subtitles.languages.pl in the storyboard (docs/subtitle-rules.md))"
+        "warning: subtitles/so.srt:1 00:00:01,000: no subtitle guide for 'so' is known: checked against the default of its script "
+        "(42 characters a line, 17 cps) (ask a subtitler of the language and set subtitles.languages.so in the storyboard (docs/subtitle-rules.md))"
     ]
     # The project's own numbers for the language silence it.
-    translators.storyboard(STORYBOARD.replace("[en, lv, nb]", "[en, lv, nb, pl]") + "subtitles:\n  languages: {pl: {max_cps: 15}}\n", "demo.yaml")
-    assert lines(run("check", "pl").stdout) == []
+    translators.storyboard(STORYBOARD.replace("[en, lv, nb]", "[en, lv, nb, so]") + "subtitles:\n  languages: {so: {max_cps: 15}}\n", "demo.yaml")
+    assert lines(run("check", "so").stdout) == []
 
 
 def test_a_mistyped_language_in_the_storyboard_gets_a_did_you_mean(translators):

@@ -46,6 +46,7 @@ LANGUAGE_PROFILES: dict[str, SubtitleNumbers] = {
     "lv": SubtitleNumbers(42, 2, 17, 13, "team notes (the Netflix figures for European languages)"),
     "de": SubtitleNumbers(42, 2, 17, 13, "Netflix German Timed Text Style Guide (line length)"),
     "ar": SubtitleNumbers(42, 2, 17, 13, "Netflix Arabic Timed Text Style Guide (line length)"),
+    "pl": SubtitleNumbers(42, 2, 17, 13, "Netflix Polish Timed Text Style Guide (line length)"),
     "zh": SubtitleNumbers(16, 2, 9, 7, "Netflix Simplified Chinese Timed Text Style Guide (line length)"),
     "ko": SubtitleNumbers(16, 2, 12, 9, "Netflix Korean Timed Text Style Guide (line length); Pixelogic Korean guide (reading speed)"),
 }
