@@ -810,3 +810,12 @@ def test_a_draft_language_is_named_once_not_per_untranslated_text(project):
 def test_a_draft_must_be_a_language(project):
     found = problems(project.storyboard(GOOD.replace("languages: [en, nb]", "languages: [en, nb]\n  drafts: [germn]")))
     assert len(found) == 1 and "project.drafts[0]: unknown language code 'germn' (did you mean 'de'?)" in found[0]
+
+
+def test_a_narration_in_a_language_whisper_does_not_know_is_warned_of(project):
+    board = load_storyboard(project.storyboard(GOOD.replace("languages: [en, nb]", "narration_language: ti\n  languages: [ti, en]")))
+    (warning,) = [str(w) for w in board.warnings if "narration_language" in str(w)]
+    assert warning.endswith("project.narration_language: Whisper does not transcribe ትግርኛ (ti): `transcribe` cannot make the master "
+                            "subtitles from the narration (write subtitles/ti.srt by hand, timed to the narration (docs/speech-languages.md))")
+    assert not any("narration_language" in str(w) for w in load_storyboard(project.storyboard(GOOD.replace(
+        "languages: [en, nb]", "narration_language: ar\n  languages: [ar, en]"))).warnings)

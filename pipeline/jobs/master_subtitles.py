@@ -202,6 +202,15 @@ def make_master_subtitles(
     language = timeline.narration_language
     folder = subtitles_dir(board)
     target = folder / f"{language}.srt"
+    if whisper_language(language) is None:
+        # Whisper cannot hear it: the master is a person's to write, and one written is kept as it is.
+        if target.exists():
+            reporter.info(f"{shown_path(target)}: Whisper does not transcribe {language!r}: the subtitles written are kept as the master")
+            return MasterResult(target, Transcript(language, 0.0), SubtitleTrack(language), skipped=True)
+        raise PipelineError(
+            f"{shown_path(board.path)}: the narration's language {language!r} is not one Whisper transcribes",
+            f"write subtitles/{language}.srt by hand, timed to the narration (docs/speech-languages.md lists the languages Whisper knows)",
+        )
     state = SubtitleState.load(folder)
     source = {"narration_sha256": fingerprint(stem), "engine": engine, "model": str(model), "align_script": align_script, "method": METHOD}
     if timeline.speech:

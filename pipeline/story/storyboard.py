@@ -932,7 +932,13 @@ class _MeaningChecks:
             self.problems.append(self.problem(("project", "languages"), "no languages: the video needs at least the one its narration speaks", "e.g. languages: [en]"))
         narration = project.get("narration_language", "en")
         if isinstance(narration, str):
-            self.known_language(narration, ("project", "narration_language"))  # (always an output language: the timeline adds it)
+            # (always an output language: the timeline adds it)
+            if self.known_language(narration, ("project", "narration_language")) and whisper_language(narration) is None:
+                self.warnings.append(self.problem(
+                    ("project", "narration_language"), f"Whisper does not transcribe {language(narration).name} ({narration}): "
+                    "`transcribe` cannot make the master subtitles from the narration",
+                    f"write subtitles/{narration}.srt by hand, timed to the narration (docs/speech-languages.md)", code="narration-language",
+                ))
 
     def known_language(self, code: str, at: Path_, *, key: bool = False) -> bool:
         try:
