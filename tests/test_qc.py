@@ -119,3 +119,19 @@ def test_a_language_with_only_a_default_profile_is_warned_of_once_per_file(code)
 @pytest.mark.parametrize("code", ["en", "nb", "nl", "lv", "de", "ar"])
 def test_a_language_with_published_numbers_is_not_warned_of(code):
     assert _default_profile_findings(code) == []
+
+
+def test_the_glyph_check_reads_the_font_each_language_is_burned_in_with():
+    from pipeline.subtitles.project import burn_in_characters
+    from pipeline.subtitles.qc import RULES as rules
+
+    def findings(code: str, text: str) -> list[str]:
+        track = parse_srt(srt(("00:00:01,000", "00:00:03,000", text)), language=code)
+        found = rules["font-glyphs"][1](track, replace(context("font-glyphs"), glyphs=burn_in_characters))
+        return [finding.message for finding in found]
+
+    assert findings("ar", "PACT شراكة بين أوسلو وروتردام وريغا") == []  # IBM Plex Sans Arabic: Arabic and Latin
+    assert findings("he", "PACT היא שותפות") == []  # IBM Plex Sans Hebrew
+    assert findings("pl", "Zażółć gęślą jaźń") == []  # DejaVu Sans
+    (missing,) = findings("ti", "ሰላም PACT")  # no shipped font has Ethiopic letters
+    assert missing == "the burn-in font has no 'ላ' (U+120B), 'ም' (U+121D), 'ሰ' (U+1230)"
