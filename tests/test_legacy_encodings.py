@@ -111,6 +111,22 @@ def test_serbian_in_latin_letters_read_as_cyrillic_is_refused_and_cp1250_suggest
 
 
 @pytest.mark.parametrize(
+    ("language", "text", "saved_as", "why"),
+    [
+        ("ru", "Привет, мир!", "koi8_r", "byte 0xD2 would be 'Т', a capital after a small letter inside a word"),  # read as "рТЙЧЕФ"
+        ("ru", "Привет, мир!", "iso8859_5", "byte 0xD8 would be 'Ш', a capital after a small letter inside a word"),
+        ("uk", "Привіт, Київ!", "koi8_u", "byte 0xD2 would be 'Т', a capital after a small letter inside a word"),
+        ("el", "Άλφα και Ωμέγα", "iso8859_7", "byte 0xB6 would be '¶', which el text does not use"),  # Windows-1253 has ¶ where 8859-7 has Ά
+    ],
+)
+def test_cyrillic_and_greek_saved_in_a_non_windows_code_page_are_refused_and_it_is_named(language, text, saved_as, why):
+    with pytest.raises(SubtitleFileError) as caught:
+        decode_subtitle_bytes(srt(text).encode(saved_as), language=language, file=f"{language}.srt")
+    assert why in str(caught.value) and str(caught.value).endswith(f"name its encoding with --encoding {saved_as})")
+    assert decode_subtitle_bytes(srt(text).encode(saved_as), language=language, encoding=saved_as)[0] == srt(text)
+
+
+@pytest.mark.parametrize(
     ("language", "data"),
     [
         ("am", srt("ሰላም").encode("utf-8").replace("ሰላም".encode(), b"\xc8\xe1\xdf")),  # a legacy Ethiopic font's bytes

@@ -69,6 +69,8 @@ _CODE_PAGE_NAMES = {
     "cp1257": "Windows Baltic", "cp1252": "Windows Western", "cp1250": "Windows Central European",
     "cp1254": "Windows Turkish", "cp1258": "Windows Vietnamese", "cp1251": "Windows Cyrillic",
     "cp1253": "Windows Greek", "cp1255": "Windows Hebrew", "cp1256": "Windows Arabic", "cp874": "Windows Thai",
+    # Not read without being named, but suggested when they read a refused file as its language.
+    "koi8_r": "KOI8-R", "koi8_u": "KOI8-U", "iso8859_5": "ISO 8859-5 Cyrillic", "iso8859_7": "ISO 8859-7 Greek",
 }
 
 
@@ -169,6 +171,7 @@ _UNMIXED_SCRIPTS = frozenset({"Cyrl", "Grek"})
 # other symbols that turn up when a file is read in the wrong code page.
 _PLAUSIBLE_CATEGORIES = {"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Zs", "Sc", "No"}
 _PLAUSIBLE_SYMBOLS = frozenset("°©®™§×\u00ad")
+_IMPLAUSIBLE_MARKS = frozenset("¶")  # punctuation no subtitle holds: ISO 8859-7 "Ά" read as Windows-1253
 _ASCII_CONTROLS_ALLOWED = frozenset("\t\n\r\f")
 
 _ENCODING_HINT = "save the file as UTF-8 in your editor, or name its encoding with --encoding"
@@ -273,12 +276,16 @@ def _legacy_problem(data: bytes, code_page: str, language: str) -> tuple[int, st
             if char.isprintable() or char in _ASCII_CONTROLS_ALLOWED:
                 continue
             return index, f"byte 0x{data[index]:02X} is a control character"
-        if char in _PLAUSIBLE_SYMBOLS or unicodedata.category(char) in _PLAUSIBLE_CATEGORIES:
+        if char in _PLAUSIBLE_SYMBOLS or (unicodedata.category(char) in _PLAUSIBLE_CATEGORIES and char not in _IMPLAUSIBLE_MARKS):
             continue
         if not plausible(char):
             return index, f"byte 0x{data[index]:02X} would be {char!r}, which {language} text does not use"
         if unmixed and _in_a_latin_word(text, index) and unicodedata.name(char, "").startswith(unmixed):
             return index, f"byte 0x{data[index]:02X} would be {char!r} inside a word of Latin letters, which {language} text does not write"
+        if unmixed and char.isupper() and index > 0 and text[index - 1].islower() and not text[index - 1].isascii():
+            # KOI8-R or ISO 8859-5 read as Windows-1251 swaps the case of most letters ("Привет" as "рТЙЧЕФ"):
+            # no Cyrillic or Greek word has a capital after a small letter.
+            return index, f"byte 0x{data[index]:02X} would be {char!r}, a capital after a small letter inside a word, which {language} text does not write"
     return None
 
 
@@ -720,8 +727,13 @@ def cue_lines_for_direction(text: str, direction: str) -> str:
         shown = "\n".join(_shown_line(lines[index], vtt=vtt) for index in cue)
         marked = for_direction(shown, direction).split("\n")
         for index, line, shown_line in zip(cue, marked, shown.split("\n"), strict=True):
-            lines[index] = line.removesuffix(shown_line) + lines[index]  # the mark in front of the line as written
+            # The mark in front of the line as written, after a leading position tag ({\an8}: players read it only there).
+            tag = _LEADING_TAG.match(lines[index]).group(0) if not vtt else ""
+            lines[index] = tag + line.removesuffix(shown_line) + lines[index][len(tag):]
     return "\n".join(lines)
+
+
+_LEADING_TAG = re.compile(r"(?:\{\\[^}]*\})*")
 
 
 def _shown_line(line: str, *, vtt: bool) -> str:
