@@ -23,3 +23,8 @@ def test_left_to_right_languages_are_never_marked():
 def test_a_latin_text_standing_in_for_a_translation_stays_left_to_right():
     assert for_direction("Early leavers, 2019.", "rtl") == "Early leavers, 2019."
     assert for_direction("2019.\nمرحبا", "rtl") == f"{RLM}2019.\nمرحبا"
+
+
+def test_what_an_isolate_holds_does_not_set_the_direction():
+    assert first_strong("\u2066PACT\u2069 شراكة") == "rtl"  # rule P2 skips the isolated Latin name
+    assert first_strong("\u2067شراكة\u2069 PACT") == "ltr"

@@ -399,6 +399,6 @@ def test_right_to_left_cue_lines_get_a_mark_where_a_player_would_lay_them_out_le
     ]  # a tag's letters and a character reference's are not what the viewer reads
     assert cue_lines_for_direction(marked, "rtl") == marked  # once is enough
     srt_text = "1\r\n00:00:00,200 --> 00:00:01,200\r\n{\\an8}PACT شراكة\r\n<font color=\"red\">شراكة</font>\r\n"
-    assert cue_lines_for_direction(srt_text, "rtl") == srt_text.replace("{\\an8}PACT", "\u200f{\\an8}PACT")
+    assert cue_lines_for_direction(srt_text, "rtl") == srt_text.replace("{\\an8}PACT", "{\\an8}\u200fPACT")  # after the tag: players read it only first
     assert cue_lines_for_direction(vtt, "ltr") == vtt
 

@@ -14,17 +14,20 @@ import unicodedata
 RLM = "\u200f"  # RIGHT-TO-LEFT MARK: a strong right-to-left character with no glyph
 _RIGHT_TO_LEFT = frozenset({"R", "AL"})
 _STRONG = frozenset({"L", "R", "AL"})
-# Explicit embeddings and isolates set a line's direction themselves: a line starting with one is left as written.
-_EXPLICIT = frozenset({"LRE", "RLE", "LRO", "RLO", "LRI", "RLI", "FSI"})
+_ISOLATE_OPENS = frozenset({"LRI", "RLI", "FSI"})
 
 
 def first_strong(line: str) -> str | None:
-    """'rtl' or 'ltr' by the line's first strong character (or explicit mark); None if it has none."""
+    """'rtl' or 'ltr' by the line's first strong character, as rule P2 finds it (what an isolate holds is
+    skipped; embeddings are not strong); None if it has none."""
+    isolated = 0
     for character in line:
         kind = unicodedata.bidirectional(character)
-        if kind in _EXPLICIT:
-            return "rtl" if kind in ("RLE", "RLO", "RLI") else "ltr" if kind != "FSI" else None
-        if kind in _STRONG:
+        if kind in _ISOLATE_OPENS:
+            isolated += 1
+        elif kind == "PDI":
+            isolated = max(0, isolated - 1)
+        elif not isolated and kind in _STRONG:
             return "rtl" if kind in _RIGHT_TO_LEFT else "ltr"
     return None
 
