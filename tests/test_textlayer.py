@@ -233,3 +233,29 @@ def test_subtitle_cues_burn_in_bottom_centre_or_on_top_as_placed():
     assert shown[1]["Text"].startswith("{\\an8}") and "{\\i1}Mēs{\\i0}" in shown[1]["Text"]
     assert "\\{\\\u2060an8\\}" in shown[1]["Text"]
     assert "Style: cue,DejaVu Sans," in script
+
+
+def test_each_on_screen_text_is_drawn_in_the_family_that_has_it_and_in_its_direction():
+    """An Arabic render: Arabic texts in IBM Plex Sans Arabic at Ubuntu's em, each line right to left; a text
+    still in English (the funding statement standing in for a translation) stays in Ubuntu, left to right."""
+    items = [
+        TextItem("title", 0, 50, {"en": "PACT", "ar": "PACT شراكة"}),
+        TextItem("end_title", 0, 50, {"en": "Co-funded by the Erasmus+ Programme of the European Union"}),
+        TextItem("lower_third", 0, 50, {"en": "Ingrid Larsen", "ar": "Ingrid Larsen"}, {"en": "Teacher", "ar": "معلمة كيمياء"}, position="bottom-left"),
+    ]
+    layer = timeline(items, languages=("en", "ar"))
+    layer.texts[1].text["ar"] = layer.texts[1].text["en"]  # as the timeline falls back to the narration language's text
+    script = text_layer_script(layer, "ar")
+    styles = {line.split(",")[0].removeprefix("Style: "): line.split(",") for line in script.splitlines() if line.startswith("Style: ")}
+    assert {fields[-1] for fields in styles.values()} == {"-1"}  # every style lays its lines out by their direction
+    by_style = {}
+    for event in events(script):
+        by_style.setdefault(event["Style"], event["Text"])  # the title's, not the rule's under it
+    title, statement, lower_third = by_style["title"], by_style["end_title"], by_style["lower_third"]
+    ubuntu_size = int(styles["title"][2])  # at 180 lines
+    family, size = re.match(r"\{\\fn([^\\]+)\\fs(\d+)", title).groups()
+    assert family == "IBM Plex Sans Arabic" and abs(int(size) - ubuntu_size * 0.892 / 0.667) <= 1  # Ubuntu's em
+    assert visible(title) == "\u200fPACT شراكة"  # "PACT" at the right end of the line
+    assert "\\fn" not in statement and "\u200f" not in visible(statement)  # Ubuntu, left to right
+    name, role = visible(lower_third).split("\n")
+    assert lower_third.startswith("{\\fnIBM Plex Sans Arabic") and (name, role) == ("\u200fIngrid Larsen", "معلمة كيمياء")

@@ -57,17 +57,34 @@ FAMILIES = {
 }
 
 
+# The Unicode names of the letters of each script a family is chosen for (unicodedata.name's first word).
+SCRIPT_LETTERS = {"Arab": "ARABIC", "Hebr": "HEBREW"}
+
+
 def family_for(texts: Iterable[str], *, script: str, preferred: str, bold: bool = False) -> str:
-    """The family to draw all of `texts` in, written in `script`: the first of the script's own families,
-    `preferred` and every other shipped family that has each of their characters. `preferred` when none
-    has them all (`check` refuses such a text before it is drawn)."""
+    """The family to draw all of `texts` in, written in `script`.
+
+    Text with letters of `script` goes to the script's own family when it has all of their letters:
+    a symbol it lacks (♪) is then the glyph check's to name, not a reason to draw the whole language in
+    another face. Other text (an English heading standing in for a translation, the funding statement)
+    stays in `preferred` when that has every character. Else the first shipped family that has them all;
+    `preferred` when none has (`check` refuses such a text before it is drawn)."""
     wanted = "".join(texts)
-    order = [family for family in FAMILIES.values() if script in family.scripts]
-    order += [FAMILIES[preferred]] + [family for family in FAMILIES.values() if family not in order and family.name != preferred]
+    if _has_letters_of(wanted, script):
+        letters = "".join(character for character in wanted if unicodedata.category(character)[0] in "LM")
+        for family in FAMILIES.values():
+            if script in family.scripts and not missing_characters(letters, [family.file(bold=bold)]):
+                return family.name
+    order = [FAMILIES[preferred]] + [family for family in FAMILIES.values() if family.name != preferred]
     for family in order:
         if not missing_characters(wanted, [family.file(bold=bold)]):
             return family.name
     return preferred
+
+
+def _has_letters_of(text: str, script: str) -> bool:
+    name = SCRIPT_LETTERS.get(script)
+    return name is not None and any(unicodedata.name(character, "").startswith(name) for character in text)
 
 
 def size_in(family: str, size: float, *, like: str, bold: bool = False) -> int:

@@ -19,8 +19,8 @@ from pathlib import Path
 from PIL import ImageColor
 
 from pipeline.core.atomic import write_text_if_changed
-from pipeline.core.bidi import for_direction
-from pipeline.core.fonts import family_for, line_metrics, size_in, width_per_size
+from pipeline.core.bidi import RLM, first_strong, for_direction, has_right_to_left
+from pipeline.core.fonts import family_for, line_metrics, width_per_size
 from pipeline.core.languages import language as language_of
 from pipeline.render import motion
 from pipeline.render.diagram import diagram_text_place
@@ -35,6 +35,7 @@ from pipeline.story import funding_rules, generators
 from pipeline.story.style import Style as VisualStyle
 from pipeline.story.timeline import TextItem, Timeline
 from pipeline.subtitles.ass import (
+    CUE_STYLE,
     Style,
     ass_event_text,
     ass_time,
@@ -131,10 +132,12 @@ def _event(
 
 
 class _Layout:
-    """Where each kind of text goes, in pixels of the render."""
+    """Where each kind of text goes, in pixels of the render, and in which font and direction (one language's)."""
 
-    def __init__(self, timeline: Timeline, width: int, height: int):
+    def __init__(self, timeline: Timeline, width: int, height: int, language: str = "en"):
         self.timeline = timeline
+        written = language_of(language)
+        self.script, self.direction = written.script, written.direction
         self.width = width
         self.height = height
         self.scale = height / 1080
@@ -170,8 +173,10 @@ class _Layout:
         if place.fit is not None:
             style = self.styles[place.style]
             box_width, box_height = place.fit
-            measured = _OVERRIDES.sub("", text)  # the words, not a \fn tag in front of them
-            size = min(style.size * self.scale, box_height, box_width / max(width_per_size(measured, style.font, bold=style.bold), 1e-6))
+            # Measured in the family that will draw it, in units of the style's size (_drawn_right rescales \fs).
+            family = family_for([text], script=self.script, preferred=style.font, bold=style.bold)
+            ratio = line_metrics(style.font, bold=style.bold)[1] / line_metrics(family, bold=style.bold)[1]
+            size = min(style.size * self.scale, box_height, box_width / max(width_per_size(text, family, bold=style.bold) * ratio, 1e-6))
             overrides += f"\\fs{max(1, int(size))}"
         frames = item.end - item.start
         start = item.start + min(frames - 1, math.ceil(place.appears * (frames - 1)))  # the first frame its node shows
@@ -190,6 +195,43 @@ class _Layout:
 
 
 _OVERRIDES = re.compile(r"(?<!\\)\{[^}]*\}")  # an override block; escape_text writes a shown brace as \{
+
+
+_DIALOGUE = re.compile(r"(Dialogue: [^,]*,[^,]*,[^,]*,)([^,]*)((?:,[^,]*){5},)(.*)", re.DOTALL)
+_FONT_SIZE = re.compile(r"\\fs(\d+(?:\.\d+)?)")
+_DRAWING = re.compile(r"\\p[1-9]")
+_LEADING_OVERRIDES = re.compile(r"(?:\{[^}]*\})*")
+
+
+def _drawn_right(line: str, layout: _Layout) -> str:
+    """An on-screen text's Dialogue line in the family that draws every character of it (core/fonts.py
+    family_for), at the style's em, each of its lines laid out in the language's direction (core/bidi.py).
+
+    Done on the finished line, so every kind of text (a counted number, a quote's steps, a lower third's
+    two lines) gets it, and the family is never left to libass's fallback, which asks the machine."""
+    match = _DIALOGUE.fullmatch(line)
+    if match is None or _DRAWING.search(match[4]) or match[2] not in layout.styles:
+        return line
+    head, name, middle, text = match.groups()
+    style = layout.styles[name]
+    shown = _OVERRIDES.sub("", text).replace("\\N", "\n").replace("\\h", "\u00a0")
+    family = family_for([shown], script=layout.script, preferred=style.font, bold=style.bold)
+    if family != style.font:
+        ratio = line_metrics(style.font, bold=style.bold)[1] / line_metrics(family, bold=style.bold)[1]
+        text = _FONT_SIZE.sub(lambda size: f"\\fs{round(float(size[1]) * ratio)}", text)
+        font = f"\\fn{family}\\fs{round(style.size * layout.scale * ratio)}"  # a later \\fs (a fit, a second line) still applies
+        text = "{" + font + text[1:] if text.startswith("{") else "{" + font + "}" + text
+    if layout.direction == "rtl" and has_right_to_left(shown):
+        text = "\\N".join(_right_to_left_segment(segment) for segment in text.split("\\N"))
+    return head + name + middle + text
+
+
+def _right_to_left_segment(segment: str) -> str:
+    """One line of an ASS text, with a right-to-left mark after its leading override blocks if it starts left to right."""
+    if first_strong(_OVERRIDES.sub("", segment)) == "rtl":
+        return segment
+    lead = _LEADING_OVERRIDES.match(segment).group(0)
+    return lead + RLM + segment[len(lead):]
 
 
 def _pillow_to_numpad(anchor: str) -> int:
@@ -227,24 +269,14 @@ def header(timeline: Timeline, language: str, width: int, height: int, cues: Seq
     return script_header(f"{timeline.title.get(language, '')} ({language}) text layer", width, height, [*styles, cue_style(language, [cue.text for cue in cues])])
 
 
-def _font_tag(layout: _Layout, item: TextItem, written: str, language: str) -> str:
-    """\\fn and \\fs for an on-screen text its style's family cannot draw (Arabic in Ubuntu): the family that can, at the same em."""
-    style = layout.styles.get(item.role) or layout.styles["caption"]
-    family = family_for([written], script=language_of(language).script, preferred=style.font, bold=style.bold)
-    if family == style.font:
-        return ""
-    return f"{{\\fn{family}\\fs{size_in(family, style.size * layout.scale, like=style.font, bold=style.bold)}}}"
-
-
 # What the textless master keeps: Erasmus+ requires every copy to carry the funding statement (and the disclaimer).
 FUNDING_ROLES = frozenset({"end_title", "statement"})
 
 
 def item_events(timeline: Timeline, language: str, width: int, height: int, *, roles: Collection[str] | None = None) -> list[TextEvent]:
     """The on-screen texts of one language (titles, headings, labels, lower thirds ...), in time order (only `roles`, if given)."""
-    layout = _Layout(timeline, width, height)
+    layout = _Layout(timeline, width, height, language)
     rate = timeline.rate
-    direction = language_of(language).direction
     found = []
     for item in sorted(timeline.texts, key=lambda t: (t.start, t.role)):
         if roles is not None and item.role not in roles:
@@ -252,14 +284,15 @@ def item_events(timeline: Timeline, language: str, width: int, height: int, *, r
         written = item.text.get(language, "")
         if not written:
             continue
-        text = _font_tag(layout, item, written, language) + escape_text(for_direction(written, direction))
+        text = escape_text(written)
         what = f"{item.role.replace('_', ' ')} {_quoted(item.text.get(language, ''))}" + (f" (shot {item.shot_id})" if item.shot_id else "")
         reads = "\n".join(part for part in (item.text.get(language, ""), item.secondary.get(language, "")) if part)
         steps = _count_up(item, item.text.get(language, ""), layout, rate) if _counts_up(item) else ()
         if _placed_by_kind(item) and item.anchor.generator in TEXT_STEPS:
             steps = _in_steps(item, language, layout, rate)
         start = layout.place(item, text)[3] if _placed_by_kind(item) else item.start  # a diagram's label appears with its node
-        line = _item_event(item, text, language, layout, rate)
+        line = _drawn_right(_item_event(item, text, language, layout, rate), layout)
+        steps = tuple(_drawn_right(step, layout) for step in steps)
         if item.role in TITLE_BASELINE:
             steps = (line, _title_rule(item, layout, rate))  # the title, and the accent rule under it
         found.append(TextEvent(what, Fraction(start) / rate, Fraction(item.end) / rate, line, text=reads, steps=steps))
@@ -324,7 +357,7 @@ def cue_event(cue: Cue, index: int, *, on_top: bool, direction: str = "ltr") -> 
     laid out in its language's `direction`."""
     start, end = Fraction(cue.start, 1000), Fraction(cue.end, 1000)
     placement = "{\\an8}" if on_top else ""
-    line = f"Dialogue: 3,{ass_time(start)},{ass_time(end)},cue,,0,0,0,,{placement}{ass_event_text(for_direction(cue.text, direction))}"
+    line = f"Dialogue: 3,{ass_time(start)},{ass_time(end)},{CUE_STYLE.name},,0,0,0,,{placement}{ass_event_text(for_direction(cue.text, direction))}"
     return TextEvent(f"cue {index + 1} {_quoted(cue.text)}", start, end, line, cue=index, text=cue.text)
 
 
@@ -375,12 +408,9 @@ def _title_rule(item: TextItem, layout: _Layout, rate: Fraction) -> str:
 def _item_event(item: TextItem, text: str, language: str, layout: _Layout, rate: Fraction) -> str:
     fade = layout.fade
     if item.role == "lower_third":
-        written_role = item.secondary.get(language, "")
-        role = escape_text(for_direction(written_role, language_of(language).direction))
+        role = escape_text(item.secondary.get(language, ""))
         role_style = layout.styles["lower_third_role"]
-        family = family_for([written_role], script=language_of(language).script, preferred=role_style.font)
-        size = size_in(family, role_style.size * layout.scale, like=role_style.font)
-        body = text + (f"\\N{{\\b0\\fn{family}\\fs{size}\\1c&H{_bgr(role_style.colour)}&}}{role}" if role else "")
+        body = text + (f"\\N{{\\b0\\fs{round(role_style.size * layout.scale)}\\1c&H{_bgr(role_style.colour)}&}}{role}" if role else "")
         return _event(2, item.start, item.end, "lower_third", body, rate, f"\\pos({layout.margin_h},{layout.height - round(layout.height * 0.12)})", fade=fade)
     if _placed_by_kind(item):
         style, overrides, margins, start = layout.place(item, text)
