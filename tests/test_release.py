@@ -743,3 +743,6 @@ def test_a_draft_translation_is_released_marked_as_one(project_inputs, tmp_path)
     assert [track["label"] for track in parser.tracks if track["kind"] == "subtitles"][-1] == "Latviešu (draft translation)"
     assert page.count("Draft translation: not yet reviewed by a native speaker.") == 1
     assert 'The subtitles in <span lang="lv">Latviešu</span> are draft translations' in page
+    vtt = (dist / layout.vtt("lv")).read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT\n\nNOTE Draft translation: not yet reviewed by a native speaker.\n\n")
+    assert "NOTE" not in (dist / layout.vtt("nb")).read_text(encoding="utf-8")

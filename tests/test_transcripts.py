@@ -91,7 +91,7 @@ def test_the_page_is_complete_self_contained_and_accessible():
     assert times == ["PT0S", "PT0S", "PT4.4S", "PT95S", "PT372.5S"]
     assert [attrs.get("lang") for tag, attrs in parsed.tags if tag == "span" and attrs.get("class") == "text"] == [None, None, None, "nb", None]
     assert "PACT<br>A partnership" in page
-    assert any("transcript, format 1" in comment for comment in parsed.comments)
+    assert any("transcript, format 2" in comment for comment in parsed.comments)
 
 
 def test_the_page_reflows_at_320_pixels_and_keeps_aa_contrast():
@@ -262,3 +262,10 @@ def test_a_description_that_only_reads_out_the_screen_is_not_repeated():
     descriptions = [SimpleNamespace(start=100, text="Source: Eurostat, 2017."), SimpleNamespace(start=100, text="A bar chart: EU-28 10.6%.")]
     entries = transcript_entries(_timeline(texts), {}, (), (), descriptions, language="en")
     assert [(e.kind, e.text) for e in entries] == [("on_screen", "Source: Eurostat, 2017"), ("description", "A bar chart: EU-28 10.6%.")]
+
+
+def test_a_draft_translations_transcript_says_it_is_one():
+    html_page = transcript_html("PACT", "pl", ENTRIES, draft=True)
+    assert '<p class="draft" lang="en">Draft translation: not yet reviewed by a native speaker.</p>' in html_page
+    assert transcript_text("PACT", "pl", ENTRIES, draft=True).splitlines()[3] == "Draft translation: not yet reviewed by a native speaker."
+    assert "Draft translation" not in transcript_html("PACT", "pl", ENTRIES) + transcript_text("PACT", "pl", ENTRIES)

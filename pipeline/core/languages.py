@@ -77,6 +77,14 @@ def language(code: str) -> Language:
     )
 
 
+def direction_of(code: str) -> str:
+    """'ltr' or 'rtl': how text in `code` is written (left to right for a code no language has)."""
+    try:
+        return language(code).direction
+    except ValueError:
+        return "ltr"
+
+
 def _valid(code: object) -> langcodes.Language | None:
     """The tag if `code` is how the project writes a real language, else None."""
     if not isinstance(code, str) or not re.fullmatch(r"[a-z]{2,3}", code) or code in LIKELY_MEANT:

@@ -120,9 +120,10 @@ def accessible_files(
         descriptions = [SimpleNamespace(start=line.earliest, text=line.text) for line in description_script(timeline, code)]
         entries = project_transcript_entries(project, code, descriptions, captions=captions)
         heading = title.get(code) or title.get(timeline.narration_language, "")
+        draft = code in project.board.document.project.drafts
         files.transcripts[code] = (
-            write_text_if_changed(folder / f"{code}.html", transcript_html(heading, code, entries)),
-            write_text_if_changed(folder / f"{code}.txt", transcript_text(heading, code, entries)),
+            write_text_if_changed(folder / f"{code}.html", transcript_html(heading, code, entries, draft=draft)),
+            write_text_if_changed(folder / f"{code}.txt", transcript_text(heading, code, entries, draft=draft)),
         )
     reporter.info(
         f"accessible versions: captions in {', '.join(files.captions) or 'no language'}; audio description in "

@@ -15,7 +15,7 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
-from pipeline.core.languages import Language, language
+from pipeline.core.languages import Language, direction_of, language
 from pipeline.release.accessibility_statement import AccessibilityStatement
 from pipeline.release.footer_font import FOOTER_FAMILY, footer_font_face
 from pipeline.release.inputs import (
@@ -159,17 +159,10 @@ def _in(lang: Language, page: str) -> str:
     return _e(lang.name) if lang.code == page else f'<span lang="{_e(lang.code)}"{_dir(lang.code, page)}>{_e(lang.name)}</span>'
 
 
-def _direction(code: str) -> str | None:
-    try:
-        return language(code).direction
-    except ValueError:
-        return None  # no language this pipeline knows: no direction to say
-
-
 def _dir(code: str | None, page: str) -> str:
     """A dir attribute for text in `code`, when it is written in another direction than the page's words."""
-    written = _direction(code) if code else None
-    return f' dir="{written}"' if written and written != _direction(page) else ""
+    written = direction_of(code) if code else None
+    return f' dir="{written}"' if written and written != direction_of(page) else ""
 
 
 def _licence_section(licence: Licence, layout: DistLayout, title: str) -> str:

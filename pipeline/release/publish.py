@@ -56,6 +56,7 @@ from pipeline.release.manifest import (
 from pipeline.release.licence import licence_notice, mp4_metadata
 from pipeline.release.mux import TextTrack, multi_mux_argv, posters_argv, tagged_copy_argv
 from pipeline.release.page import index_html
+from pipeline.release.transcript import DRAFT_NOTE
 from pipeline.release.page_checks import funding_on_page
 from pipeline.release.results_bundle import write_results_bundle
 from pipeline.release.probe import ProbedRender
@@ -109,7 +110,7 @@ def _write_release(inputs: ReleaseInputs, checked: CheckedInputs, staging: Path,
             _place(entry.render, staging / layout.render(entry.code), tags)
             # Copied: a translator may edit the source in place (and a right-to-left language's copy is laid out for players).
             _deliver_subtitles(entry.srt, staging / layout.srt(entry.code), lang)
-            _deliver_subtitles(entry.vtt, staging / layout.vtt(entry.code), lang)
+            _deliver_subtitles(entry.vtt, staging / layout.vtt(entry.code), lang, draft=entry.draft)
             for key, source in entry.optional_files().items():
                 target = staging / getattr(layout, key)(entry.code)
                 if key == "described":
@@ -169,13 +170,17 @@ def _write_release(inputs: ReleaseInputs, checked: CheckedInputs, staging: Path,
 SUBTITLE_FILES = frozenset({"captions_srt", "captions_vtt", "descriptions_vtt"})
 
 
-def _deliver_subtitles(source: Path, target: Path, lang: Language) -> None:
+def _deliver_subtitles(source: Path, target: Path, lang: Language, *, draft: bool = False) -> None:
     """An SRT or WebVTT file into the release: a copy, with a right-to-left language's cue lines laid out right to left
-    for players (a right-to-left mark where a line's first strong character would make it left to right)."""
-    if lang.direction != "rtl":
+    for players (a right-to-left mark where a line's first strong character would make it left to right); a draft
+    translation's WebVTT says so in a NOTE (SRT has no comments)."""
+    if lang.direction != "rtl" and not draft:
         shutil.copyfile(source, target)
         return
     text, _ = decode_subtitle_bytes(source.read_bytes(), language=lang.code, file=str(source))
+    if draft:
+        header, _, rest = text.partition("\n\n")
+        text = f"{header}\n\nNOTE {DRAFT_NOTE}\n\n{rest}"
     write_text(target, cue_lines_for_direction(text, lang.direction))
 
 

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from pipeline.core.bidi import for_direction
-from pipeline.core.languages import language as language_named
+from pipeline.core.languages import direction_of
 
-TRANSCRIPT_VERSION = 1  # the format of what this module writes (a comment in both forms)
+TRANSCRIPT_VERSION = 2  # the format of what this module writes (a comment in both forms); 2: a draft translation's note
 KINDS = ("speech", "sound", "on_screen", "description")
 
 
@@ -102,20 +102,12 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _direction(code: str) -> str:
-    """'ltr' or 'rtl': how text in `code` is written (left to right for a code no language has)."""
-    try:
-        return language_named(code).direction
-    except ValueError:
-        return "ltr"
-
-
 def _marked(code: str | None, language: str) -> str:
     """lang (and dir, where it is written the other way) for a part in `code` inside a transcript in `language`."""
     if not code or code == language:
         return ""
-    written = _direction(code)
-    return f' lang="{_e(code)}"' + (f' dir="{written}"' if written != _direction(language) else "")
+    written = direction_of(code)
+    return f' lang="{_e(code)}"' + (f' dir="{written}"' if written != direction_of(language) else "")
 
 
 def _english(words: Mapping[str, str], language: str, labels: Mapping[str, str] | None) -> frozenset[str]:
@@ -144,30 +136,42 @@ def _heading_html(words: Mapping[str, str], title: str, language: str, english: 
     return _e(title).join(f"<span{_marked('en', language)}>{_e(part)}</span>" if part else "" for part in words["heading"].split("{title}"))
 
 
-def transcript_html(title: str, language: str, entries: Iterable[TranscriptEntry], *, labels: Mapping[str, str] | None = None) -> str:
-    """The transcript as a complete, self-contained HTML page in `language`; `labels` overrides WORDS' words."""
+# What a draft translation's transcript says under its heading (storyboard project.drafts), in English
+# like the page's own words.
+DRAFT_NOTE = "Draft translation: not yet reviewed by a native speaker."
+
+
+def transcript_html(
+    title: str, language: str, entries: Iterable[TranscriptEntry], *, labels: Mapping[str, str] | None = None, draft: bool = False,
+) -> str:
+    """The transcript as a complete, self-contained HTML page in `language`; `labels` overrides WORDS' words;
+    `draft`: its translation is a draft, and the page says so under the heading."""
     words = {**transcript_labels(language), **(labels or {})}
     english = _english(words, language, labels)
     heading = words["heading"].format(title=title)
     items = "\n".join(_entry_html(entry, language, words, english) for entry in _ordered(entries))
-    direction = ' dir="rtl"' if _direction(language) == "rtl" else ""
+    direction = ' dir="rtl"' if direction_of(language) == "rtl" else ""
     return (
         f"<!DOCTYPE html>\n<!-- pact-video transcript, format {TRANSCRIPT_VERSION} -->\n"
         f'<html lang="{_e(language)}"{direction}>\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(heading)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n<main>\n"
-        f"<h1>{_heading_html(words, title, language, english)}</h1>\n<ol>\n{items}\n</ol>\n</main>\n</body>\n</html>\n"
+        f"<h1>{_heading_html(words, title, language, english)}</h1>\n"
+        + (f'<p class="draft"{_marked("en", language)}>{_e(DRAFT_NOTE)}</p>\n' if draft else "")
+        + f"<ol>\n{items}\n</ol>\n</main>\n</body>\n</html>\n"
     )
 
 
-def transcript_text(title: str, language: str, entries: Iterable[TranscriptEntry], *, labels: Mapping[str, str] | None = None) -> str:
+def transcript_text(
+    title: str, language: str, entries: Iterable[TranscriptEntry], *, labels: Mapping[str, str] | None = None, draft: bool = False,
+) -> str:
     """The transcript as plain UTF-8 text: the heading, then one paragraph per entry, `[0:04] Narrator: ...`."""
     words = {**transcript_labels(language), **(labels or {})}
     heading = words["heading"].format(title=title)
-    out = [heading, "=" * len(heading), ""]
+    out = [heading, "=" * len(heading), ""] + ([DRAFT_NOTE, ""] if draft else [])
     for entry in _ordered(entries):
         first, *rest = entry.text.split("\n")
         out.append(f"[{clock(entry.start)}] {_who(entry, words)}: {first}")
         out.extend(f"    {line}" for line in rest)
         out.append("")
-    return for_direction("\n".join(out), _direction(language))
+    return for_direction("\n".join(out), direction_of(language))  # every line in the transcript's direction
