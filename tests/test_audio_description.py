@@ -240,6 +240,29 @@ def test_a_language_that_cannot_be_voiced_is_skipped_not_fatal(tmp_path, monkeyp
     assert any("no nb audio description" in message for message in said)
 
 
+def test_a_language_the_descriptions_have_no_words_in_is_not_described_in_english_words(tmp_path, programme):
+    """Polish has an espeak-ng voice, but the drafted lines would be English: no Polish described version, said once."""
+    from pipeline.story import descriptions
+    from pipeline.core.layout import ProjectLayout
+    from pipeline.jobs import audio_description
+    from pipeline.render.products import Products
+
+    said: list[str] = []
+
+    class Heard(audio_description.Reporter):
+        def info(self, message: str) -> None:
+            said.append(message)
+
+    paths = ProjectLayout(tmp_path)
+    products = Products(cache.ProductStore(paths.keys), Heard())
+    line = descriptions.DescriptionLine("s", "pl", "A bar chart: EU-28 10.6%.", 0, 50, False)
+    result = audio_description.describe_language(_timeline_stand_in(), paths, programme, "pl", (line,), ((0, 100),), products)
+    assert result.sound is None and not (tmp_path / "build" / "description").exists()  # nothing voiced
+    assert result.skipped_reason == ("the drafted descriptions have no Polski words yet (PHRASES in pipeline/story/descriptions.py):"
+                                     " the English described version stands in")
+    assert said == [f"warning: no pl audio description: {result.skipped_reason}"]
+
+
 def _timeline_stand_in():
     from types import SimpleNamespace
 

@@ -19,7 +19,9 @@ hold cuts one. A cue longer than its room runs on and is reported, one warning p
 text does not carry them: they are the subtitles.
 
 A language whose lines cannot be voiced (espeak-ng missing, or no voice known for it: so) is skipped with its
-reason, said once as a warning: the release goes on without that described version.
+reason, said once as a warning: the release goes on without that described version. So is a language the
+descriptions have no words in yet (story/descriptions.py PHRASES: en, nb, nl, lv): its drafted lines would be
+English read by another language's voice.
 
 Products: each voiced line in build/description/<lang>/<key>.wav (keyed by its text, synthesiser,
 voice, speed and the voicing version), each described sound keyed by its argv (every placement,
@@ -50,6 +52,7 @@ from pipeline.render.description_mix import DUCK_DB, DUCK_RAMP, described_sound_
 from pipeline.render.extended_video import extended_sound_argv
 from pipeline.render.products import Products
 from pipeline.story.descriptions import (
+    drafts_in,
     description_script,
     fit_descriptions,
     narration_pauses,
@@ -153,6 +156,15 @@ def describe_language(
     """
     reporter = products.reporter
     interview = interview_cues(timeline, code, subtitles)
+    if lines and not drafts_in(code):
+        # Its drafted lines would be English words read by a voice of another language: none is honest.
+        # (An interview's translated cues are still voiced: they are this language's own subtitles.)
+        reason = (f"the drafted descriptions have no {language_of(code).name} words yet "
+                  f"(PHRASES in pipeline/story/descriptions.py): the English described version stands in")
+        reporter.info(f"warning: no {code} audio description: {reason}")
+        if not interview:
+            return DescribedLanguage(code, None, "", (), (), reason)
+        lines = ()
     if not lines and not interview:
         return DescribedLanguage(code, None, "", (), (), f"no shot has an audio description in {code}")
     try:

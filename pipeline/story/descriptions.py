@@ -300,6 +300,11 @@ DRAFTS = {"bar_chart": _bar_chart, "stat": _stat, "icons": _icons, "map": _map, 
 # --- words ----------------------------------------------------------------------------------------
 
 
+def drafts_in(code: str) -> bool:
+    """Whether descriptions are drafted in `code`'s own words (PHRASES); else they would be English."""
+    return code in PHRASES
+
+
 def _phrase(code: str, key: str) -> str:
     return PHRASES.get(code, PHRASES[FALLBACK_LANGUAGE]).get(key) or PHRASES[FALLBACK_LANGUAGE][key]
 
