@@ -933,7 +933,9 @@ class _MeaningChecks:
         narration = project.get("narration_language", "en")
         if isinstance(narration, str):
             # (always an output language: the timeline adds it)
-            if self.known_language(narration, ("project", "narration_language")) and whisper_language(narration) is None:
+            # LANGUAGE_NAMES is the engine's table under the project's codes (a test keeps them equal), read
+            # without loading faster-whisper, which a storyboard without speech need not load.
+            if self.known_language(narration, ("project", "narration_language")) and narration not in LANGUAGE_NAMES:
                 self.warnings.append(self.problem(
                     ("project", "narration_language"), f"Whisper does not transcribe {language(narration).name} ({narration}): "
                     "`transcribe` cannot make the master subtitles from the narration",
