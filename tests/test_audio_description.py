@@ -216,13 +216,12 @@ def test_german_polish_and_arabic_are_voiced_by_espeak_ng(code):
     assert description_recipe(code) == Recipe("espeak-ng", code)
 
 
-def test_a_language_that_cannot_be_voiced_is_skipped_not_fatal(tmp_path, monkeypatch, programme):
-    from pipeline.story import descriptions
+def _heard(tmp_path):
+    """The project's paths, a Products whose reporter keeps what it is told, and that list."""
     from pipeline.core.layout import ProjectLayout
     from pipeline.jobs import audio_description
     from pipeline.render.products import Products
 
-    monkeypatch.setenv("PATH", str(tmp_path))
     said: list[str] = []
 
     class Heard(audio_description.Reporter):
@@ -230,10 +229,18 @@ def test_a_language_that_cannot_be_voiced_is_skipped_not_fatal(tmp_path, monkeyp
             said.append(message)
 
     paths = ProjectLayout(tmp_path)
-    products = Products(cache.ProductStore(paths.keys), Heard())
-    timeline = _timeline_stand_in()
+    return paths, Products(cache.ProductStore(paths.keys), Heard()), said
+
+
+def test_a_language_that_cannot_be_voiced_is_skipped_not_fatal(tmp_path, monkeypatch, programme):
+    from pipeline.story import descriptions
+    from pipeline.jobs import audio_description
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    paths, products, said = _heard(tmp_path)
     result = audio_description.describe_language(
-        timeline, paths, programme, "nb", (descriptions.DescriptionLine("s", "nb", "En kvinne åpner døra.", 0, 50, False),), ((0, 100),), products,
+        _timeline_stand_in(), paths, programme, "nb", (descriptions.DescriptionLine("s", "nb", "En kvinne åpner døra.", 0, 50, False),),
+        ((0, 100),), products,
     )
     assert result.sound is None
     assert result.skipped_reason.startswith("install espeak-ng (apt-get install espeak-ng) to voice the nb audio description")
@@ -243,18 +250,9 @@ def test_a_language_that_cannot_be_voiced_is_skipped_not_fatal(tmp_path, monkeyp
 def test_a_language_the_descriptions_have_no_words_in_is_not_described_in_english_words(tmp_path, programme):
     """Polish has an espeak-ng voice, but the drafted lines would be English: no Polish described version, said once."""
     from pipeline.story import descriptions
-    from pipeline.core.layout import ProjectLayout
     from pipeline.jobs import audio_description
-    from pipeline.render.products import Products
 
-    said: list[str] = []
-
-    class Heard(audio_description.Reporter):
-        def info(self, message: str) -> None:
-            said.append(message)
-
-    paths = ProjectLayout(tmp_path)
-    products = Products(cache.ProductStore(paths.keys), Heard())
+    paths, products, said = _heard(tmp_path)
     line = descriptions.DescriptionLine("s", "pl", "A bar chart: EU-28 10.6%.", 0, 50, False)
     result = audio_description.describe_language(_timeline_stand_in(), paths, programme, "pl", (line,), ((0, 100),), products)
     assert result.sound is None and not (tmp_path / "build" / "description").exists()  # nothing voiced
