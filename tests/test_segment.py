@@ -115,3 +115,10 @@ def test_never_break_after_an_article():
 
 def test_text_that_cannot_fit_two_lines_is_refused():
     assert break_lines("word " * 30, "en", 42) is None
+
+
+def test_an_arabic_line_breaks_after_its_own_comma():
+    from pipeline.subtitles.linebreak import break_lines
+
+    text = "في أنحاء أوروبا، يترك نحو شاب من كل عشرة التعليم مبكرا"
+    assert break_lines(text, "ar", 42) == ["في أنحاء أوروبا،", "يترك نحو شاب من كل عشرة التعليم مبكرا"]

@@ -48,8 +48,8 @@ GOOD_LINE_STARTS: dict[str, frozenset[str]] = {
     "lv": frozenset("un vai bet tāpēc jo kad kamēr kas ka lai ar no uz par pie ja".split()),
 }
 
-_SENTENCE_END = ".?!…"
-_CLAUSE_END = ",;:–—"
+_SENTENCE_END = ".?!…؟۔"  # with the Arabic question mark and the Urdu full stop
+_CLAUSE_END = ",;:–—،؛"  # with the Arabic comma and semicolon
 
 
 def _bare(word: str) -> str:

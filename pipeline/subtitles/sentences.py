@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-SENTENCE_ENDS = ".?!…"
+SENTENCE_ENDS = ".?!…؟۔"  # with the Arabic question mark and the Urdu full stop
 _CLOSERS = "\"'”’»)]"
 _ABBREVIATION = re.compile(r"[(\"'“‘«]*(?:[^\W\d_]\.)+")  # one letter and a dot, once or more: "J.", "e.g.", "U.S."
 TITLES = frozenset("mr mrs ms dr prof st vs dhr mevr mw ir".split())  # abbreviations a name follows
