@@ -194,3 +194,16 @@ def test_the_joins_are_invisible(tmp_path, monkeypatch):
     )
     score = float(re.search(r"VMAF score: ([\d.]+)", done.stderr).group(1))
     assert score >= 95, f"VMAF {score:.2f} against the one-piece encode"
+
+
+@pytest.mark.slow
+def test_a_build_of_one_language_keeps_the_other_languages_segments(tmp_path):
+    from pipeline.jobs.build import build_video
+
+    storyboard = _project(tmp_path)
+    _build(storyboard)
+    folder = tmp_path / "build" / "picture" / "segments"
+    latvian = re.findall(r"^file '(.*)'$", (folder / "video_lv.ffconcat").read_text(encoding="utf-8"), re.M)
+    assert latvian and all(Path(name).is_file() for name in latvian)
+    build_video(storyboard, languages=("en",))
+    assert all(Path(name).is_file() for name in latvian)  # a later edit of lv.srt re-encodes only what it touches

@@ -15,6 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import os
+import re
 from dataclasses import dataclass
 
 from pipeline.core import cache
@@ -153,7 +154,7 @@ def _render_by_segments(
         _encode(stale, paths, rate, encoding, products, executor)
     for output, own in listed:
         products.make({output.path: joins[output.path]}, lambda _stale, own=own, output=output: _join(own, sound, output, paths, rate))
-    _tidy(paths.segments, {piece.path for piece in pieces.values()})
+    _tidy(paths.segments)
 
 
 def _join_key(own: Sequence[_Piece], sound: Path, language: str | None) -> str:
@@ -196,11 +197,20 @@ def _join(own: Sequence[_Piece], sound: Path, output: plan.VideoOutput, paths: P
     run(segments.join_argv(concat, sound, output.path, language=output.language), outputs=[output.path], description=f"joining {output.path.name}")
 
 
-def _tidy(folder: Path, kept: set[Path]) -> None:
-    """Drop the segments no output is made of any longer (a cue edited away), and their scripts."""
+_LISTED = re.compile(r"^file '(.*)'$", re.M)
+
+
+def _tidy(folder: Path) -> None:
+    """Drop the segments no output's list names any longer (a cue edited away), and their scripts.
+
+    Each output's list (<output>.ffconcat) stays until that output is joined again, so a build of one
+    language keeps the segments of the others."""
     if not folder.is_dir():
         return
-    keep = {path.stem for path in kept}
+    keep = {
+        Path(name.replace("'\\''", "'")).stem
+        for listing in folder.glob("*.ffconcat") for name in _LISTED.findall(listing.read_text(encoding="utf-8"))
+    }
     for path in folder.iterdir():
         if path.suffix in (".mp4", ".ass") and path.stem not in keep:
             path.unlink(missing_ok=True)
