@@ -20,7 +20,7 @@ import pytest
 
 from media_checks import make_video
 from pipeline.core.ffmpeg import ffmpeg_binary
-from pipeline.render.segments import MIN_FRAMES, Segment, TextEvent, concat_list, cut_points, read_text_layer, segments_of
+from pipeline.render.segments import MIN_FRAMES, Segment, TextEvent, TextLayer, concat_list, cut_points, read_text_layer, segments_of
 
 RATE = Fraction(25)
 
@@ -48,23 +48,26 @@ def test_an_ass_layer_is_read_into_frames_each_event_shows_on():
 
 
 def test_cuts_are_the_wanted_keyframes_no_closer_than_a_second():
-    assert cut_points([10, 40, 50, 100, 190], [], 200) == [0, 40, 100]  # 10: too early; 50: too close; 190: too near the end
+    assert cut_points([10, 40, 50, 100, 190], [None], 200) == [0, 40, 100]  # 10: too early; 50: too close; 190: too near the end
     assert MIN_FRAMES == 25
 
 
 def test_no_cut_while_libass_may_have_moved_an_event_out_of_another_s_way():
-    overlapping = [TextEvent(30, 90, "a", False), TextEvent(60, 120, "b", False)]
-    assert cut_points([50, 100, 150], overlapping, 200) == [0, 150]  # 50 and 100 fall while a moved event shows
-    positioned = [TextEvent(30, 90, "a", True), TextEvent(60, 120, "b", False)]
-    assert cut_points([50, 100, 150], positioned, 200) == [0, 50, 100, 150]
+    overlapping = TextLayer((), (TextEvent(30, 90, "a", False), TextEvent(60, 120, "b", False)))
+    assert cut_points([50, 100, 150], [overlapping], 200) == [0, 150]  # 50 and 100 fall while a moved event shows
+    positioned = TextLayer((), (TextEvent(30, 90, "a", True), TextEvent(60, 120, "b", False)))
+    assert cut_points([50, 100, 150], [positioned], 200) == [0, 50, 100, 150]
+    # The same cuts for every output: one layer's moved event keeps the others from being cut there too.
+    assert cut_points([50, 100, 150], [positioned, overlapping, None], 200) == [0, 150]
 
 
 def test_a_segment_carries_the_events_on_screen_in_it_and_the_keyframes_inside():
     layer = read_text_layer(HEADER + "Dialogue: 3,0:00:01.20,0:00:03.00,cue,,0,0,0,,Across\n", RATE)  # frames 30-74
-    first, second, third = segments_of(layer, [30, 60], 120)
+    first, second, third = segments_of(layer, [0, 30, 60], [30, 60], 120)
     assert (first.start, first.end, first.events) == (0, 30, ())
     assert second.events == third.events == (layer.events[0].line,)
-    assert segments_of(layer, [30, 40, 90], 120)[1].keyframes == (40,)  # too close to 30 to start a segment: forced inside
+    cuts = cut_points([30, 40, 90], [layer], 120)
+    assert cuts == [0, 30, 90] and segments_of(layer, cuts, [30, 40, 90], 120)[1].keyframes == (40,)  # 40: too close to 30
 
 
 def test_the_concat_list_gives_each_segment_its_frames(tmp_path):

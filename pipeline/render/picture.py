@@ -131,10 +131,11 @@ def _render_by_segments(
     encoder = plan.video_args(encoding, rate)
     pieces: dict[Path, _Piece] = {}
     listed: list[tuple[plan.VideoOutput, list[_Piece]]] = []
-    for output in outputs:
-        layer = segments.read_text_layer(output.text_layer.read_text(encoding="utf-8"), rate) if output.text_layer else None
+    layers = [segments.read_text_layer(output.text_layer.read_text(encoding="utf-8"), rate) if output.text_layer else None for output in outputs]
+    cuts = segments.cut_points(wanted, layers, timeline.frames)
+    for output, layer in zip(outputs, layers):
         own = []
-        for segment in segments.segments_of(layer, wanted, timeline.frames):
+        for segment in segments.segments_of(layer, cuts, wanted, timeline.frames):
             script = segments.segment_script(layer, segment) if layer is not None and segment.events else None
             key = cache.key_of(
                 "segment", segments.SEGMENTS_VERSION, composite_key, segment.start, segment.end, segment.keyframes,

@@ -98,15 +98,11 @@ def read_text_layer(script: str, rate: Fraction) -> TextLayer:
     return TextLayer(tuple(lines[: events_at + 1]), tuple(events))
 
 
-def cut_points(wanted: Sequence[int], events: Sequence[TextEvent], frames: int) -> list[int]:
-    """Where an output's segments start (frame 0 first): the wanted keyframes where libass can start
-    afresh, none closer than MIN_FRAMES to the one before or to the end."""
-    unpositioned = [event for event in events if not event.positioned]
-    # An unpositioned event overlapping another unpositioned one in time may be drawn moved: no cut while it shows.
-    moved = [
-        event for event in unpositioned
-        if any(other is not event and other.first < event.end and event.first < other.end for other in unpositioned)
-    ]
+def cut_points(wanted: Sequence[int], layers: Sequence[TextLayer | None], frames: int) -> list[int]:
+    """Where the segments of every output start (frame 0 first), the same for all of them, so a segment
+    without text is one file every output shares: the wanted keyframes where libass can start afresh in
+    every layer, none closer than MIN_FRAMES to the one before or to the end."""
+    moved = [event for layer in layers if layer is not None for event in _maybe_moved(layer.events)]
     cuts = [0]
     for frame in sorted(set(wanted)):
         if not 0 < frame < frames:
@@ -118,10 +114,18 @@ def cut_points(wanted: Sequence[int], events: Sequence[TextEvent], frames: int) 
     return cuts
 
 
-def segments_of(layer: TextLayer | None, wanted: Sequence[int], frames: int) -> list[Segment]:
-    """An output's segments: cut at cut_points, each with the events on screen in it and the wanted keyframes inside."""
+def _maybe_moved(events: Sequence[TextEvent]) -> list[TextEvent]:
+    """The unpositioned events libass may draw moved: those overlapping another unpositioned one in time."""
+    unpositioned = [event for event in events if not event.positioned]
+    return [
+        event for event in unpositioned
+        if any(other is not event and other.first < event.end and event.first < other.end for other in unpositioned)
+    ]
+
+
+def segments_of(layer: TextLayer | None, cuts: Sequence[int], wanted: Sequence[int], frames: int) -> list[Segment]:
+    """An output's segments, cut at `cuts` (cut_points'), each with the events on screen in it and the wanted keyframes inside."""
     events = layer.events if layer is not None else ()
-    cuts = cut_points(wanted, events, frames)
     segments = []
     for start, end in zip(cuts, [*cuts[1:], frames]):
         shown = tuple(event.line for event in events if event.first < end and start < event.end)
