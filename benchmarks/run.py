@@ -27,8 +27,10 @@ through benchmarks/measure.py (wall time, CPU time, peak memory):
 5. moviepy     - benchmarks/moviepy_baseline.py: the same storyboard composed
                  and encoded (once) by MoviePy.
 
-Targets: pipeline at most 1.25x the floor; one_cue at most 0.35x pipeline;
-pipeline_en at least 4x faster than MoviePy. Pipeline and floor run --repeat
+   no_change   - `pact-video release` again with nothing changed (target: under 2 s);
+
+Targets: pipeline at most 1.10x the floor; one_cue at most 0.05x pipeline;
+pipeline_en at least 5x faster than MoviePy. Pipeline and floor run --repeat
 times, alternating, and report the median; MoviePy runs once. Every output
 is probed (frame count, duration) and an incomplete video fails the run.
 
@@ -53,9 +55,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DEFAULT_PROJECT = HERE.parent
 DEFAULT_STORYBOARD = "storyboards/community-co-op.yaml"
-MOVIEPY_TARGET = 4.0  # the pipeline at least this many times faster than MoviePy
-FLOOR_TARGET = 1.25  # the pipeline at most this many times the floor
-ONE_CUE_TARGET = 0.35  # a one-cue rebuild at most this share of the full build
+MOVIEPY_TARGET = 5.0  # the pipeline at least this many times faster than MoviePy
+FLOOR_TARGET = 1.10  # the pipeline at most this many times the floor
+ONE_CUE_TARGET = 0.05  # a one-cue rebuild at most this share of the full build (renders by segments)
+NO_CHANGE_TARGET = 2.0  # seconds: a release with nothing changed
 TEXT_LAYOUT_TARGET = 0.10  # the collision check at most this share of the full build
 COPIED = ("storyboards", "assets", "subtitles")  # what the benchmark's copy of the project holds
 
@@ -223,10 +226,11 @@ def table(result: dict) -> list[str]:
         "text_layout": "every language's text measured where libass draws it, from cold (the collision check)",
         "floor_tuned": "the floor with the pipeline's economies: sound copied, not encoded 6 times; one x264 thread per encoder (for the record)",
         "one_cue": "one cue of lv.srt edited, `pact-video release` again",
+        "no_change": "`pact-video release` again, nothing changed",
         "pipeline_en": "`pact-video build --lang en --no-master` from cold: 1 encode (English)",
         "moviepy": "MoviePy 2 script: 1 encode (English)",
     }
-    for name in ("pipeline", "floor", "floor_burn", "floor_tuned", "text_layout", "one_cue", "pipeline_en", "moviepy"):
+    for name in ("pipeline", "floor", "floor_burn", "floor_tuned", "text_layout", "one_cue", "no_change", "pipeline_en", "moviepy"):
         summary = result["contenders"].get(name)
         if summary is None:
             rows.append(f"| {name} | {what[name]} | skipped | | | | |")
@@ -251,11 +255,14 @@ def ratio_lines(result: dict) -> list[str]:
         ("pipeline_over_floor_burn", "pipeline / floor with burn-in = {value} (no target; what the pipeline adds to burning in itself)"),
         ("pipeline_over_floor_tuned", "pipeline / floor with the pipeline's economies = {value} (no target; what composing, burning in and the release cost over six bare encodes done the pipeline's way)"),
         ("one_cue_over_pipeline", f"one-cue rebuild / full build = {{value}} (target: at most {ONE_CUE_TARGET:g}x)"),
+        ("no_change_seconds", f"no-change release = {{value}} s (target: at most {NO_CHANGE_TARGET:g} s)"),
         ("moviepy_over_pipeline", "MoviePy (1 encode) / pipeline (6 encodes and the release) = {value} (no target; for the record)"),
     ):
         ratio = result["ratios"].get(key)
         if ratio is None:
             lines.append("- " + text.format(value="not measured"))
+        elif key == "no_change_seconds":  # seconds, not a ratio
+            lines.append("- " + text.format(value=f"**{ratio['value']:.2f}**") + f": **{'PASS' if ratio['pass'] else 'FAIL'}**")
         elif ratio["pass"] is None:
             lines.append("- " + text.format(value=f"**{ratio['value']:.2f}x**") + f" (by CPU time: {ratio['by_cpu_time']:.2f}x)")
         else:
@@ -341,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         "video": {"seconds": float(timeline.duration), "frames": timeline.frames, "width": timeline.width, "height": timeline.height,
                   "fps": str(timeline.rate), "shots": len(timeline.clips), "texts": len(timeline.texts), "languages": list(timeline.languages)},
         "encoding": {"crf": enc.crf, "preset": enc.preset, "audio_bitrate": enc.audio_bitrate},
-        "runs": {"pipeline": [], "floor": [], "floor_burn": [], "floor_tuned": [], "text_layout": [], "one_cue": [], "pipeline_en": [], "moviepy": []},
+        "runs": {"pipeline": [], "floor": [], "floor_burn": [], "floor_tuned": [], "text_layout": [], "one_cue": [], "no_change": [], "pipeline_en": [], "moviepy": []},
     }
     logs = Path(tempfile.mkdtemp(prefix="bench-logs-"))
     # Every encode the release makes: the master, the page's player (narration language), each language's render.
@@ -410,6 +417,11 @@ def main(argv: list[str] | None = None) -> int:
             run["rendered"] = [line for line in (logs / f"one-cue-{index + 1}.log").read_text().splitlines() if line.startswith("rendered:")]
             result["runs"]["one_cue"].append(run)
             say(f"  {run.get('wall_seconds')} s, peak {run.get('peak_rss_mb')} MB; {run['rendered']}")
+            say(f"no-change release, run {index + 1}/{args.repeat} ...")
+            run = measured([sys.executable, "-m", "pipeline", "release", str(storyboard)], cwd=project, log=logs / f"no-change-{index + 1}.log", env=env)
+            run["outputs"] = checked([paths.video("lv")])
+            result["runs"]["no_change"].append(run)
+            say(f"  {run.get('wall_seconds')} s")
         shutil.rmtree(paths.build, ignore_errors=True)
         say(f"pipeline, English only, run {index + 1}/{args.repeat} ...")
         run = measured([sys.executable, "-m", "pipeline", "build", str(storyboard), "--lang", args.lang, "--no-master"],
@@ -456,6 +468,9 @@ def main(argv: list[str] | None = None) -> int:
         value = c["text_layout"]["wall_seconds"] / c["pipeline"]["wall_seconds"]
         ratios["text_layout_over_pipeline"] = {"value": round(value, 3), "target": TEXT_LAYOUT_TARGET, "pass": value <= TEXT_LAYOUT_TARGET,
                                                "by_cpu_time": round(c["text_layout"]["cpu_seconds"] / c["pipeline"]["cpu_seconds"], 3)}
+    if "no_change" in c and c["no_change"]["ok"]:
+        value = c["no_change"]["wall_seconds"]
+        ratios["no_change_seconds"] = {"value": round(value, 3), "target": NO_CHANGE_TARGET, "pass": value <= NO_CHANGE_TARGET}
     if "one_cue" in c and "pipeline" in c and c["one_cue"]["ok"] and c["pipeline"]["ok"]:
         value = c["one_cue"]["wall_seconds"] / c["pipeline"]["wall_seconds"]
         ratios["one_cue_over_pipeline"] = {"value": round(value, 3), "target": ONE_CUE_TARGET, "pass": value <= ONE_CUE_TARGET,

@@ -134,8 +134,9 @@ def test_editing_one_latvian_cue_re_renders_only_latvian(released):
     lv = root / "subtitles" / "lv.srt"
     lv.write_text(lv.read_text(encoding="utf-8").replace("Labdien, mīļie kaimiņi.", "Labdien, ļaudis."), encoding="utf-8")
     result, _ = make_video(board)
-    # The Latvian render, and the Latvian described version made from it (its held frame and its MP4): no other language's.
-    assert sorted(result.rendered) == ["dist/", "hold-000.mp4", "video_lv.mp4", "video_lv.mp4"]
+    # The one Latvian segment the cue shows in, the Latvian render joined again, and the Latvian described
+    # version made from it (its held frame and its MP4): no other language's.
+    assert sorted(result.rendered) == ["1 segment(s)", "dist/", "hold-000.mp4", "video_lv.mp4", "video_lv.mp4"]
     assert "Labdien, ļaudis." in (dist / "ciems_lv.srt").read_text(encoding="utf-8")
 
 

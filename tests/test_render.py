@@ -363,7 +363,7 @@ def test_failed_render_raises_and_leaves_nothing(tmp_path, monkeypatch):
     storyboard = tmp_path / "storyboards" / "small.yaml"
     storyboard.parent.mkdir()
     storyboard.write_text(SMALL)
-    real = plan.picture_plan
+    real = plan.composite_plan
 
     def broken(*args, **kwargs):
         render = real(*args, **kwargs)
@@ -374,7 +374,7 @@ def test_failed_render_raises_and_leaves_nothing(tmp_path, monkeypatch):
         assert argv[graph] != render.argv[graph]
         return plan.RenderPlan(render.description, argv, render.outputs, render.duration, render.cwd, render.measures_loudness)
 
-    monkeypatch.setattr(plan, "picture_plan", broken)
+    monkeypatch.setattr(plan, "composite_plan", broken)
     existed = []
     real_remove = ffmpeg_module._remove
 
@@ -390,7 +390,7 @@ def test_failed_render_raises_and_leaves_nothing(tmp_path, monkeypatch):
     assert "crop" in error.cause().lower()
     assert error.cause() in str(error)
     assert "Conversion failed" not in str(error)
-    assert "master-textless.partial.mp4" in existed  # ffmpeg had opened its outputs: the clean-up had work to do
+    assert "composite.partial.mp4" in existed  # ffmpeg had opened its output: the clean-up had work to do
     build = tmp_path / "build"
     assert not list(build.rglob("*.partial.*"))
     assert not (build / "master-textless.mp4").exists()
@@ -430,7 +430,7 @@ def test_interrupt_leaves_nothing_half_written(tmp_path):
         deadline = time.monotonic() + 60
         partial = None
         while partial is None and time.monotonic() < deadline and process.poll() is None:
-            partial = next(iter(build.glob("*.partial.mp4")), None) if build.exists() else None
+            partial = next(iter(build.rglob("*.partial.mp4")), None) if build.exists() else None
             if partial is None:
                 time.sleep(0.02)
         assert partial is not None, f"the picture render never started: {process.poll()} {process.stderr.read() if process.poll() is not None else ''}"

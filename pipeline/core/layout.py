@@ -101,6 +101,16 @@ class ProjectLayout:
         return self.build / "text"
 
     @property
+    def composite(self) -> Path:
+        """The composed picture, textless and lossless, every output's segments are read from (render/segments.py)."""
+        return self.build / "picture" / "composite.mp4"
+
+    @property
+    def segments(self) -> Path:
+        """Every output's encoded segments, named by their keys (a segment two outputs share is one file)."""
+        return self.build / "picture" / "segments"
+
+    @property
     def sidecars(self) -> Path:
         """UTF-8 copies of each language's subtitles, as released."""
         return self.build / "subtitles"

@@ -111,7 +111,7 @@ def build_video(
         lambda: sound.check_loudness(delivered, timeline, products.store, reporter),
         lambda: render_pictures(
             timeline, sources, images, sound=delivered, outputs=outputs, encoding=encoding,
-            width=width, height=height, paths=paths, products=products,
+            width=width, height=height, paths=paths, products=products, by_segments=not preview,
         ),
     )
     result.measured.update(integrated_lufs=integrated, true_peak_dbtp=peak)

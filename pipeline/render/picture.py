@@ -1,8 +1,11 @@
 """The picture stage: every output (the textless master, each language's render) from one composition.
 
-Each output has its own key (the render it would be alone, its text layer,
-the fonts), so a one-cue edit of lv.srt re-renders the Latvian output only;
-the stale outputs share one ffmpeg process.
+Renders are made by segments (render/segments.py): the picture is composed once into a lossless
+intermediate, each output's segments are encoded from it with their text, side by side on the cores
+(core/executor.py), and joined by stream copy with the delivery sound. Every segment has its own key
+(the intermediate's, its frames, its text, the fonts, the encoder), so a one-cue edit of lv.srt
+re-encodes the Latvian segments that cue is on screen in; a segment without text is one file shared
+by every output. Previews (small and rough) are rendered in one piece, one process for every output.
 """
 
 from __future__ import annotations
@@ -11,11 +14,19 @@ from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
+import os
+import re
+from dataclasses import dataclass
+
+from pipeline.core import cache
+from pipeline.core.atomic import write_text
 from pipeline.core.errors import MediaError
+from pipeline.core.executor import Executor, LocalExecutor
+from pipeline.core.ffmpeg import ffmpeg_version, run
 from pipeline.core.fonts import FONTS_DIR
 from pipeline.core.layout import ProjectLayout
 from pipeline.core.media import extent
-from pipeline.render import plan
+from pipeline.render import plan, segments
 from pipeline.render.products import Products, encoder_threads, render_key, run_plan
 from pipeline.story.timeline import Timeline
 
@@ -32,8 +43,16 @@ def render_pictures(
     height: int,
     paths: ProjectLayout,
     products: Products,
+    by_segments: bool = True,
+    executor: Executor | None = None,
 ) -> None:
-    """Render the outputs that are not fresh, in one process."""
+    """Render the outputs that are not fresh: by segments (by_segments), else in one process."""
+    if by_segments:
+        _render_by_segments(
+            timeline, sources, images, sound=sound, outputs=outputs, encoding=encoding, width=width, height=height,
+            paths=paths, products=products, executor=executor or LocalExecutor(),
+        )
+        return
 
     def picture(selected: Sequence[plan.VideoOutput], threads: int | None = None) -> plan.RenderPlan:
         return plan.picture_plan(
@@ -79,3 +98,120 @@ def short_sources(timeline: Timeline, sources: dict[str, plan.PictureSource], pa
             f"its last frame is held for the {missing} frame(s) missing (copy or export the file again)"
         )
     return found
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One segment to have: its frames and text, the script it is drawn with, its key and its file."""
+
+    segment: segments.Segment
+    script: str | None
+    key: str
+    path: Path
+
+
+def _render_by_segments(
+    timeline: Timeline,
+    sources: dict[str, plan.PictureSource],
+    images: Sequence[plan.ImageInput],
+    *,
+    sound: Path,
+    outputs: Sequence[plan.VideoOutput],
+    encoding: plan.Encoding,
+    width: int,
+    height: int,
+    paths: ProjectLayout,
+    products: Products,
+    executor: Executor,
+) -> None:
+    rate = timeline.rate
+    composite = plan.composite_plan(timeline, sources, out=paths.composite, images=images, width=width, height=height)
+    composite_key = render_key(composite)
+    wanted = plan.keyframe_frames(timeline)
+    encoder = plan.video_args(encoding, rate)
+    pieces: dict[Path, _Piece] = {}
+    listed: list[tuple[plan.VideoOutput, list[_Piece]]] = []
+    layers = [segments.read_text_layer(output.text_layer.read_text(encoding="utf-8"), rate) if output.text_layer else None for output in outputs]
+    cuts = segments.cut_points(wanted, layers, timeline.frames)
+    for output, layer in zip(outputs, layers):
+        own = []
+        for segment in segments.segments_of(layer, cuts, wanted, timeline.frames):
+            script = segments.segment_script(layer, segment) if layer is not None and segment.events else None
+            key = cache.key_of(
+                "segment", segments.SEGMENTS_VERSION, composite_key, segment.start, segment.end, segment.keyframes,
+                script, encoder, segments.ENCODER_THREADS, ffmpeg_version(), files=[FONTS_DIR] if script else [],
+            )
+            piece = _Piece(segment, script, key, paths.segments / f"{key[:32]}.mp4")
+            pieces.setdefault(piece.path, piece)
+            own.append(piece)
+        listed.append((output, own))
+
+    joins = {output.path: _join_key(own, sound, output.language) for output, own in listed}
+    stale = [piece for piece in pieces.values() if not products.store.is_fresh([piece.path], piece.key)]
+    if stale:
+        for warning in short_sources(timeline, sources, paths):
+            products.reporter.info(f"warning: {warning}")
+        products.run(composite)  # made only if it is not fresh: a cue edit reads the one there is
+        _encode(stale, paths, rate, encoding, products, executor)
+    for output, own in listed:
+        products.make({output.path: joins[output.path]}, lambda _stale, own=own, output=output: _join(own, sound, output, paths, rate))
+    _tidy(paths.segments)
+
+
+def _join_key(own: Sequence[_Piece], sound: Path, language: str | None) -> str:
+    return cache.key_of("join", segments.SEGMENTS_VERSION, [piece.key for piece in own], language, files=[sound])
+
+
+def _encode(stale: Sequence[_Piece], paths: ProjectLayout, rate, encoding: plan.Encoding, products: Products, executor: Executor) -> None:
+    """Encode the stale segments side by side, then record their keys (from this thread: the store is not shared)."""
+    paths.segments.mkdir(parents=True, exist_ok=True)
+    fonts = os.path.relpath(FONTS_DIR, paths.segments)
+
+    def one(piece: _Piece) -> None:
+        script = None
+        if piece.script is not None:
+            script = piece.path.with_suffix(".ass")
+            write_text(script, piece.script)
+        argv = segments.segment_argv(
+            paths.composite, piece.segment, piece.path, rate=rate, encoding=encoding,
+            script=Path(script.name) if script else None, fonts_dir=Path(fonts) if script else None,
+        )
+        run(argv, outputs=[piece.path], description=f"encoding frames {piece.segment.start}-{piece.segment.end}", cwd=paths.segments)
+
+    total = sum(piece.segment.frames for piece in stale)
+    with products.reporter.task(f"encoding {len(stale)} segment(s)", Fraction(total) / rate) as update:
+        done_frames = [0]
+
+        def finished(piece: _Piece) -> None:
+            done_frames[0] += piece.segment.frames
+            update(Fraction(done_frames[0]) / rate)
+
+        executor.map(one, list(stale), done=finished)
+    for piece in stale:
+        products.store.record([piece.path], piece.key)
+    products.rendered.append(f"{len(stale)} segment(s)")
+
+
+def _join(own: Sequence[_Piece], sound: Path, output: plan.VideoOutput, paths: ProjectLayout, rate) -> None:
+    concat = paths.segments / f"{output.path.stem}.ffconcat"
+    write_text(concat, segments.concat_list([(piece.segment, piece.path) for piece in own], rate))
+    run(segments.join_argv(concat, sound, output.path, language=output.language), outputs=[output.path], description=f"joining {output.path.name}")
+
+
+_LISTED = re.compile(r"^file '(.*)'$", re.M)
+
+
+def _tidy(folder: Path) -> None:
+    """Drop the segments no output's list names any longer (a cue edited away), and their scripts.
+
+    Each output's list (<output>.ffconcat) stays until that output is joined again, so a build of one
+    language keeps the segments of the others."""
+    if not folder.is_dir():
+        return
+    keep = {
+        Path(name.replace("'\\''", "'")).stem
+        for listing in folder.glob("*.ffconcat") for name in _LISTED.findall(listing.read_text(encoding="utf-8"))
+    }
+    for path in folder.iterdir():
+        if path.suffix in (".mp4", ".ass") and path.stem not in keep:
+            path.unlink(missing_ok=True)

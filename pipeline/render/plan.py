@@ -548,6 +548,29 @@ def picture_plan(
     return RenderPlan("rendering the picture", _absolute_inputs(argv), [o.path for o in outputs], timeline.duration, cwd=text_dir)
 
 
+def composite_plan(
+    timeline: Timeline,
+    sources: dict[str, PictureSource],
+    *,
+    out: Path,
+    images: Sequence[ImageInput] = (),
+    width: int | None = None,
+    height: int | None = None,
+) -> RenderPlan:
+    """The composed picture, textless, once, losslessly: what every output's segments read (render/segments.py).
+
+    x264 at QP 0 (lossless 4:2:0), its fastest preset, a keyframe each second so reading one segment
+    decodes little before it; no sound.
+    """
+    width = width or timeline.width
+    height = height or timeline.height
+    picture = _finish_picture(_edit(timeline, sources, width, height), timeline, images)
+    args = {"c:v": "libx264", "preset": "ultrafast", "qp": 0, "pix_fmt": "yuv420p", "g": math.ceil(timeline.rate)}
+    graph = ffmpeg.output(picture, str(partial_path(out).resolve()), **args)
+    argv = _compile(graph, "-hide_banner", "-nostdin")
+    return RenderPlan("composing the picture", _absolute_inputs(argv), [out], timeline.duration)
+
+
 def thumbnails_plan(master: Path, times: Sequence[Fraction], outputs: Sequence[Path], *, width: int = 384) -> RenderPlan:
     """One still per time, each the keyframe at or before it: a seek and one decoded frame apiece.
 
