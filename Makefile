@@ -11,7 +11,7 @@ EXTRAS ?= dev,voice
 RELEASE_ARGS ?= --results-bundle --broadcast-copy
 STAMP := $(VENV)/.installed-$(EXTRAS)
 
-.PHONY: video test test-fast bench bench-run preview check clean distclean
+.PHONY: video test test-fast bench bench-run bench-scale preview check clean distclean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ bench-run: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/transcribe.py
 	$(BIN)/python benchmarks/alignment.py
+
+# How a build scales with languages: a 20-minute timeline in 1 to 12 languages (small picture; about 30 min).
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale.py
 
 clean:
 	rm -rf build dist
