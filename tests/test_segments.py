@@ -210,3 +210,51 @@ def test_a_build_of_one_language_keeps_the_other_languages_segments(tmp_path):
     assert latvian and all(Path(name).is_file() for name in latvian)
     build_video(storyboard, languages=("en",))
     assert all(Path(name).is_file() for name in latvian)  # a later edit of lv.srt re-encodes only what it touches
+
+
+LONG = """\
+version: 1
+project:
+  title: Long
+  fps: 25
+  resolution: 1280x720
+  languages: [en]
+  encoding: {preset: veryslow}
+scenes:
+  - id: one
+    shots:
+      - {id: a, kind: title, text: One, background: "#0b2545", duration: 8}
+      - {id: b, kind: title, text: Two, background: "#13315c", duration: 8}
+      - {id: c, kind: title, text: Three, background: "#1d3a2f", duration: 8}
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_segments_encode_stops_them_all_and_keeps_nothing_half_written(tmp_path):
+    import signal
+    import sys
+    import time
+
+    from media_checks import stop_and_reap
+
+    storyboard = tmp_path / "storyboards" / "long.yaml"
+    storyboard.parent.mkdir()
+    storyboard.write_text(LONG)
+    folder = tmp_path / "build" / "picture" / "segments"
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "build", str(storyboard)], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None and not list(folder.glob("*.partial.mp4")):
+            time.sleep(0.02)
+        assert list(folder.glob("*.partial.mp4")), f"no segment was being encoded: {process.poll()}"
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    stderr, stopping, orphans = stop_and_reap(process, signal.SIGINT, tmp_path)
+    assert orphans == [], "an ffmpeg kept encoding after Ctrl-C"
+    assert process.returncode != 0 and "Traceback" not in stderr
+    assert stopping < 3, f"Ctrl-C took {stopping:.1f} s"
+    assert not list((tmp_path / "build").rglob("*.partial.*"))
+    assert not (tmp_path / "build" / "video_en.mp4").exists()
