@@ -236,7 +236,7 @@ def _start_slow_build(root: Path) -> subprocess.Popen:
     deadline = time.monotonic() + 90
     build = root / "build"
     while time.monotonic() < deadline and process.poll() is None:
-        if build.exists() and any(build.glob("video_en.partial.mp4")):
+        if build.exists() and any((build / "picture" / "segments").glob("*.partial.mp4")):  # a segment of the render encoding
             return process
         time.sleep(0.02)
     process.kill()
