@@ -93,6 +93,7 @@ scenes:
       - {id: title, kind: title, text: {en: Segments, lv: Segmenti}, background: "#0b2545", duration: 2}
       - {id: clip, kind: footage, file: assets/clip.mp4, duration: 3, transition: {type: dissolve, duration: 0.4}}
       - {id: card, kind: title, text: {en: The end, lv: Beigas}, background: "#202020", duration: 2}
+      - {id: quiet, kind: footage, file: assets/clip.mp4, duration: 1.5}
 """
 CUES = {
     "en": ["One ring of support.", "Parents and neighbours.", "Thank you."],
@@ -180,6 +181,10 @@ def test_the_joins_are_invisible(tmp_path, monkeypatch):
     render = tmp_path / "segments" / "build" / "video_lv.mp4"
     times = _frame_times(render)
     frames = result.timeline.frames
+    # The last shot shows no text in any render: its segment is one file, the master's, in every render.
+    folder = tmp_path / "segments" / "build" / "picture" / "segments"
+    listed = {name: (folder / f"{name}.ffconcat").read_text(encoding="utf-8").splitlines()[-2] for name in ("master-textless", "video_en", "video_lv")}
+    assert len(set(listed.values())) == 1, listed
     assert times == [Fraction(n) / RATE for n in range(frames)]  # every frame once, in order, none repeated or dropped
     with av.open(str(render)) as container:
         sound = container.streams.audio[0]
