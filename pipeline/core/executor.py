@@ -8,6 +8,7 @@ Ctrl-C (taken by the main thread) stops every running ffmpeg and the jobs not ye
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +18,10 @@ from pipeline.core import ffmpeg, threads
 
 A = TypeVar("A")
 B = TypeVar("B")
+
+
+class _Skipped(Exception):
+    """A job not started because the map was stopped."""
 
 
 def cores() -> int:
@@ -37,8 +42,15 @@ class LocalExecutor:
     def map(self, job: Callable[[A], B], items: Sequence[A], *, done: Callable[[A], None] | None = None) -> list[B]:
         if not items:
             return []
+        stopping = threading.Event()
+
+        def guarded(item: A) -> B:
+            if stopping.is_set():  # picked up after the stop: never started
+                raise _Skipped()
+            return job(item)
+
         with ThreadPoolExecutor(max_workers=min(self.workers, len(items))) as pool:
-            pending = {pool.submit(threads.helper(job), item): index for index, item in enumerate(items)}
+            pending = {pool.submit(threads.helper(guarded), item): index for index, item in enumerate(items)}
             results: dict[int, B] = {}
             try:
                 waiting = set(pending)
@@ -49,8 +61,12 @@ class LocalExecutor:
                         if done is not None:
                             done(items[pending[future]])
             except BaseException:
+                stopping.set()
                 for future in pending:
                     future.cancel()
-                ffmpeg.stop_all()
+                # A job may start its ffmpeg just after a stop: stop again until every job has ended.
+                while not all(future.done() for future in pending):
+                    ffmpeg.stop_all()
+                    futures.wait(pending, timeout=0.05)
                 raise
         return [results[index] for index in range(len(items))]

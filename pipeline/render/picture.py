@@ -102,12 +102,18 @@ def short_sources(timeline: Timeline, sources: dict[str, plan.PictureSource], pa
 
 @dataclass(frozen=True)
 class _Piece:
-    """One segment to have: its frames and text, the script it is drawn with, its key and its file."""
+    """One segment to have: its frames and text, the script it is drawn with, its key, its file, and who uses it."""
 
     segment: segments.Segment
     script: str | None
     key: str
     path: Path
+    used_by: str  # the first output made of it, for messages
+
+
+# How a segment's argv names its files, for its key: the argv itself is hashed, so a change to how segments
+# are made remakes them, while where the project lies does not.
+_KEYED_PATHS = {"intermediate": Path("/composite.mp4"), "out": Path("/segment.mp4"), "script": Path("segment.ass"), "fonts": Path("fonts")}
 
 
 def _render_by_segments(
@@ -128,42 +134,49 @@ def _render_by_segments(
     composite = plan.composite_plan(timeline, sources, out=paths.composite, images=images, width=width, height=height)
     composite_key = render_key(composite)
     wanted = plan.keyframe_frames(timeline)
-    encoder = plan.video_args(encoding, rate)
-    pieces: dict[Path, _Piece] = {}
     listed: list[tuple[plan.VideoOutput, list[_Piece]]] = []
-    layers = [segments.read_text_layer(output.text_layer.read_text(encoding="utf-8"), rate) if output.text_layer else None for output in outputs]
-    cuts = segments.cut_points(wanted, layers, timeline.frames)
-    for output, layer in zip(outputs, layers):
+    for output in outputs:
+        layer = None
+        if output.text_layer is not None:
+            layer = segments.read_text_layer(output.text_layer.read_text(encoding="utf-8"), rate, name=str(output.text_layer))
+        cuts = segments.cut_points(wanted, layer, timeline.frames)
         own = []
         for segment in segments.segments_of(layer, cuts, wanted, timeline.frames):
             script = segments.segment_script(layer, segment) if layer is not None and segment.events else None
-            key = cache.key_of(
-                "segment", segments.SEGMENTS_VERSION, composite_key, segment.start, segment.end, segment.keyframes,
-                script, encoder, segments.ENCODER_THREADS, ffmpeg_version(), files=[FONTS_DIR] if script else [],
+            keyed = segments.segment_argv(
+                _KEYED_PATHS["intermediate"], segment, _KEYED_PATHS["out"], rate=rate, encoding=encoding,
+                script=_KEYED_PATHS["script"] if script else None, fonts_dir=_KEYED_PATHS["fonts"] if script else None,
             )
-            piece = _Piece(segment, script, key, paths.segments / f"{key[:32]}.mp4")
-            pieces.setdefault(piece.path, piece)
-            own.append(piece)
+            key = cache.key_of("segment", segments.SEGMENTS_VERSION, composite_key, keyed, script, ffmpeg_version(), files=[FONTS_DIR] if script else [])
+            own.append(_Piece(segment, script, key, paths.segments / f"{key[:32]}.mp4", output.path.name))
         listed.append((output, own))
 
-    joins = {output.path: _join_key(own, sound, output.language) for output, own in listed}
+    joins = {output.path: _join_key(own, sound, output) for output, own in listed}
+    # Only the pieces of renders to join again are looked at: a build with nothing changed hashes no segment.
+    to_join = [(output, own) for output, own in listed if not products.store.is_fresh([output.path], joins[output.path])]
+    pieces: dict[Path, _Piece] = {}
+    for _, own in to_join:
+        for piece in own:
+            pieces.setdefault(piece.path, piece)
     stale = [piece for piece in pieces.values() if not products.store.is_fresh([piece.path], piece.key)]
     if stale:
         for warning in short_sources(timeline, sources, paths):
             products.reporter.info(f"warning: {warning}")
         products.run(composite)  # made only if it is not fresh: a cue edit reads the one there is
         _encode(stale, paths, rate, encoding, products, executor)
-    for output, own in listed:
+    for output, own in to_join:
         products.make({output.path: joins[output.path]}, lambda _stale, own=own, output=output: _join(own, sound, output, paths, rate))
     _tidy(paths.segments)
 
 
-def _join_key(own: Sequence[_Piece], sound: Path, language: str | None) -> str:
-    return cache.key_of("join", segments.SEGMENTS_VERSION, [piece.key for piece in own], language, files=[sound])
+def _join_key(own: Sequence[_Piece], sound: Path, output: plan.VideoOutput) -> str:
+    keyed = segments.join_argv(Path("/list.ffconcat"), Path("/sound.m4a"), Path("/render.mp4"), language=output.language)
+    return cache.key_of("join", segments.SEGMENTS_VERSION, keyed, [piece.key for piece in own], files=[sound])
 
 
 def _encode(stale: Sequence[_Piece], paths: ProjectLayout, rate, encoding: plan.Encoding, products: Products, executor: Executor) -> None:
-    """Encode the stale segments side by side, then record their keys (from this thread: the store is not shared)."""
+    """Encode the stale segments side by side, each recorded as it is done (from this thread: the store is not
+    shared), so a build stopped half way keeps what it made."""
     paths.segments.mkdir(parents=True, exist_ok=True)
     fonts = os.path.relpath(FONTS_DIR, paths.segments)
 
@@ -176,19 +189,19 @@ def _encode(stale: Sequence[_Piece], paths: ProjectLayout, rate, encoding: plan.
             paths.composite, piece.segment, piece.path, rate=rate, encoding=encoding,
             script=Path(script.name) if script else None, fonts_dir=Path(fonts) if script else None,
         )
-        run(argv, outputs=[piece.path], description=f"encoding frames {piece.segment.start}-{piece.segment.end}", cwd=paths.segments)
+        what = f"encoding frames {piece.segment.start}-{piece.segment.end} of {piece.used_by}"
+        run(argv, outputs=[piece.path], description=what, cwd=paths.segments)
 
     total = sum(piece.segment.frames for piece in stale)
     with products.reporter.task(f"encoding {len(stale)} segment(s)", Fraction(total) / rate) as update:
         done_frames = [0]
 
         def finished(piece: _Piece) -> None:
+            products.store.record([piece.path], piece.key)
             done_frames[0] += piece.segment.frames
             update(Fraction(done_frames[0]) / rate)
 
         executor.map(one, list(stale), done=finished)
-    for piece in stale:
-        products.store.record([piece.path], piece.key)
     products.rendered.append(f"{len(stale)} segment(s)")
 
 

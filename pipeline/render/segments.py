@@ -32,10 +32,11 @@ from fractions import Fraction
 from pathlib import Path
 
 from pipeline.core.atomic import partial_path
+from pipeline.core.errors import PipelineError
 from pipeline.core.timebase import ffmpeg_time
 from pipeline.render import plan
 
-SEGMENTS_VERSION = 1  # what the argv below make; part of every segment's key
+SEGMENTS_VERSION = 2  # what this module's cuts and argv make; part of every segment's key (with the argv itself)
 MIN_FRAMES = 25  # a segment shorter than this costs bytes and CPU (x264 restarts its rate control)
 ENCODER_THREADS = 1  # fixed: x264's output depends on its thread count; the cores run segments side by side
 
@@ -81,15 +82,19 @@ def _seconds(clock: str) -> Fraction:
     return Fraction(hours * 360000 + minutes * 6000 + seconds * 100 + centis, 100)
 
 
-def read_text_layer(script: str, rate: Fraction) -> TextLayer:
+def read_text_layer(script: str, rate: Fraction, *, name: str = "text layer") -> TextLayer:
     """An ASS script as text_layer_script writes it: the header up to [Events]' Format line, then its events."""
     lines = script.splitlines()
-    events_at = next(index for index, line in enumerate(lines) if line.startswith("Format:") and "Text" in line)
+    events_at = next((index for index, line in enumerate(lines) if line.startswith("Format:") and "Text" in line), None)
+    if events_at is None:
+        raise PipelineError(f"{name}: no [Events] Format line: not a text layer the pipeline wrote", "delete it and build again")
     events = []
     for line in lines[events_at + 1:]:
         if not line.startswith("Dialogue:"):
             continue
         _, start, end, _ = line.split(",", 3)
+        if not (_TIME.fullmatch(start.strip()) and _TIME.fullmatch(end.strip())):
+            raise PipelineError(f"{name}: a Dialogue line without times: {line[:60]}", "delete it and build again")
         # A frame shows an event when the frame's time is within [start, end).
         first = math.ceil(_seconds(start.strip()) * rate)
         last = math.ceil(_seconds(end.strip()) * rate)
@@ -98,11 +103,14 @@ def read_text_layer(script: str, rate: Fraction) -> TextLayer:
     return TextLayer(tuple(lines[: events_at + 1]), tuple(events))
 
 
-def cut_points(wanted: Sequence[int], layers: Sequence[TextLayer | None], frames: int) -> list[int]:
-    """Where the segments of every output start (frame 0 first), the same for all of them, so a segment
-    without text is one file every output shares: the wanted keyframes where libass can start afresh in
-    every layer, none closer than MIN_FRAMES to the one before or to the end."""
-    moved = [event for layer in layers if layer is not None for event in _maybe_moved(layer.events)]
+def cut_points(wanted: Sequence[int], layer: TextLayer | None, frames: int) -> list[int]:
+    """Where an output's segments start (frame 0 first): the wanted keyframes where libass can start
+    afresh in its layer, none closer than MIN_FRAMES to the one before or to the end.
+
+    From the output's own layer alone, so an edit of one language never re-cuts another; where two
+    outputs are cut at the same frames (most of a programme), a segment showing no text in either is
+    one file they share."""
+    moved = _maybe_moved(layer.events) if layer is not None else []
     cuts = [0]
     for frame in sorted(set(wanted)):
         if not 0 < frame < frames:
@@ -151,19 +159,23 @@ def segment_argv(
     start = Fraction(segment.start) / rate
     # Half a frame early: the accurate seek keeps the first frame at or after it, which is `start`'s.
     seek = max(Fraction(0), start - Fraction(1, 2) / rate)
-    filters = [f"setpts=PTS-STARTPTS+{ffmpeg_time(start)}/TB"]  # programme time, for libass
+    # Programme time for libass, in whole frames of the rate's own time base: a time computed in seconds
+    # may round down a tick and draw every event that starts or ends in the segment a frame late.
+    filters = [f"settb={rate.denominator}/{rate.numerator}", f"setpts=N+{segment.start}"]
     if script is not None:
         filters.append(f"ass=filename={script}:fontsdir={fonts_dir}")
-    filters.append("setpts=PTS-STARTPTS")
+    filters.append("setpts=N")
     args = plan.video_args(encoding, rate)
     args.pop("movflags", None)
     keyframes = [Fraction(frame - segment.start) / rate for frame in segment.keyframes]
-    argv = ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-ss", ffmpeg_time(seek), "-i", str(intermediate.resolve()),
+    # One decoder thread as one encoder thread: a job's memory does not grow with the machine's cores.
+    argv = ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-threads", "1", "-ss", ffmpeg_time(seek), "-i", str(intermediate.resolve()),
             "-frames:v", str(segment.frames), "-vf", ",".join(filters)]
     for key, value in args.items():
         argv += [f"-{key}", str(value)]
     if keyframes:
-        argv += ["-force_key_frames", ",".join(ffmpeg_time(time) for time in keyframes)]
+        # Rounded down to ffmpeg's microsecond: rounded up, at 30000/1001 ffmpeg would force the frame after.
+        argv += ["-force_key_frames", ",".join(_microseconds_down(time) for time in keyframes)]
     argv += [
         "-threads", str(ENCODER_THREADS), "-x264-params", "threads=1",
         "-bsf:v", "filter_units=remove_types=6",  # no SEI: x264's settings message
@@ -173,15 +185,27 @@ def segment_argv(
     return argv
 
 
+def _microseconds_down(seconds: Fraction) -> str:
+    micros = math.floor(seconds * 1_000_000)
+    return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+
 def _quoted(path: Path) -> str:
     return "'" + str(path.resolve()).replace("'", "'\\''") + "'"
+
+
+def _microseconds(seconds: Fraction) -> int:
+    return round(seconds * 1_000_000)
 
 
 def concat_list(segments: Sequence[tuple[Segment, Path]], rate: Fraction) -> str:
     """The concat demuxer's list: each segment's file, `duration` its frames long."""
     lines = ["ffconcat version 1.0"]
+    # Each duration the difference of two rounded programme times, so the microseconds never add up to a frame
+    # (at 30000/1001 no frame lasts a whole number of them).
     for segment, path in segments:
-        lines += [f"file {_quoted(path)}", f"duration {ffmpeg_time(Fraction(segment.frames) / rate)}"]
+        duration = _microseconds(Fraction(segment.end) / rate) - _microseconds(Fraction(segment.start) / rate)
+        lines += [f"file {_quoted(path)}", f"duration {duration // 1_000_000}.{duration % 1_000_000:06d}"]
     return "\n".join(lines) + "\n"
 
 
