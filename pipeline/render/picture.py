@@ -10,13 +10,12 @@ by every output. Previews (small and rough) are rendered in one piece, one proce
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from fractions import Fraction
-from pathlib import Path
-
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
 
 from pipeline.core import cache
 from pipeline.core.atomic import write_text

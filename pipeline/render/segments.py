@@ -134,10 +134,11 @@ def _maybe_moved(events: Sequence[TextEvent]) -> list[TextEvent]:
 def segments_of(layer: TextLayer | None, cuts: Sequence[int], wanted: Sequence[int], frames: int) -> list[Segment]:
     """An output's segments, cut at `cuts` (cut_points'), each with the events on screen in it and the wanted keyframes inside."""
     events = layer.events if layer is not None else ()
+    keyframes = sorted(set(wanted))
     segments = []
     for start, end in zip(cuts, [*cuts[1:], frames]):
         shown = tuple(event.line for event in events if event.first < end and start < event.end)
-        inside = tuple(frame for frame in sorted(set(wanted)) if start < frame < end)
+        inside = tuple(frame for frame in keyframes if start < frame < end)
         segments.append(Segment(start, end, shown, inside))
     return segments
 
